@@ -1,0 +1,49 @@
+package dev.depot.api;
+
+import dev.depot.api.nativeapi.Envelope;
+import dev.depot.api.shipper.ShipperErrors;
+import dev.depot.core.DepotException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place exceptions become responses: each surface renders domain errors its own way. */
+public final class ErrorMapping {
+    private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
+
+    private ErrorMapping() {}
+
+    public static void install(RoutesConfig routes) {
+        routes.exception(DepotException.class, (e, ctx) -> render(ctx, e));
+        routes.exception(Exception.class, (e, ctx) -> {
+            log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+            if (isShipper(ctx)) {
+                ShipperErrors.internal(ctx);
+            } else {
+                Envelope.internal(ctx);
+            }
+        });
+        // Unmatched paths get the surface's own 404 body; matched routes rendered their own.
+        routes.error(404, "*", ctx -> {
+            if (!Authenticator.matched(ctx)) {
+                render(ctx, new DepotException.NotFound("route_not_found", "Not found."));
+            }
+        });
+    }
+
+    static void render(Context ctx, DepotException e) {
+        if (e instanceof DepotException.Throttled t) {
+            ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
+        }
+        if (isShipper(ctx)) {
+            ShipperErrors.render(ctx, e);
+        } else {
+            Envelope.error(ctx, e);
+        }
+    }
+
+    private static boolean isShipper(Context ctx) {
+        return ctx.path().startsWith("/api/");
+    }
+}

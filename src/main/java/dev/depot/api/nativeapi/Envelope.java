@@ -1,0 +1,54 @@
+package dev.depot.api.nativeapi;
+
+import dev.depot.core.DepotException;
+import dev.depot.core.DepotException.Unauthenticated;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The native API's envelope, Applivery's: {@code {"status":true,"data":...}} and
+ * {@code {"status":false,"error":{"code":N,"message":"..."}}}. The codes are listed in
+ * {@code docs/api.md}.
+ */
+public final class Envelope {
+    private Envelope() {}
+
+    public static void ok(Context ctx, Object data) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", true);
+        body.put("data", data);
+        ctx.json(body);
+    }
+
+    public static void error(Context ctx, DepotException e) {
+        int[] statusAndCode = switch (e) {
+            case DepotException.NotFound n -> new int[] {404, 3001};
+            case Unauthenticated u -> switch (u.kind()) {
+                case MISSING -> new int[] {401, 4002};
+                case INVALID -> new int[] {401, 4004};
+                case EXPIRED -> new int[] {401, 4005};
+            };
+            case DepotException.Forbidden f -> new int[] {403, 4003};
+            case DepotException.Invalid i -> new int[] {400, 4000};
+            case DepotException.Conflict c -> new int[] {409, 4009};
+            case DepotException.Gone g -> new int[] {410, 4010};
+            case DepotException.Throttled t -> new int[] {429, 4029};
+        };
+        write(ctx, statusAndCode[0], statusAndCode[1], e.getMessage());
+    }
+
+    public static void internal(Context ctx) {
+        write(ctx, 500, 1000, "Internal error");
+    }
+
+    private static void write(Context ctx, int status, int code, String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", false);
+        body.put("error", error);
+        ctx.status(status).json(body);
+    }
+}

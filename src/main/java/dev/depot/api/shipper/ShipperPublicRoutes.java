@@ -1,0 +1,213 @@
+package dev.depot.api.shipper;
+
+import dev.depot.api.Access;
+import dev.depot.api.Links;
+import dev.depot.api.Params;
+import dev.depot.api.Routes;
+import dev.depot.auth.AuthService;
+import dev.depot.auth.User;
+import dev.depot.core.DepotException;
+import dev.depot.delivery.DownloadCounter;
+import dev.depot.delivery.DownloadType;
+import dev.depot.ota.Device;
+import dev.depot.ota.OtaBuild;
+import dev.depot.ota.OtaService;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * shipper's public endpoints: the LineageOS updater answer, device and maintainer lists, the
+ * latest build, download counting and statistics, and system information. Paths exist under
+ * {@code /api/v1}, and {@code /api/latest} answers as the newest version of each.
+ */
+public final class ShipperPublicRoutes {
+    /** The shipper API level Depot implements; shippy refuses servers below 2.37.0. */
+    public static final String SHIPPER_API_VERSION = "2.43.0";
+    static final String SHIPPY_COMPAT_VERSION = "2.0.0";
+
+    private final OtaService ota;
+    private final AuthService auth;
+    private final DownloadCounter counter;
+    private final Links links;
+    private final String depotVersion;
+
+    public ShipperPublicRoutes(OtaService ota, AuthService auth, DownloadCounter counter, Links links,
+                               String depotVersion) {
+        this.ota = ota;
+        this.auth = auth;
+        this.counter = counter;
+        this.links = links;
+        this.depotVersion = depotVersion;
+    }
+
+    public void register(Routes routes) {
+        for (String v : List.of("/api/v1", "/api/latest")) {
+            routes.get(v + "/updater/los/{codename}/{variant}", Access.PUBLIC, this::updater);
+            routes.get(v + "/updater/los/{codename}/{x86_type}/{variant}", Access.PUBLIC, this::updaterX86);
+            routes.get(v + "/general/device/all", Access.PUBLIC, this::devices);
+            routes.get(v + "/general/maintainer/all", Access.PUBLIC, ctx -> maintainers(ctx, false));
+            routes.get(v + "/general/maintainer/active", Access.PUBLIC, ctx -> maintainers(ctx, true));
+            routes.get(v + "/general/build/latest/{codename}/{variant}", Access.PUBLIC, this::latest);
+            routes.get(v + "/general/build/magic_download/{codename}/{file_name}", Access.PUBLIC, this::magicDownload);
+            routes.get(v + "/download/count/{period}", Access.PUBLIC, this::count);
+        }
+        routes.post("/api/v1/download/build/counter", Access.PUBLIC, ctx -> countBuild(ctx, false));
+        for (String v : List.of("/api/v2", "/api/latest")) {
+            routes.post(v + "/download/build/counter", Access.PUBLIC, ctx -> countBuild(ctx, true));
+        }
+        for (String v : List.of("/api/v1", "/api/v2", "/api/latest")) {
+            routes.get(v + "/system/info", Access.PUBLIC, this::systemInfo);
+        }
+    }
+
+    private void updater(Context ctx) {
+        List<OtaBuild> builds = ota.updaterBuilds(ctx.pathParam("codename"), ctx.pathParam("variant"), null);
+        ctx.json(Map.of("response", builds.stream().map(b -> updaterEntry(b, null)).toList()));
+    }
+
+    private void updaterX86(Context ctx) {
+        String x86Type = ctx.pathParam("x86_type");
+        List<OtaBuild> builds = ota.updaterBuilds(ctx.pathParam("codename"), ctx.pathParam("variant"), x86Type);
+        ctx.json(Map.of("response", builds.stream().map(b -> updaterEntry(b, x86Type)).toList()));
+    }
+
+    private Map<String, Object> updaterEntry(OtaBuild b, String x86Type) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("datetime", b.buildEpochSeconds());
+        e.put("filename", b.baseName() + ".zip");
+        e.put("id", b.sha256());
+        e.put("size", b.size());
+        e.put("version", b.version());
+        e.put("variant", b.variantCodename());
+        e.put("url", links.buildDownload(b.id(), b.fileName(), DownloadType.UPDATE));
+        e.put("romtype", b.releaseType());
+        if (x86Type != null) {
+            e.put("x86_type", x86Type);
+        }
+        return e;
+    }
+
+    private void devices(Context ctx) {
+        Map<String, List<String>> variants = ota.publishedVariantsByDevice();
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Device d : ota.devices()) {
+            if (!d.visible()) {
+                continue;
+            }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("status", d.maintained());
+            entry.put("variants", variants.getOrDefault(d.codename(), List.of()));
+            entry.put("note", d.note());
+            out.put(d.codename(), entry);
+        }
+        ctx.json(out);
+    }
+
+    private void maintainers(Context ctx, boolean activeOnly) {
+        Map<Long, List<String>> devices = ota.maintainedDevicesByUser();
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (User u : auth.listUsers()) {
+            if (activeOnly && !u.active()) {
+                continue;
+            }
+            if (!devices.containsKey(u.id())) {
+                continue; // a user who maintains nothing is not a maintainer
+            }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            if (!activeOnly) {
+                entry.put("active", u.active());
+            }
+            entry.put("name", u.displayName().isEmpty() ? u.username() : u.displayName());
+            entry.put("bio", u.bio());
+            entry.put("profile_picture", u.profilePicture());
+            entry.put("contact_url", u.contactUrl());
+            entry.put("devices", devices.getOrDefault(u.id(), List.of()));
+            out.put(u.username(), entry);
+        }
+        ctx.json(out);
+    }
+
+    private void latest(Context ctx) {
+        OtaBuild b = ota.updaterBuilds(ctx.pathParam("codename"), ctx.pathParam("variant"), null).getFirst();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("datetime", b.buildEpochSeconds());
+        out.put("filename", b.baseName() + ".zip");
+        out.put("sha256", b.sha256());
+        out.put("size", b.size());
+        out.put("version", b.version());
+        out.put("variant", b.variantCodename());
+        out.put("mirror_url", links.buildDownload(b.id(), b.fileName(), DownloadType.DOWNLOAD));
+        out.put("metadata", b.metadata());
+        ctx.json(out);
+    }
+
+    private void magicDownload(Context ctx) {
+        String codename = ctx.pathParam("codename");
+        ota.requireDevice(codename);
+        OtaBuild b = ota.buildByFileName(ctx.pathParam("file_name"))
+                .filter(x -> x.deviceCodename().equals(codename) && x.enabled() && x.status().equals("processed"))
+                .orElseThrow(() -> new DepotException.NotFound("invalid_build_name", "The specified build does not exist!"));
+        counter.countDownload(b.id(), DownloadType.DOWNLOAD);
+        ctx.redirect(links.buildDownload(b.id(), b.fileName(), null), io.javalin.http.HttpStatus.FOUND);
+    }
+
+    private void count(Context ctx) {
+        Duration period = switch (ctx.pathParam("period")) {
+            case "day" -> Duration.ofDays(1);
+            case "week" -> Duration.ofDays(7);
+            case "month" -> Duration.ofDays(31);
+            case "all" -> null;
+            default -> throw new DepotException.NotFound("route_not_found", "Not found.");
+        };
+        ctx.json(Map.of("count", counter.countSince(period)));
+    }
+
+    private void countBuild(Context ctx, boolean typed) {
+        Params p = Params.of(ctx);
+        DownloadType type = DownloadType.DOWNLOAD;
+        if (typed) {
+            type = p.get("download_type").flatMap(DownloadType::parse).orElseThrow(() ->
+                    new DepotException.Invalid("invalid_download_type", "The download type must be 'download' or 'update'."));
+        }
+        Optional<String> fileName = p.get("file_name").filter(s -> !s.isBlank());
+        Optional<String> buildId = p.get("build_id").filter(s -> !s.isBlank());
+        OtaBuild build;
+        if (fileName.isPresent()) {
+            build = ota.buildByFileName(fileName.get()).orElseThrow(() ->
+                    new DepotException.NotFound("invalid_build_name", "The specified build file name does not exist!"));
+        } else if (buildId.isPresent()) {
+            build = parseId(buildId.get()).flatMap(ota::build).orElseThrow(() ->
+                    new DepotException.NotFound("invalid_build_id", "The specified build ID does not exist!"));
+        } else {
+            throw new DepotException.Invalid("missing_build_information",
+                    "Either file_name or build_id must be given.");
+        }
+        counter.countDownload(build.id(), type);
+        ctx.json(Map.of("message", "The request was successful!"));
+    }
+
+    static Optional<Long> parseId(String text) {
+        try {
+            return Optional.of(Long.parseLong(text.trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void systemInfo(Context ctx) {
+        Map<String, String> variants = new LinkedHashMap<>();
+        ota.variants().forEach(v -> variants.put(v.codename(), v.description()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", SHIPPER_API_VERSION);
+        out.put("shippy_compat_version", SHIPPY_COMPAT_VERSION);
+        out.put("shippy_upload_checksum_type", "sha256");
+        out.put("shippy_allowed_versions", ota.allowedVersions());
+        out.put("shippy_upload_variants", variants);
+        out.put("depot_version", depotVersion);
+        ctx.json(out);
+    }
+}

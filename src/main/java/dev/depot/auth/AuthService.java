@@ -1,0 +1,170 @@
+package dev.depot.auth;
+
+import dev.depot.core.DepotException;
+import dev.depot.core.DepotException.Unauthenticated.Kind;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * Users, passwords and API tokens. Token secrets carry 256 random bits and are stored only as
+ * their SHA-256 (a fast hash is enough for secrets of that entropy; passwords get Argon2id).
+ */
+public final class AuthService {
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}");
+    private static final String TOKEN_PREFIX = "dpt_";
+    /** Token use is recorded at most this often per token, to keep reads from turning into writes. */
+    private static final long TOUCH_INTERVAL_MS = 60_000;
+
+    private final Clock clock;
+    private final UserRepository users;
+    private final TokenRepository tokens;
+    private final PasswordHasher hasher = new PasswordHasher();
+    private final LoginThrottle throttle;
+    private final Duration loginTokenTtl;
+    private final SecureRandom random = new SecureRandom();
+
+    public AuthService(Jdbi jdbi, Clock clock, Duration loginTokenTtl, int maxLoginFailures, Duration loginWindow) {
+        this.clock = clock;
+        this.users = new UserRepository(jdbi);
+        this.tokens = new TokenRepository(jdbi);
+        this.loginTokenTtl = loginTokenTtl;
+        this.throttle = new LoginThrottle(clock, maxLoginFailures, loginWindow);
+    }
+
+    public User createUser(String username, String password, boolean admin) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            throw new DepotException.Invalid("invalid_username",
+                    "A username is 1-64 characters: letters, digits and _ . @ + - (starting with a letter or digit).");
+        }
+        if (password != null && password.length() < 8) {
+            throw new DepotException.Invalid("weak_password", "A password needs at least 8 characters.");
+        }
+        if (users.byUsername(username).isPresent()) {
+            throw new DepotException.Conflict("duplicate_user", "A user named '" + username + "' already exists.");
+        }
+        String hash = password == null ? null : hasher.hash(password);
+        try {
+            long id = users.insert(username, hash, admin, clock.millis());
+            return users.byId(id).orElseThrow();
+        } catch (UnableToExecuteStatementException e) {
+            throw new DepotException.Conflict("duplicate_user", "A user named '" + username + "' already exists.");
+        }
+    }
+
+    public void setPassword(String username, String password) {
+        if (password == null || password.length() < 8) {
+            throw new DepotException.Invalid("weak_password", "A password needs at least 8 characters.");
+        }
+        users.setPassword(requireUser(username).id(), hasher.hash(password));
+    }
+
+    public void updateProfile(String username, String displayName, String bio, String profilePicture,
+                              String contactUrl, boolean active) {
+        users.updateProfile(requireUser(username).id(), displayName, bio, profilePicture, contactUrl, active);
+    }
+
+    public Optional<User> findUser(String username) {
+        return users.byUsername(username);
+    }
+
+    public Optional<User> findUser(long id) {
+        return users.byId(id);
+    }
+
+    public User requireUser(String username) {
+        return users.byUsername(username).orElseThrow(() ->
+                new DepotException.NotFound("unknown_user", "The user '" + username + "' does not exist."));
+    }
+
+    public List<User> listUsers() {
+        return users.all();
+    }
+
+    /**
+     * Checks a password and, when it is right, issues a token with the given scopes. Failures are
+     * throttled per username and per client address.
+     *
+     * @return the token, or empty when the credentials are wrong
+     */
+    public Optional<IssuedToken> login(String username, String password, String clientAddress, Set<Scope> scopes) {
+        String userKey = "user:" + username;
+        String addressKey = "addr:" + clientAddress;
+        throttle.check(userKey, addressKey);
+        Optional<User> user = users.byUsername(username).filter(User::active);
+        String hash = user.flatMap(u -> users.passwordHash(u.id())).orElse(null);
+        if (!hasher.verify(password, hash) || user.isEmpty()) {
+            throttle.recordFailure(userKey, addressKey);
+            return Optional.empty();
+        }
+        throttle.clear(userKey);
+        users.touchLogin(user.get().id(), clock.millis());
+        return Optional.of(createToken(user.get(), "login", scopes, loginTokenTtl));
+    }
+
+    public IssuedToken createToken(User user, String name, Set<Scope> scopes, Duration expiresIn) {
+        if (scopes.contains(Scope.ADMIN) && !user.admin()) {
+            throw new DepotException.Forbidden("insufficient_permissions", "Only admins can hold the admin scope.");
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String secret = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        long now = clock.millis();
+        Long expiresAt = expiresIn == null ? null : now + expiresIn.toMillis();
+        ApiToken token = tokens.insert(user.id(), digest(secret), name, Scope.format(scopes), now, expiresAt);
+        return new IssuedToken(secret, token);
+    }
+
+    public List<ApiToken> listTokens(String username) {
+        return tokens.byUser(requireUser(username).id());
+    }
+
+    public boolean revokeToken(long tokenId) {
+        return tokens.revoke(tokenId, clock.millis());
+    }
+
+    /** Resolves a presented token secret to its principal. */
+    public Principal authenticate(String secret) {
+        if (secret == null || secret.isBlank()) {
+            throw new DepotException.Unauthenticated(Kind.MISSING);
+        }
+        ApiToken token = tokens.byHash(digest(secret.trim()))
+                .filter(t -> t.revokedAt() == null)
+                .orElseThrow(() -> new DepotException.Unauthenticated(Kind.INVALID));
+        long now = clock.millis();
+        if (token.expiresAt() != null && token.expiresAt() <= now) {
+            throw new DepotException.Unauthenticated(Kind.EXPIRED);
+        }
+        User user = users.byId(token.userId()).filter(User::active)
+                .orElseThrow(() -> new DepotException.Unauthenticated(Kind.INVALID));
+        if (token.lastUsedAt() == null || now - token.lastUsedAt() > TOUCH_INTERVAL_MS) {
+            tokens.touch(token.id(), now);
+        }
+        Set<Scope> scopes = EnumSet.copyOf(token.scopes());
+        if (!user.admin()) {
+            scopes.remove(Scope.ADMIN);
+        }
+        return new Principal(user.id(), user.username(), user.admin(), scopes, token.id());
+    }
+
+    static String digest(String secret) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

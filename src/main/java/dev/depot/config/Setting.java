@@ -1,0 +1,51 @@
+package dev.depot.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every configuration key Depot reads, with its default and meaning. {@code docs/configuration.md}
+ * documents exactly these (a test keeps the two in step).
+ */
+public enum Setting {
+    HOST("host", "127.0.0.1", "Address the HTTP server binds to."),
+    PORT("port", "8080", "TCP port of the HTTP server; 0 picks a free port."),
+    DATA("data", "./depot-data", "Data directory: the SQLite database, blobs and upload staging."),
+    DATABASE_URL("database.url", "", "JDBC URL. Empty means SQLite at <data>/depot.db; jdbc:postgresql:... selects PostgreSQL."),
+    DATABASE_USERNAME("database.username", "", "Database user (PostgreSQL)."),
+    DATABASE_PASSWORD("database.password", "", "Database password (PostgreSQL). Never logged."),
+    DATABASE_POOL_SIZE("database.pool-size", "10", "Maximum number of pooled database connections."),
+    PUBLIC_URL("public.url", "", "Base URL clients reach Depot at, used in download links. Empty means http://<host>:<port>."),
+    UPLOAD_MAX_BYTES("upload.max-bytes", "5000000000", "Largest file an upload may declare, in bytes."),
+    UPLOAD_EXPIRY("upload.expiry", "24h", "How long an unfinished upload session lives before it is removed with its bytes."),
+    UPLOAD_CLEANUP_INTERVAL("upload.cleanup-interval", "10m", "How often expired upload sessions are removed."),
+    LOGIN_TOKEN_TTL("auth.login-token-ttl", "30d", "Lifetime of tokens handed out by the shipper login endpoint."),
+    LOGIN_MAX_FAILURES("auth.login-max-failures", "10", "Failed logins allowed per user and per client address within auth.login-window."),
+    LOGIN_WINDOW("auth.login-window", "15m", "Window over which failed logins are counted for throttling."),
+    DOWNLOAD_BUFFER_BYTES("download.buffer-bytes", "262144", "Size of the buffer used to stream downloads.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() { return key; }
+
+    public String defaultValue() { return defaultValue; }
+
+    public String description() { return description; }
+
+    /** The environment variable for this key: {@code database.pool-size} is {@code DEPOT_DATABASE_POOL_SIZE}. */
+    public String environmentVariable() {
+        return "DEPOT_" + key.toUpperCase().replace('.', '_').replace('-', '_');
+    }
+
+    public static Optional<Setting> byKey(String key) {
+        return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+    }
+}

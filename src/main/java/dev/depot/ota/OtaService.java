@@ -1,0 +1,321 @@
+package dev.depot.ota;
+
+import dev.depot.auth.AuthService;
+import dev.depot.auth.Principal;
+import dev.depot.auth.User;
+import dev.depot.core.DepotException;
+import dev.depot.storage.StoredBlob;
+import java.nio.file.FileSystems;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/** Devices, variants, maintainers, the file-name rules for ROM builds, and what updaters are told. */
+public final class OtaService {
+    public static final Set<String> X86_CODENAMES = Set.of("x86", "x86_64");
+    private static final Pattern SLUG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final Pattern RELEASE_TYPE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    private static final DateTimeFormatter BUILD_DATE =
+            DateTimeFormatter.ofPattern("uuuuMMdd").withResolverStyle(ResolverStyle.STRICT);
+    private static final String PATTERN_SETTING = "ota.file_name_pattern";
+    private static final String ALLOWED_VERSIONS_SETTING = "ota.allowed_versions";
+
+    private final OtaRepository repository;
+    private final AuthService auth;
+    private final Clock clock;
+
+    public OtaService(Jdbi jdbi, AuthService auth, Clock clock) {
+        this.repository = new OtaRepository(jdbi);
+        this.auth = auth;
+        this.clock = clock;
+    }
+
+    // ---- devices, variants, maintainers -------------------------------------------------------
+
+    public Device addDevice(String codename, String name, String manufacturer) {
+        requireSlug(codename, "codename");
+        requireText(name, "name");
+        requireText(manufacturer, "manufacturer");
+        if (repository.device(codename).isPresent()) {
+            throw new DepotException.Conflict("duplicate_device", "A device with codename '" + codename + "' already exists.");
+        }
+        try {
+            repository.insertDevice(codename, name.trim(), manufacturer.trim(), clock.millis());
+        } catch (UnableToExecuteStatementException e) {
+            throw new DepotException.Conflict("duplicate_device", "A device with codename '" + codename + "' already exists.");
+        }
+        return requireDevice(codename);
+    }
+
+    /** Changes the fields given (null keeps the current value). */
+    public Device updateDevice(String codename, String name, String manufacturer, Boolean maintained, Boolean visible,
+                               String note, String releaseType) {
+        Device d = requireDevice(codename);
+        if (releaseType != null && !releaseType.isEmpty() && !RELEASE_TYPE.matcher(releaseType).matches()) {
+            throw new DepotException.Invalid("invalid_parameters", "A release type is 1-32 letters, digits, _ or -.");
+        }
+        Device updated = new Device(d.id(), d.codename(), name == null ? d.name() : requireText(name, "name"),
+                manufacturer == null ? d.manufacturer() : requireText(manufacturer, "manufacturer"),
+                maintained == null ? d.maintained() : maintained, visible == null ? d.visible() : visible,
+                note == null ? d.note() : note,
+                releaseType == null ? d.releaseType() : (releaseType.isEmpty() ? null : releaseType));
+        repository.updateDevice(updated);
+        return updated;
+    }
+
+    public Optional<Device> device(String codename) {
+        return repository.device(codename);
+    }
+
+    public Device requireDevice(String codename) {
+        return repository.device(codename).orElseThrow(() ->
+                new DepotException.NotFound("unknown_device", "The specified device does not exist!"));
+    }
+
+    public List<Device> devices() {
+        return repository.devices();
+    }
+
+    public Variant addVariant(String codename, String description, String releaseType) {
+        requireSlug(codename, "codename");
+        String rt = releaseType == null || releaseType.isBlank() ? "OFFICIAL" : releaseType.trim();
+        if (!RELEASE_TYPE.matcher(rt).matches()) {
+            throw new DepotException.Invalid("invalid_parameters", "A release type is 1-32 letters, digits, _ or -.");
+        }
+        if (repository.variant(codename).isPresent()) {
+            throw new DepotException.Conflict("duplicate_variant", "A variant '" + codename + "' already exists.");
+        }
+        repository.insertVariant(codename, description == null ? "" : description.trim(), rt, clock.millis());
+        return repository.variant(codename).orElseThrow();
+    }
+
+    public List<Variant> variants() {
+        return repository.variants();
+    }
+
+    public void addX86Type(String codename, String description) {
+        requireSlug(codename, "codename");
+        if (repository.x86Types().contains(codename)) {
+            throw new DepotException.Conflict("duplicate_x86_type", "An x86 type '" + codename + "' already exists.");
+        }
+        repository.insertX86Type(codename, description == null ? "" : description);
+    }
+
+    public List<String> x86Types() {
+        return repository.x86Types();
+    }
+
+    public void addMaintainer(String codename, String username) {
+        Device d = requireDevice(codename);
+        User u = auth.requireUser(username);
+        repository.addMaintainer(d.id(), u.id());
+    }
+
+    public void removeMaintainer(String codename, String username) {
+        Device d = requireDevice(codename);
+        User u = auth.requireUser(username);
+        repository.removeMaintainer(d.id(), u.id());
+    }
+
+    /** Codenames each user maintains, keyed by user id. */
+    public Map<Long, List<String>> maintainedDevicesByUser() {
+        Map<Long, List<String>> byUser = new LinkedHashMap<>();
+        for (var e : repository.maintainedDevices()) {
+            byUser.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+        }
+        return byUser;
+    }
+
+    /** Device codename to the variants with enabled, processed builds. */
+    public Map<String, List<String>> publishedVariantsByDevice() {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        for (var e : repository.publishedVariants()) {
+            map.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+        }
+        return map;
+    }
+
+    public boolean mayUploadFor(Principal caller, Device device) {
+        return caller.admin() || repository.isMaintainer(device.id(), caller.userId());
+    }
+
+    // ---- server-wide rules ---------------------------------------------------------------------
+
+    public FileNamePattern fileNamePattern() {
+        return FileNamePattern.of(repository.setting(PATTERN_SETTING).orElse(FileNamePattern.DEFAULT));
+    }
+
+    public FileNamePattern setFileNamePattern(String python) {
+        FileNamePattern p = FileNamePattern.of(python);
+        repository.putSetting(PATTERN_SETTING, python);
+        return p;
+    }
+
+    /** Versions accepted for upload: one glob per line; {@code *} accepts every version. */
+    public String allowedVersions() {
+        return repository.setting(ALLOWED_VERSIONS_SETTING).orElse("*");
+    }
+
+    public void setAllowedVersions(String text) {
+        repository.putSetting(ALLOWED_VERSIONS_SETTING, text == null ? "" : text.strip());
+    }
+
+    boolean isVersionAllowed(String version) {
+        String allowed = allowedVersions();
+        if (allowed.equals("*")) {
+            return true;
+        }
+        for (String line : allowed.split("\\R")) {
+            String glob = line.trim();
+            if (glob.isEmpty()) {
+                continue;
+            }
+            if (glob.contains("*") || glob.contains("?") || glob.contains("[")) {
+                if (FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(java.nio.file.Path.of(version))) {
+                    return true;
+                }
+            } else if (glob.equals(version)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- builds --------------------------------------------------------------------------------
+
+    /**
+     * Applies every rule a new build's file name must pass, in shipper's order: the pattern, the
+     * device, the caller's permission, duplicates, the variant, the x86 type, the version.
+     */
+    public BuildName checkBuildName(Principal caller, String fileName) {
+        Map<String, String> groups = fileNamePattern().match(fileName).orElseThrow(() ->
+                new DepotException.Invalid("invalid_file_name", "The file name does not match the server's build file-name pattern."));
+        Device device = repository.device(groups.get("codename")).orElseThrow(() ->
+                new DepotException.NotFound("unknown_device", "The specified device does not exist!"));
+        if (!mayUploadFor(caller, device)) {
+            throw new DepotException.Forbidden("insufficient_permissions", "You are not authorized to upload for this device!");
+        }
+        if (repository.buildByFileName(fileName).isPresent()) {
+            throw new DepotException.Conflict("duplicate_build", "This build already exists on the server.");
+        }
+        Variant variant = repository.variant(groups.get("variant")).orElseThrow(() ->
+                new DepotException.Invalid("unsupported_variant", "The variant '" + groups.get("variant")
+                        + "' is not supported by this server; an admin can add it."));
+        String x86Type = null;
+        if (X86_CODENAMES.contains(device.codename())) {
+            x86Type = groups.get("x86_type");
+            if (x86Type == null) {
+                throw new DepotException.Invalid("missing_x86_type", "Builds for x86 devices need an x86_type in the file name.");
+            }
+            if (!repository.x86Types().contains(x86Type)) {
+                throw new DepotException.Invalid("unsupported_x86_type", "The x86 type '" + x86Type + "' is not supported by this server.");
+            }
+        }
+        String version = groups.get("version");
+        if (!isVersionAllowed(version)) {
+            throw new DepotException.Invalid("version_not_allowed", "The server does not accept version " + version
+                    + " right now. Accepted versions: " + allowedVersions().replaceAll("\\R", ", ") + ".");
+        }
+        LocalDate date;
+        try {
+            date = LocalDate.parse(groups.get("date"), BUILD_DATE);
+        } catch (DateTimeParseException e) {
+            throw new DepotException.Invalid("invalid_file_name", "The date in the file name is not a real date (YYYYMMDD).");
+        }
+        Map<String, String> extra = new LinkedHashMap<>(groups);
+        extra.keySet().removeAll(FileNamePattern.REQUIRED_GROUPS);
+        extra.remove("x86_type");
+        return new BuildName(fileName, device, variant, version, date, x86Type, extra);
+    }
+
+    /** Records a build whose bytes are stored; the name is checked again, since rules may have changed. */
+    public OtaBuild registerBuild(Principal caller, String fileName, StoredBlob blob, String md5) {
+        BuildName n = checkBuildName(caller, fileName);
+        try {
+            long id = repository.insertBuild(fileName, blob.size(), blob.key().sha256(), md5, n.device().id(),
+                    n.variant().id(), n.version(), n.buildDate(), n.x86Type(), n.extraGroups(), caller.userId(),
+                    clock.millis());
+            return repository.build(id).orElseThrow();
+        } catch (UnableToExecuteStatementException e) {
+            if (repository.buildByFileName(fileName).isPresent()) {
+                throw new DepotException.Conflict("duplicate_build", "This build already exists on the server.");
+            }
+            throw e;
+        }
+    }
+
+    public Optional<OtaBuild> build(long id) {
+        return repository.build(id);
+    }
+
+    /** A build by its file name, with or without the {@code .zip} extension. */
+    public Optional<OtaBuild> buildByFileName(String name) {
+        return repository.buildByFileName(name).or(() -> repository.buildByFileName(name + ".zip"));
+    }
+
+    public Optional<OtaBuild> buildBySha256(String sha256) {
+        return repository.buildBySha256(sha256);
+    }
+
+    public List<OtaBuild> buildsOfDevice(String codename) {
+        return repository.buildsOfDevice(requireDevice(codename).id());
+    }
+
+    public OtaBuild setBuildEnabled(Principal caller, long buildId, boolean enabled) {
+        OtaBuild b = repository.build(buildId).orElseThrow(() ->
+                new DepotException.NotFound("unknown_build", "Not found."));
+        Device d = requireDevice(b.deviceCodename());
+        if (!mayUploadFor(caller, d)) {
+            throw new DepotException.Forbidden("insufficient_permissions",
+                    "You are not authorized to modify builds associated with this device!");
+        }
+        repository.setEnabled(buildId, enabled);
+        return repository.build(buildId).orElseThrow();
+    }
+
+    /** The builds an updater is offered for a device and variant, newest first. */
+    public List<OtaBuild> updaterBuilds(String codename, String variantCodename, String x86Type) {
+        if (x86Type == null && X86_CODENAMES.contains(codename)) {
+            throw new DepotException.Invalid("arm_only", "This endpoint is for arm devices only.");
+        }
+        if (x86Type != null && !X86_CODENAMES.contains(codename)) {
+            throw new DepotException.Invalid("x86_only", "This endpoint is for x86_64 devices only.");
+        }
+        Device device = requireDevice(codename);
+        if (x86Type != null && !repository.x86Types().contains(x86Type)) {
+            throw new DepotException.Invalid("wrong_parameter", "Wrong parameter. Try with the correct parameters.");
+        }
+        Variant variant = repository.variant(variantCodename).orElseThrow(() ->
+                new DepotException.Invalid("wrong_parameter", "Wrong parameter. Try with the correct parameters."));
+        List<OtaBuild> builds = repository.publishedBuilds(device.id(), variant.id(), x86Type);
+        if (builds.isEmpty()) {
+            throw new DepotException.NotFound("no_builds", "No builds exist for the specified variant yet!");
+        }
+        return builds;
+    }
+
+    private static void requireSlug(String value, String field) {
+        if (value == null || !SLUG.matcher(value).matches()) {
+            throw new DepotException.Invalid("invalid_parameters",
+                    "The " + field + " must be 1-64 letters, digits, _ or -, starting with a letter or digit.");
+        }
+    }
+
+    private static String requireText(String value, String field) {
+        if (value == null || value.isBlank() || value.length() > 200) {
+            throw new DepotException.Invalid("invalid_parameters", "The " + field + " must be 1-200 characters.");
+        }
+        return value.trim();
+    }
+}

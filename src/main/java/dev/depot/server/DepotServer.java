@@ -1,0 +1,136 @@
+package dev.depot.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.depot.api.Authenticator;
+import dev.depot.api.ErrorMapping;
+import dev.depot.api.Links;
+import dev.depot.api.Routes;
+import dev.depot.api.download.DownloadRoutes;
+import dev.depot.api.nativeapi.NativeAdminRoutes;
+import dev.depot.api.ops.OpsRoutes;
+import dev.depot.api.shipper.ShipperMaintainerRoutes;
+import dev.depot.api.shipper.ShipperPublicRoutes;
+import dev.depot.config.Setting;
+import dev.depot.config.Settings;
+import dev.depot.delivery.DownloadCounter;
+import dev.depot.jobs.Scheduler;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root: builds every service with its dependencies and serves HTTP. */
+public final class DepotServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DepotServer.class);
+
+    private final Depot depot;
+    private final Javalin app;
+    private final Scheduler scheduler;
+    private final List<Routes.Route> routes;
+    private final String publicUrl;
+
+    private DepotServer(Depot depot, Javalin app, Scheduler scheduler, List<Routes.Route> routes, String publicUrl) {
+        this.depot = depot;
+        this.app = app;
+        this.scheduler = scheduler;
+        this.routes = routes;
+        this.publicUrl = publicUrl;
+    }
+
+    public static DepotServer start(Settings settings, Clock clock) throws IOException {
+        Depot depot = Depot.open(settings, clock);
+        try {
+            return start(depot, settings);
+        } catch (RuntimeException | IOException e) {
+            depot.close();
+            throw e;
+        }
+    }
+
+    private static DepotServer start(Depot depot, Settings settings) throws IOException {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+        RequestMetrics requestMetrics = new RequestMetrics(metrics);
+
+        AtomicInteger boundPort = new AtomicInteger(settings.port());
+        Links links = new Links(() -> settings.publicUrl(boundPort.get()));
+        DownloadCounter counter = depot.downloads();
+        Authenticator authenticator = new Authenticator(depot.auth());
+        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        Routes[] holder = new Routes[1];
+
+        Javalin app = Javalin.create(cfg -> {
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.startup.showJavalinBanner = false;
+            cfg.jsonMapper(new JavalinJackson(json, true));
+            cfg.router.ignoreTrailingSlashes = true;
+            cfg.router.treatMultipleSlashesAsSingleSlash = true;
+            cfg.http.maxRequestSize = 1 << 20;
+            cfg.jetty.multipartConfig.cacheDirectory(depot.stagingDir().resolve("multipart").toString());
+            cfg.jetty.multipartConfig.maxFileSize(64, SizeUnit.MB);
+            cfg.jetty.multipartConfig.maxInMemoryFileSize(2, SizeUnit.MB);
+            cfg.jetty.multipartConfig.maxTotalRequestSize(65, SizeUnit.MB);
+            cfg.requestLogger.http(requestMetrics::record);
+            cfg.routes.beforeMatched(authenticator::check);
+            ErrorMapping.install(cfg.routes);
+            Routes routes = new Routes(cfg.routes);
+            new OpsRoutes(depot.database(), depot.blobs(), metrics).register(routes);
+            new ShipperPublicRoutes(depot.ota(), depot.auth(), counter, links, Depot.VERSION).register(routes);
+            new ShipperMaintainerRoutes(depot.auth(), depot.ota(), depot.uploads(), links).register(routes);
+            new NativeAdminRoutes(depot.auth(), depot.ota(), counter, links).register(routes);
+            new DownloadRoutes(depot.ota(), depot.blobs(), counter, settings.getInt(Setting.DOWNLOAD_BUFFER_BYTES))
+                    .register(routes);
+            holder[0] = routes;
+        });
+        java.nio.file.Files.createDirectories(depot.stagingDir().resolve("multipart"));
+        app.start(settings.host(), settings.port());
+        boundPort.set(app.port());
+
+        Scheduler scheduler = new Scheduler();
+        scheduler.every("remove-expired-uploads", settings.getDuration(Setting.UPLOAD_CLEANUP_INTERVAL), () -> {
+            int n = depot.uploads().removeExpired();
+            if (n > 0) {
+                log.info("removed {} expired upload session(s)", n);
+            }
+        });
+        String url = settings.publicUrl(app.port());
+        log.info("Depot {} serving on {} (data: {}, database: {})", Depot.VERSION, url, settings.dataDir(),
+                depot.database().dialect().name().toLowerCase());
+        return new DepotServer(depot, app, scheduler, holder[0].registered(), url);
+    }
+
+    public int port() { return app.port(); }
+
+    public String publicUrl() { return publicUrl; }
+
+    public Depot depot() { return depot; }
+
+    /** Every route with the access it declares. */
+    public List<Routes.Route> routes() { return routes; }
+
+    @Override
+    public void close() {
+        scheduler.close();
+        app.stop();
+        depot.close();
+    }
+}

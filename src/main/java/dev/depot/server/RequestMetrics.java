@@ -1,0 +1,55 @@
+package dev.depot.server;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import org.eclipse.jetty.ee10.servlet.HttpOutput;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One structured log line and one timer sample per request. Only the route template is logged,
+ * never the concrete path, query or headers, so secrets that travel in them stay out of logs.
+ */
+final class RequestMetrics {
+    private static final Logger log = LoggerFactory.getLogger("depot.access");
+    private final MeterRegistry registry;
+    private final Counter bytesIn;
+    private final Counter bytesOut;
+
+    RequestMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.bytesIn = Counter.builder("depot.http.bytes.in").description("request body bytes").register(registry);
+        this.bytesOut = Counter.builder("depot.http.bytes.out").description("response body bytes").register(registry);
+    }
+
+    void record(Context ctx, Float ms) {
+        String route = routeOf(ctx);
+        int status = ctx.statusCode();
+        long in = Math.max(0, ctx.req().getContentLengthLong());
+        long out = bytesWritten(ctx);
+        Timer.builder("depot.http.requests").tag("method", ctx.method().name()).tag("route", route)
+                .tag("status", Integer.toString(status)).publishPercentileHistogram(false)
+                .register(registry).record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+        bytesIn.increment(in);
+        bytesOut.increment(out);
+        log.info("method={} route={} status={} ms={} in={} out={} ip={}", ctx.method().name(), route, status,
+                String.format("%.1f", ms), in, out, ctx.ip());
+    }
+
+    private static String routeOf(Context ctx) {
+        var matched = ctx.endpoints().lastHttpEndpoint();
+        return matched == null || matched.path.equals("*") ? "unmatched" : matched.path;
+    }
+
+    private static long bytesWritten(Context ctx) {
+        try {
+            return ctx.res().getOutputStream() instanceof HttpOutput out ? out.getWritten() : 0;
+        } catch (IOException | IllegalStateException e) {
+            return 0;
+        }
+    }
+}

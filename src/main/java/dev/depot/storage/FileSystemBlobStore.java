@@ -1,0 +1,184 @@
+package dev.depot.storage;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Blobs as files under {@code root/ab/cd/<sha256>}. Every write goes to a temporary file in
+ * {@code root/.tmp}, is fsynced, then renamed atomically into place, so a reader sees either no
+ * file or the whole file.
+ */
+public final class FileSystemBlobStore implements BlobStore {
+    private final Path root;
+    private final Path tmp;
+
+    public FileSystemBlobStore(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        this.tmp = this.root.resolve(".tmp");
+        Files.createDirectories(tmp);
+    }
+
+    Path pathOf(BlobKey key) {
+        String h = key.sha256();
+        return root.resolve(h.substring(0, 2)).resolve(h.substring(2, 4)).resolve(h);
+    }
+
+    @Override
+    public StoredBlob write(InputStream in) throws IOException {
+        Path temp = tmp.resolve(UUID.randomUUID() + ".part");
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            long size;
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = Channels.newOutputStream(ch);
+                 DigestInputStream din = new DigestInputStream(in, sha256)) {
+                size = din.transferTo(out);
+                ch.force(true);
+            }
+            BlobKey key = new BlobKey(HexFormat.of().formatHex(sha256.digest()));
+            publish(temp, key);
+            return new StoredBlob(key, size);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    @Override
+    public StoredBlob importFile(Path file, BlobKey key) throws IOException {
+        long size = Files.size(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Path temp = tmp.resolve(UUID.randomUUID() + ".part");
+        try {
+            try {
+                Files.move(file, temp, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                // Staging on another file system: copy, then make the copy durable.
+                Files.copy(file, temp);
+                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+                Files.delete(file);
+            }
+            publish(temp, key);
+            return new StoredBlob(key, size);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private void publish(Path temp, BlobKey key) throws IOException {
+        Path target = pathOf(key);
+        if (Files.exists(target)) {
+            return; // same bytes already stored; the caller's finally removes the temp file
+        }
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            return; // a concurrent writer of the same bytes won; content is identical
+        }
+        syncDirectory(target.getParent());
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // Not every platform can fsync a directory; the file itself is already durable.
+        }
+    }
+
+    @Override
+    public Optional<Long> size(BlobKey key) throws IOException {
+        Path p = pathOf(key);
+        try {
+            return Optional.of(Files.size(p));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public InputStream read(BlobKey key, long offset, long length) throws IOException {
+        FileChannel ch = FileChannel.open(pathOf(key), StandardOpenOption.READ);
+        long size = ch.size();
+        if (offset < 0 || length < 0 || offset + length > size) {
+            ch.close();
+            throw new IllegalArgumentException("range " + offset + "+" + length + " outside blob of " + size + " bytes");
+        }
+        ch.position(offset);
+        return new BoundedInputStream(Channels.newInputStream(ch), length);
+    }
+
+    @Override
+    public Optional<Path> localFile(BlobKey key) {
+        Path p = pathOf(key);
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    @Override
+    public void delete(BlobKey key) throws IOException {
+        Files.deleteIfExists(pathOf(key));
+    }
+
+    @Override
+    public void checkWritable() throws IOException {
+        Path probe = tmp.resolve("probe-" + UUID.randomUUID());
+        Files.writeString(probe, "ok");
+        Files.delete(probe);
+    }
+
+    /** Reads at most {@code remaining} bytes, then reports end of stream. */
+    private static final class BoundedInputStream extends FilterInputStream {
+        private long remaining;
+
+        BoundedInputStream(InputStream in, long remaining) {
+            super(in);
+            this.remaining = remaining;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = super.read(buf, off, (int) Math.min(len, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
+    }
+}

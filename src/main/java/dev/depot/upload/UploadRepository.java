@@ -1,0 +1,70 @@
+package dev.depot.upload;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** SQL for {@code upload_sessions}. */
+final class UploadRepository {
+    private static final String COLUMNS = "id, user_id, protocol, file_name, upload_offset, total_length, status, "
+            + "created_at, completed_at, expires_at";
+    private final Jdbi jdbi;
+
+    UploadRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    void insert(UploadSession s) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO upload_sessions (" + COLUMNS + ") VALUES (:id, :u, :p, :f, "
+                        + ":o, :t, :s, :c, NULL, :e)")
+                .bind("id", s.id()).bind("u", s.userId()).bind("p", s.protocol()).bind("f", s.fileName())
+                .bind("o", s.offset()).bind("t", s.totalLength()).bind("s", s.status()).bind("c", s.createdAt())
+                .bind("e", s.expiresAt()).execute());
+    }
+
+    Optional<UploadSession> byId(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM upload_sessions WHERE id = :id")
+                .bind("id", id).map(UploadRepository::map).findOne());
+    }
+
+    List<UploadSession> byUser(long userId, String protocol) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM upload_sessions WHERE user_id = :u "
+                        + "AND protocol = :p ORDER BY created_at")
+                .bind("u", userId).bind("p", protocol).map(UploadRepository::map).list());
+    }
+
+    /** Moves the offset only if nobody else moved it first. */
+    boolean advance(String id, long expectedOffset, long newOffset, Long totalLength) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE upload_sessions SET upload_offset = :n, "
+                        + "total_length = COALESCE(total_length, :t) WHERE id = :id AND upload_offset = :o AND status = 1")
+                .bind("n", newOffset).bind("t", totalLength).bind("id", id).bind("o", expectedOffset)
+                .execute()) == 1;
+    }
+
+    boolean markComplete(String id, long now) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE upload_sessions SET status = 2, completed_at = :now "
+                        + "WHERE id = :id AND status = 1").bind("now", now).bind("id", id).execute()) == 1;
+    }
+
+    void delete(String id) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM upload_sessions WHERE id = :id").bind("id", id).execute());
+    }
+
+    List<String> expired(long now) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM upload_sessions WHERE expires_at <= :now")
+                .bind("now", now).mapTo(String.class).list());
+    }
+
+    private static UploadSession map(ResultSet rs, StatementContext ctx) throws SQLException {
+        long total = rs.getLong("total_length");
+        Long totalLength = rs.wasNull() ? null : total;
+        long completed = rs.getLong("completed_at");
+        Long completedAt = rs.wasNull() ? null : completed;
+        return new UploadSession(rs.getString("id"), rs.getLong("user_id"), rs.getString("protocol"),
+                rs.getString("file_name"), rs.getLong("upload_offset"), totalLength, rs.getInt("status"),
+                rs.getLong("created_at"), completedAt, rs.getLong("expires_at"));
+    }
+}

@@ -1,0 +1,320 @@
+package dev.depot.upload;
+
+import dev.depot.auth.Principal;
+import dev.depot.core.DepotException;
+import dev.depot.core.SafeFileName;
+import dev.depot.storage.BlobKey;
+import dev.depot.storage.BlobStore;
+import dev.depot.storage.StoredBlob;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resumable uploads, shared by every upload protocol. A session lives in the database; its bytes
+ * are staged in {@code <staging>/<id>.part}. Each chunk is written at the session's offset and
+ * hashed on the way in, so finalizing costs no second read. The hash state is kept in memory; a
+ * node that lacks it (after a restart) rebuilds it once from the staged bytes.
+ */
+public final class UploadService {
+    private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+    private static final int BUFFER = 1 << 20;
+
+    private final UploadRepository repository;
+    private final BlobStore blobs;
+    private final Path staging;
+    private final Clock clock;
+    private final long maxBytes;
+    private final Duration expiry;
+    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, UploadDigests> digests = new ConcurrentHashMap<>();
+
+    public UploadService(Jdbi jdbi, BlobStore blobs, Path staging, Clock clock, long maxBytes, Duration expiry) {
+        this.repository = new UploadRepository(jdbi);
+        this.blobs = blobs;
+        this.staging = staging;
+        this.clock = clock;
+        this.maxBytes = maxBytes;
+        this.expiry = expiry;
+        try {
+            Files.createDirectories(staging);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create upload staging directory " + staging, e);
+        }
+    }
+
+    public long maxBytes() { return maxBytes; }
+
+    /** Starts a session for {@code owner}; {@code totalLength} may be null when not yet known. */
+    public UploadSession open(Principal owner, String protocol, String fileName, Long totalLength) {
+        new SafeFileName(fileName);
+        if (totalLength != null) {
+            checkSize(totalLength);
+        }
+        long now = clock.millis();
+        UploadSession s = new UploadSession(UUID.randomUUID().toString(), owner.userId(), protocol, fileName, 0,
+                totalLength, UploadSession.INCOMPLETE, now, null, now + expiry.toMillis());
+        try {
+            Files.deleteIfExists(stagedFile(s.id()));
+            Files.createFile(stagedFile(s.id()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        repository.insert(s);
+        return s;
+    }
+
+    private void checkSize(long total) {
+        if (total < 0) {
+            throw new DepotException.Invalid("invalid_length", "The upload length cannot be negative.");
+        }
+        if (total > maxBytes) {
+            throw new DepotException.Invalid("too_large", "Size of file exceeds the limit (" + maxBytes + " bytes)");
+        }
+    }
+
+    /** The caller's session, or NotFound (also for another user's session). */
+    public UploadSession session(Principal owner, String id) {
+        return repository.byId(id).filter(s -> s.userId() == owner.userId()).orElseThrow(() ->
+                new DepotException.NotFound("unknown_upload", "Not found."));
+    }
+
+    public List<UploadSession> sessionsOf(Principal owner, String protocol) {
+        return repository.byUser(owner.userId(), protocol);
+    }
+
+    /**
+     * Appends {@code length} bytes read from {@code data} at {@code offset}. The offset must equal
+     * the session's; a chunk may not run past the declared total. On any failure the staged bytes
+     * and the hash state are rolled back to the chunk's start.
+     */
+    public UploadSession append(Principal owner, String id, long offset, Long totalLength, InputStream data,
+                                long length) {
+        ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            UploadSession s = requireWritable(owner, id);
+            if (totalLength != null) {
+                checkSize(totalLength);
+                if (s.totalLength() != null && !s.totalLength().equals(totalLength)) {
+                    throw new DepotException.Invalid("length_mismatch", "The total length " + totalLength
+                            + " differs from the upload's length " + s.totalLength() + ".");
+                }
+            }
+            if (s.offset() != offset) {
+                throw new DepotException.Invalid("offset_mismatch", "Offsets do not match",
+                        Map.of("expected_offset", s.offset(), "provided_offset", offset));
+            }
+            Long total = totalLength != null ? totalLength : s.totalLength();
+            if (total != null && offset + length > total) {
+                throw new DepotException.Invalid("past_end", "The chunk runs past the end of the file (" + total + " bytes).");
+            }
+            if (offset + length > maxBytes) {
+                throw new DepotException.Invalid("too_large", "Size of file exceeds the limit (" + maxBytes + " bytes)");
+            }
+            UploadDigests before = digestsAt(s);
+            UploadDigests working = before.copy();
+            Path file = stagedFile(id);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+                ch.truncate(offset);
+                ch.position(offset);
+                long written = copy(data, ch, working, length);
+                if (written != length) {
+                    ch.truncate(offset);
+                    throw new DepotException.Invalid("size_mismatch", "The chunk holds " + written
+                            + " bytes but " + length + " were declared.");
+                }
+            } catch (IOException e) {
+                truncateQuietly(file, offset);
+                throw new DepotException.Invalid("interrupted", "The chunk was not received completely: " + e.getMessage());
+            }
+            if (!repository.advance(id, offset, offset + length, totalLength)) {
+                truncateQuietly(file, offset);
+                throw new DepotException.Conflict("concurrent_append", "Another request changed this upload at the same time.");
+            }
+            digests.put(id, working);
+            return repository.byId(id).orElseThrow();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private UploadSession requireWritable(Principal owner, String id) {
+        UploadSession s = session(owner, id);
+        if (s.expiresAt() <= clock.millis()) {
+            throw new DepotException.Gone("expired", "Upload has expired");
+        }
+        if (s.complete()) {
+            throw new DepotException.Invalid("already_complete", "Upload has already been marked as \"complete\"");
+        }
+        return s;
+    }
+
+    /** Reads exactly up to {@code length} bytes (stopping early at end of stream), writing and hashing them. */
+    private static long copy(InputStream in, FileChannel out, UploadDigests digests, long length) throws IOException {
+        byte[] buf = new byte[(int) Math.min(BUFFER, Math.max(length, 1))];
+        long total = 0;
+        while (total < length) {
+            int want = (int) Math.min(buf.length, length - total);
+            int n = in.readNBytes(buf, 0, want);
+            if (n <= 0) {
+                break;
+            }
+            digests.update(buf, 0, n);
+            ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+            while (bb.hasRemaining()) {
+                out.write(bb);
+            }
+            total += n;
+            if (n < want) {
+                break;
+            }
+        }
+        // A body longer than declared is a size mismatch too.
+        if (total == length && in.read() != -1) {
+            return total + 1;
+        }
+        return total;
+    }
+
+    /** The hash state at the session's offset: from memory, or rebuilt from the staged bytes. */
+    private UploadDigests digestsAt(UploadSession s) {
+        UploadDigests d = digests.get(s.id());
+        if (d != null && d.position() == s.offset()) {
+            return d;
+        }
+        UploadDigests rebuilt = new UploadDigests();
+        try (InputStream in = Files.newInputStream(stagedFile(s.id()))) {
+            byte[] buf = new byte[BUFFER];
+            long remaining = s.offset();
+            while (remaining > 0) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, remaining));
+                if (n < 0) {
+                    throw new IllegalStateException("staged bytes of upload " + s.id() + " are shorter than its offset");
+                }
+                rebuilt.update(buf, 0, n);
+                remaining -= n;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        digests.put(s.id(), rebuilt);
+        return rebuilt;
+    }
+
+    /**
+     * Completes an upload: compares the client's checksum ({@code sha256} or {@code md5}), moves
+     * the bytes into the blob store, and hands them to {@code register} (which creates the build).
+     * A checksum mismatch or a failed registration discards the upload; no build and no new blob
+     * remain.
+     */
+    public <T> T finalizeUpload(Principal owner, String id, String algorithm, String expectedHex,
+                                Function<VerifiedUpload, T> register) {
+        ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            UploadSession s = requireWritable(owner, id);
+            if (s.totalLength() != null && s.offset() != s.totalLength()) {
+                throw new DepotException.Invalid("incomplete", "The upload is incomplete: " + s.offset() + " of "
+                        + s.totalLength() + " bytes received.");
+            }
+            UploadDigests d = digestsAt(s);
+            String sha256 = d.sha256Hex();
+            String md5 = d.md5Hex();
+            String actual = switch (algorithm.toLowerCase(Locale.ROOT)) {
+                case "sha256" -> sha256;
+                case "md5" -> md5;
+                default -> throw new DepotException.Invalid("unsupported_checksum", "Unsupported checksum type " + algorithm + ".");
+            };
+            if (expectedHex == null || expectedHex.isBlank()) {
+                throw new DepotException.Invalid("missing_checksum", "A " + algorithm + " checksum is required to finish the upload.");
+            }
+            if (!actual.equalsIgnoreCase(expectedHex.trim())) {
+                discard(id);
+                throw new DepotException.Invalid("checksum_mismatch", algorithm + " checksum does not match");
+            }
+            BlobKey key = new BlobKey(sha256);
+            boolean existed;
+            StoredBlob blob;
+            try {
+                existed = blobs.exists(key);
+                blob = blobs.importFile(stagedFile(id), key);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot store upload " + id, e);
+            }
+            try {
+                T result = register.apply(new VerifiedUpload(s, blob, sha256, md5));
+                repository.markComplete(id, clock.millis());
+                digests.remove(id);
+                return result;
+            } catch (RuntimeException e) {
+                if (!existed) {
+                    deleteBlobQuietly(key);
+                }
+                discard(id);
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+            locks.remove(id, lock);
+        }
+    }
+
+    /** Removes a session and its staged bytes. */
+    public void discard(String id) {
+        repository.delete(id);
+        digests.remove(id);
+        try {
+            Files.deleteIfExists(stagedFile(id));
+        } catch (IOException e) {
+            log.warn("could not delete staged bytes of upload {}: {}", id, e.toString());
+        }
+    }
+
+    /** Deletes expired sessions and their bytes; returns how many went. */
+    public int removeExpired() {
+        List<String> ids = repository.expired(clock.millis());
+        for (String id : ids) {
+            discard(id);
+            locks.remove(id);
+        }
+        return ids.size();
+    }
+
+    Path stagedFile(String id) {
+        return staging.resolve(id + ".part");
+    }
+
+    private static void truncateQuietly(Path file, long size) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+        } catch (IOException ignored) {
+            // the next append truncates to the recorded offset anyway
+        }
+    }
+
+    private void deleteBlobQuietly(BlobKey key) {
+        try {
+            blobs.delete(key);
+        } catch (IOException e) {
+            log.warn("could not delete blob {} of a failed upload: {}", key, e.toString());
+        }
+    }
+}
