@@ -52,7 +52,7 @@ public final class AuthService {
         if (password != null && password.length() < 8) {
             throw new DepotException.Invalid("weak_password", "A password needs at least 8 characters.");
         }
-        if (users.byUsername(username).isPresent()) {
+        if (findUser(username).isPresent()) {
             throw new DepotException.Conflict("duplicate_user", "A user named '" + username + "' already exists.");
         }
         String hash = password == null ? null : hasher.hash(password);
@@ -77,7 +77,11 @@ public final class AuthService {
     }
 
     public Optional<User> findUser(String username) {
-        return users.byUsername(username);
+        return isPossibleUsername(username) ? users.byUsername(username) : Optional.empty();
+    }
+
+    private static boolean isPossibleUsername(String username) {
+        return username != null && USERNAME.matcher(username).matches();
     }
 
     public Optional<User> findUser(long id) {
@@ -85,7 +89,7 @@ public final class AuthService {
     }
 
     public User requireUser(String username) {
-        return users.byUsername(username).orElseThrow(() ->
+        return findUser(username).orElseThrow(() ->
                 new DepotException.NotFound("unknown_user", "The user '" + username + "' does not exist."));
     }
 
@@ -103,7 +107,7 @@ public final class AuthService {
         String userKey = "user:" + username;
         String addressKey = "addr:" + clientAddress;
         throttle.check(userKey, addressKey);
-        Optional<User> user = users.byUsername(username).filter(User::active);
+        Optional<User> user = findUser(username).filter(User::active);
         String hash = user.flatMap(u -> users.passwordHash(u.id())).orElse(null);
         if (!hasher.verify(password, hash) || user.isEmpty()) {
             throttle.recordFailure(userKey, addressKey);

@@ -12,6 +12,10 @@ public record SafeFileName(String value) {
         }
     }
 
+    public static boolean isValid(String v) {
+        return problem(v) == null;
+    }
+
     private static String problem(String v) {
         if (v == null || v.isBlank()) {
             return "A file name is required.";

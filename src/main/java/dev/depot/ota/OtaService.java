@@ -4,6 +4,7 @@ import dev.depot.auth.AuthService;
 import dev.depot.auth.Principal;
 import dev.depot.auth.User;
 import dev.depot.core.DepotException;
+import dev.depot.core.SafeFileName;
 import dev.depot.storage.StoredBlob;
 import java.nio.file.FileSystems;
 import java.time.Clock;
@@ -47,7 +48,7 @@ public final class OtaService {
         requireSlug(codename, "codename");
         requireText(name, "name");
         requireText(manufacturer, "manufacturer");
-        if (repository.device(codename).isPresent()) {
+        if (device(codename).isPresent()) {
             throw new DepotException.Conflict("duplicate_device", "A device with codename '" + codename + "' already exists.");
         }
         try {
@@ -75,11 +76,17 @@ public final class OtaService {
     }
 
     public Optional<Device> device(String codename) {
-        return repository.device(codename);
+        // A name that could never have been created is unknown; it never reaches SQL (PostgreSQL
+        // rejects NUL in text, for one).
+        return codename != null && SLUG.matcher(codename).matches() ? repository.device(codename) : Optional.empty();
+    }
+
+    private Optional<Variant> variant(String codename) {
+        return codename != null && SLUG.matcher(codename).matches() ? repository.variant(codename) : Optional.empty();
     }
 
     public Device requireDevice(String codename) {
-        return repository.device(codename).orElseThrow(() ->
+        return device(codename).orElseThrow(() ->
                 new DepotException.NotFound("unknown_device", "The specified device does not exist!"));
     }
 
@@ -93,7 +100,7 @@ public final class OtaService {
         if (!RELEASE_TYPE.matcher(rt).matches()) {
             throw new DepotException.Invalid("invalid_parameters", "A release type is 1-32 letters, digits, _ or -.");
         }
-        if (repository.variant(codename).isPresent()) {
+        if (variant(codename).isPresent()) {
             throw new DepotException.Conflict("duplicate_variant", "A variant '" + codename + "' already exists.");
         }
         repository.insertVariant(codename, description == null ? "" : description.trim(), rt, clock.millis());
@@ -199,9 +206,10 @@ public final class OtaService {
      * device, the caller's permission, duplicates, the variant, the x86 type, the version.
      */
     public BuildName checkBuildName(Principal caller, String fileName) {
+        new SafeFileName(fileName);
         Map<String, String> groups = fileNamePattern().match(fileName).orElseThrow(() ->
                 new DepotException.Invalid("invalid_file_name", "The file name does not match the server's build file-name pattern."));
-        Device device = repository.device(groups.get("codename")).orElseThrow(() ->
+        Device device = device(groups.get("codename")).orElseThrow(() ->
                 new DepotException.NotFound("unknown_device", "The specified device does not exist!"));
         if (!mayUploadFor(caller, device)) {
             throw new DepotException.Forbidden("insufficient_permissions", "You are not authorized to upload for this device!");
@@ -209,7 +217,7 @@ public final class OtaService {
         if (repository.buildByFileName(fileName).isPresent()) {
             throw new DepotException.Conflict("duplicate_build", "This build already exists on the server.");
         }
-        Variant variant = repository.variant(groups.get("variant")).orElseThrow(() ->
+        Variant variant = variant(groups.get("variant")).orElseThrow(() ->
                 new DepotException.Invalid("unsupported_variant", "The variant '" + groups.get("variant")
                         + "' is not supported by this server; an admin can add it."));
         String x86Type = null;
@@ -261,6 +269,9 @@ public final class OtaService {
 
     /** A build by its file name, with or without the {@code .zip} extension. */
     public Optional<OtaBuild> buildByFileName(String name) {
+        if (!SafeFileName.isValid(name)) {
+            return Optional.empty();
+        }
         return repository.buildByFileName(name).or(() -> repository.buildByFileName(name + ".zip"));
     }
 
@@ -296,7 +307,7 @@ public final class OtaService {
         if (x86Type != null && !repository.x86Types().contains(x86Type)) {
             throw new DepotException.Invalid("wrong_parameter", "Wrong parameter. Try with the correct parameters.");
         }
-        Variant variant = repository.variant(variantCodename).orElseThrow(() ->
+        Variant variant = variant(variantCodename).orElseThrow(() ->
                 new DepotException.Invalid("wrong_parameter", "Wrong parameter. Try with the correct parameters."));
         List<OtaBuild> builds = repository.publishedBuilds(device.id(), variant.id(), x86Type);
         if (builds.isEmpty()) {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class UploadService {
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
     private static final int BUFFER = 1 << 20;
+    private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[0-9a-f-]{36}");
 
     private final UploadRepository repository;
     private final BlobStore blobs;
@@ -92,7 +94,8 @@ public final class UploadService {
 
     /** The caller's session, or NotFound (also for another user's session). */
     public UploadSession session(Principal owner, String id) {
-        return repository.byId(id).filter(s -> s.userId() == owner.userId()).orElseThrow(() ->
+        Optional<UploadSession> found = id != null && SESSION_ID.matcher(id).matches() ? repository.byId(id) : Optional.empty();
+        return found.filter(s -> s.userId() == owner.userId()).orElseThrow(() ->
                 new DepotException.NotFound("unknown_upload", "Not found."));
     }
 

@@ -94,6 +94,9 @@ class ShipperPublicApiTest {
     void codenamesWithSqlOrHtmlMetacharactersAreJustUnknown() {
         assertError(server.get("/api/v1/updater/los/x'%20OR%201=1--/gapps/"), 404, "The specified device does not exist!");
         assertError(server.get("/api/v1/updater/los/%3Cscript%3E/gapps/"), 404, "The specified device does not exist!");
+        // Jetty refuses an encoded NUL in a path before any handler runs
+        assertThat(server.get("/api/v1/updater/los/sun%00fish/gapps/").statusCode()).isEqualTo(400);
+        assertThat(server.get("/api/v1/updater/los/sunfish/gap%00ps/").statusCode()).isEqualTo(400);
         assertThat(server.get("/api/v1/updater/los/sunfish/gapps/").statusCode()).isEqualTo(200);
     }
 
