@@ -115,6 +115,18 @@ class ShipperChunkedUploadTest {
     }
 
     @Test
+    void aMalformedMultipartBodyIsABadRequest() {
+        HttpResponse<String> r = server.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.url("/api/v1/maintainers/chunked_upload/")))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("--x\r\nnot a part at all")),
+                "Content-Type", "multipart/form-data; boundary=x", "Content-Range", "bytes 0-9/10",
+                "Authorization", "Token " + f.maintainerToken);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(Json.parse(r.body()).get("detail").asText()).startsWith("The chunk could not be read");
+    }
+
+    @Test
     void chunkPastTheTotal() {
         String name = "Bliss-v4.2-sunfish-OFFICIAL-gapps-20240404.zip";
         String id = Json.parse(shippy.putChunk(null, name, OtaFixture.randomBytes(10, 25), 0, 15).body()).get("id").asText();

@@ -117,7 +117,12 @@ public final class ShipperMaintainerRoutes {
     private void firstChunk(Context ctx) {
         Principal me = Authenticator.principal(ctx);
         Chunk chunk = readChunk(ctx);
-        String fileName = ctx.formParam("filename");
+        String fileName;
+        try {
+            fileName = ctx.formParam("filename");
+        } catch (Exception e) {
+            throw new DepotException.Invalid("bad_multipart", "The request body is not a readable multipart form.");
+        }
         if (fileName == null || fileName.isBlank()) {
             fileName = chunk.file().filename();
         }
@@ -170,8 +175,9 @@ public final class ShipperMaintainerRoutes {
         UploadedFile file;
         try {
             file = ctx.uploadedFile("file");
-        } catch (RuntimeException e) {
-            throw new DepotException.Invalid("too_large", "The chunk could not be read: it is malformed or too large.");
+        } catch (Exception e) { // Jetty's ServletException arrives unchecked through Kotlin
+            throw new DepotException.Invalid("bad_multipart",
+                    "The chunk could not be read: the multipart body is malformed, truncated or over 64 MB.");
         }
         if (file == null) {
             throw new DepotException.Invalid("no_chunk", "No chunk file was submitted");
