@@ -1,0 +1,122 @@
+package dev.depot.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.depot.auth.Scope;
+import dev.depot.support.Backend;
+import dev.depot.support.Json;
+import dev.depot.support.OtaFixture;
+import dev.depot.support.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Health, readiness, metrics, and that every route states the access it needs. */
+@ParameterizedClass
+@EnumSource(Backend.class)
+class OperationsTest {
+    @Parameter
+    Backend backend;
+    TestServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void healthAndReadiness() {
+        server = TestServer.start(backend);
+
+        assertThat(server.get("/healthz").statusCode()).isEqualTo(200);
+        var ready = server.get("/readyz");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(Json.parse(ready.body()).get("database").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void readinessFailsWhenTheBlobStoreIsNotWritable() throws Exception {
+        server = TestServer.start(backend);
+        Path tmp = server.dataDir().resolve("blobs/.tmp");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            boolean root = Files.isWritable(tmp); // root ignores permissions; then there is nothing to see
+            var ready = server.get("/readyz");
+            if (!root) {
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(Json.parse(ready.body()).get("blobs").asText()).isEqualTo("not writable");
+            }
+        } finally {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void readinessFailsWhenTheDatabaseIsGone() {
+        server = TestServer.start(backend);
+        server.depot().database().close();
+
+        var ready = server.get("/readyz");
+
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(Json.parse(ready.body()).get("database").asText()).isEqualTo("unreachable");
+    }
+
+    @Test
+    void metricsCountRequestsByRouteAndStatus() {
+        server = TestServer.start(backend);
+        server.get("/api/v1/updater/los/none/gapps/");
+
+        String metrics = server.get("/metrics").body();
+
+        assertThat(metrics).contains("depot_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/updater/los/{codename}/{variant}\",status=\"404\"}");
+        assertThat(metrics).contains("jvm_memory_used_bytes").contains("depot_http_bytes_out_total");
+    }
+
+    @Test
+    void everyRouteDeclaresItsAccessAndMaintainerRoutesNeedATokens() {
+        server = TestServer.start(backend);
+
+        assertThat(server.server().routes()).isNotEmpty().allSatisfy(r -> assertThat(r.access()).isNotNull());
+        assertThat(server.server().routes()).filteredOn(r -> r.path().contains("/maintainers/") && !r.path().endsWith("/login"))
+                .allSatisfy(r -> assertThat(r.access()).isNotEqualTo(Access.PUBLIC));
+        assertThat(server.server().routes()).filteredOn(r -> r.path().startsWith("/v1/") )
+                .allSatisfy(r -> assertThat(r.access()).isNotEqualTo(Access.PUBLIC));
+    }
+
+    @Test
+    void secretsNeverReachTheLogs() throws Exception {
+        server = TestServer.start(backend);
+        OtaFixture f = new OtaFixture(server);
+        var out = new java.io.ByteArrayOutputStream();
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var appender = new ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        var encoder = new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+        encoder.setContext(logger.getLoggerContext());
+        encoder.setPattern("%msg%n");
+        encoder.start();
+        appender.setContext(logger.getLoggerContext());
+        appender.setEncoder(encoder);
+        appender.setOutputStream(out);
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            var login = server.postForm("/api/v1/maintainers/login/", java.util.Map.of("username", "maint", "password", "password-maint"));
+            String token = Json.parse(login.body()).get("token").asText();
+            server.get("/api/v1/maintainers/token_check/?token=" + token, "Authorization", "Token " + token);
+            server.get("/v1/me", "Authorization", "Bearer " + f.adminToken);
+        } finally {
+            logger.detachAppender(appender);
+        }
+        String logged = out.toString();
+        assertThat(logged).contains("route=/api/v1/maintainers/login").doesNotContain("dpt_").doesNotContain("password-maint");
+        assertThat(server.userWithToken("x", false, Scope.READ)).isNotBlank();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.depot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.depot.support.Backend;
+import dev.depot.support.Json;
+import dev.depot.support.TestServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The admin commands, run while a server serves the same data, on both databases. */
+@ParameterizedClass
+@EnumSource(Backend.class)
+class AdminCliTest {
+    @Parameter
+    Backend backend;
+    TestServer server;
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private record Run(int exit, String out, String err) {}
+
+    private Run depot(String stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--data=" + server.dataDir());
+        all.add("--database-url=" + server.settings().databaseUrl());
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        InputStream oldIn = System.in;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setIn(new ByteArrayInputStream((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8)));
+            int exit = DepotCommand.run(all.toArray(String[]::new));
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            System.setIn(oldIn);
+        }
+    }
+
+    @Test
+    void anAdminSetsUpAMaintainerWhileTheServerRuns() {
+        server = TestServer.start(backend);
+
+        assertThat(depot("s3cret-password\n", "user", "add", "maria", "--password-stdin").exit()).isZero();
+        Run token = depot(null, "token", "create", "--user", "maria", "--scope", "read,upload", "--expires", "7d");
+        assertThat(token.exit()).isZero();
+        String secret = token.out().strip();
+        assertThat(secret).startsWith("dpt_");
+        assertThat(depot(null, "device", "add", "akita", "--name", "Pixel 8a", "--manufacturer", "Google").exit()).isZero();
+        assertThat(depot(null, "variant", "add", "gapps", "--description", "GApps").exit()).isZero();
+        assertThat(depot(null, "device", "maintainer", "add", "akita", "maria").exit()).isZero();
+
+        // the running server sees all of it
+        assertThat(Json.parse(server.get("/api/v1/maintainers/token_check/", "Authorization", "Token " + secret).body())
+                .get("username").asText()).isEqualTo("maria");
+        assertThat(Json.parse(server.get("/api/v1/general/maintainer/all/").body()).get("maria").get("devices").get(0).asText())
+                .isEqualTo("akita");
+        assertThat(Json.parse(server.get("/api/v1/system/info").body()).get("shippy_upload_variants").has("gapps")).isTrue();
+        assertThat(server.postForm("/api/v1/maintainers/login/", Map.of("username", "maria", "password", "s3cret-password"))
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void mistakesPrintOneClearLineAndFail() {
+        server = TestServer.start(backend);
+        depot(null, "device", "add", "akita", "--name", "Pixel 8a", "--manufacturer", "Google");
+
+        Run dup = depot(null, "device", "add", "akita", "--name", "Pixel 8a", "--manufacturer", "Google");
+        assertThat(dup.exit()).isEqualTo(1);
+        assertThat(dup.err()).contains("depot: A device with codename 'akita' already exists.");
+
+        Run noUser = depot(null, "token", "create", "--user", "ghost", "--scope", "read");
+        assertThat(noUser.exit()).isEqualTo(1);
+        assertThat(noUser.err()).contains("ghost");
+
+        Run badScope = depot(null, "token", "create", "--user", "ghost", "--scope", "everything");
+        assertThat(badScope.exit()).isEqualTo(1);
+
+        Run usage = depot(null, "device", "add");
+        assertThat(usage.exit()).isEqualTo(2);
+    }
+}
