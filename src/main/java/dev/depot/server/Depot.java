@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Properties;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * Depot's services over one data directory and database, without HTTP. The server serves them;
@@ -29,6 +31,7 @@ public final class Depot implements AutoCloseable {
     private final OtaService ota;
     private final UploadService uploads;
     private final DownloadCounter downloads;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private Depot(Settings settings, Database database, BlobStore blobs, Clock clock) {
         this.settings = settings;
@@ -38,7 +41,7 @@ public final class Depot implements AutoCloseable {
                 settings.getInt(Setting.LOGIN_MAX_FAILURES), settings.getDuration(Setting.LOGIN_WINDOW));
         this.ota = new OtaService(database.jdbi(), auth, clock);
         this.uploads = new UploadService(database.jdbi(), blobs, stagingDir(), clock,
-                settings.getLong(Setting.UPLOAD_MAX_BYTES), settings.getDuration(Setting.UPLOAD_EXPIRY));
+                settings.getLong(Setting.UPLOAD_MAX_BYTES), settings.getDuration(Setting.UPLOAD_EXPIRY), metrics);
         this.downloads = new DownloadCounter(database.jdbi(), clock);
     }
 
@@ -69,6 +72,8 @@ public final class Depot implements AutoCloseable {
     public UploadService uploads() { return uploads; }
 
     public DownloadCounter downloads() { return downloads; }
+
+    public PrometheusMeterRegistry metrics() { return metrics; }
 
     private static String readVersion() {
         try (InputStream in = Depot.class.getResourceAsStream("/depot-version.properties")) {

@@ -24,6 +24,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,15 @@ public final class UploadService {
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, UploadDigests> digests = new ConcurrentHashMap<>();
 
-    public UploadService(Jdbi jdbi, BlobStore blobs, Path staging, Clock clock, long maxBytes, Duration expiry) {
+    private final Counter chunks;
+    private final Counter bytesReceived;
+    private final MeterRegistry metrics;
+
+    public UploadService(Jdbi jdbi, BlobStore blobs, Path staging, Clock clock, long maxBytes, Duration expiry,
+                         MeterRegistry metrics) {
+        this.metrics = metrics;
+        this.chunks = Counter.builder("depot.uploads.chunks").description("chunks appended to uploads").register(metrics);
+        this.bytesReceived = Counter.builder("depot.uploads.bytes").description("bytes appended to uploads").register(metrics);
         this.repository = new UploadRepository(jdbi);
         this.blobs = blobs;
         this.staging = staging;
@@ -153,6 +163,8 @@ public final class UploadService {
                 throw new DepotException.Conflict("concurrent_append", "Another request changed this upload at the same time.");
             }
             digests.put(id, working);
+            chunks.increment();
+            bytesReceived.increment(length);
             return repository.byId(id).orElseThrow();
         } finally {
             lock.unlock();
@@ -250,6 +262,7 @@ public final class UploadService {
                 throw new DepotException.Invalid("missing_checksum", "A " + algorithm + " checksum is required to finish the upload.");
             }
             if (!actual.equalsIgnoreCase(expectedHex.trim())) {
+                finished("checksum_mismatch");
                 discard(id);
                 throw new DepotException.Invalid("checksum_mismatch", algorithm + " checksum does not match");
             }
@@ -266,8 +279,10 @@ public final class UploadService {
                 T result = register.apply(new VerifiedUpload(s, blob, sha256, md5));
                 repository.markComplete(id, clock.millis());
                 digests.remove(id);
+                finished("ok");
                 return result;
             } catch (RuntimeException e) {
+                finished("rejected");
                 if (!existed) {
                     deleteBlobQuietly(key);
                 }
@@ -278,6 +293,11 @@ public final class UploadService {
             lock.unlock();
             locks.remove(id, lock);
         }
+    }
+
+    private void finished(String result) {
+        Counter.builder("depot.uploads.finalized").description("uploads finalized, by result").tag("result", result)
+                .register(metrics).increment();
     }
 
     /** Removes a session and its staged bytes. */

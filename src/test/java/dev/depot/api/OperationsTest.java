@@ -78,6 +78,12 @@ class OperationsTest {
 
         assertThat(metrics).contains("depot_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/updater/los/{codename}/{variant}\",status=\"404\"}");
         assertThat(metrics).contains("jvm_memory_used_bytes").contains("depot_http_bytes_out_total");
+
+        OtaFixture f = new OtaFixture(server);
+        f.upload("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", OtaFixture.randomBytes(1_500_000, 1));
+        String after = server.get("/metrics").body();
+        assertThat(after).contains("depot_uploads_chunks_total 2.0").contains("depot_uploads_bytes_total 1500000.0")
+                .contains("depot_uploads_finalized_total{result=\"ok\"} 1.0");
     }
 
     @Test
