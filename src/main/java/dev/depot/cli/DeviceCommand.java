@@ -1,6 +1,7 @@
 package dev.depot.cli;
 
 import dev.depot.ota.Device;
+import dev.depot.ota.OtaService;
 import dev.depot.server.Depot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,36 +42,42 @@ final class DeviceCommand {
     @Command(name = "maintainer", mixinStandardHelpOptions = true, description = "Manage a device's maintainers.",
             subcommands = {Maintainer.Add.class, Maintainer.Remove.class})
     static final class Maintainer {
-        @Command(name = "add", mixinStandardHelpOptions = true, description = "Let a user upload builds for a device.")
-        static final class Add extends AdminCommand {
+        /** Adds or removes one user as maintainer of one device. */
+        abstract static class Change extends AdminCommand {
             @Parameters(index = "0", paramLabel = "CODENAME")
             String codename;
 
             @Parameters(index = "1", paramLabel = "USER")
             String user;
 
+            abstract void apply(OtaService ota);
+
+            abstract String done();
+
             @Override
             int run(Depot depot) {
-                depot.ota().addMaintainer(codename, user);
-                System.out.println(user + " now maintains " + codename);
+                apply(depot.ota());
+                System.out.println(user + done() + codename);
                 return 0;
             }
         }
 
-        @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a maintainer from a device.")
-        static final class Remove extends AdminCommand {
-            @Parameters(index = "0", paramLabel = "CODENAME")
-            String codename;
-
-            @Parameters(index = "1", paramLabel = "USER")
-            String user;
+        @Command(name = "add", mixinStandardHelpOptions = true, description = "Let a user upload builds for a device.")
+        static final class Add extends Change {
+            @Override
+            void apply(OtaService ota) { ota.addMaintainer(codename, user); }
 
             @Override
-            int run(Depot depot) {
-                depot.ota().removeMaintainer(codename, user);
-                System.out.println(user + " no longer maintains " + codename);
-                return 0;
-            }
+            String done() { return " now maintains "; }
+        }
+
+        @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a maintainer from a device.")
+        static final class Remove extends Change {
+            @Override
+            void apply(OtaService ota) { ota.removeMaintainer(codename, user); }
+
+            @Override
+            String done() { return " no longer maintains "; }
         }
     }
 }
