@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "depot", mixinStandardHelpOptions = true, versionProvider = DepotCommand.Version.class,
         description = "Distribution server for Android apps and OTA builds.",
         subcommands = {ServeCommand.class, UserCommand.class, TokenCommand.class, DeviceCommand.class,
-                VariantCommand.class})
+                VariantCommand.class, OtaCommand.class})
 public final class DepotCommand implements Runnable {
 
     public static void main(String[] args) {

@@ -80,6 +80,27 @@ class AdminCliTest {
     }
 
     @Test
+    void serverWideOtaRules() {
+        server = TestServer.start(backend);
+
+        Run show = depot(null, "ota", "pattern");
+        assertThat(show.out().strip()).contains("(?P<codename>");
+        Run bad = depot(null, "ota", "pattern", "--set", "(?P<codename>[a-z]+)");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("date");
+        String custom = "(?P<codename>[a-z]+)_(?P<variant>[a-z]+)_(?P<version>[0-9.]+)_(?P<date>[0-9]{8})\\.zip";
+        assertThat(depot(null, "ota", "pattern", "--set", custom).exit()).isZero();
+        assertThat(Json.parse(server.get("/api/v1/maintainers/upload_filename_regex_pattern",
+                "Authorization", "Token " + server.userWithToken("u", false, dev.depot.auth.Scope.READ)).body())
+                .get("pattern").asText()).isEqualTo(custom);
+        assertThat(depot(null, "ota", "allowed-versions", "--set", "15.*,16.0").out().strip()).isEqualTo("15.*\n16.0");
+        assertThat(Json.parse(server.get("/api/v1/system/info").body()).get("shippy_allowed_versions").asText())
+                .isEqualTo("15.*\n16.0");
+        assertThat(depot(null, "ota", "x86-type", "generic").exit()).isZero();
+        assertThat(server.depot().ota().x86Types()).containsExactly("generic");
+    }
+
+    @Test
     void mistakesPrintOneClearLineAndFail() {
         server = TestServer.start(backend);
         depot(null, "device", "add", "akita", "--name", "Pixel 8a", "--manufacturer", "Google");
