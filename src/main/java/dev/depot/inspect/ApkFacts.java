@@ -1,0 +1,16 @@
+package dev.depot.inspect;
+
+import java.util.List;
+
+/**
+ * What an APK says about itself (from its binary manifest and resource table) and how it is
+ * signed. SDK levels are null when the manifest does not state them.
+ */
+public record ApkFacts(String packageName, long versionCode, String versionName, Integer minSdk, Integer targetSdk,
+                       Integer maxSdk, String label, List<String> permissions, List<String> features,
+                       List<String> nativeAbis, Signing signing) {
+
+    /** The verdict of Google's apksig, as {@code apksigner verify} gives it. */
+    public record Signing(boolean verified, boolean v1, boolean v2, boolean v3, List<String> signerCertSha256,
+                          List<String> errors) {}
+}
