@@ -50,11 +50,13 @@ public final class ApkInspector {
         ZipArchive.Entry manifestEntry = zip.find("AndroidManifest.xml").orElseThrow(() ->
                 new InspectionException("not an APK: there is no AndroidManifest.xml"));
         byte[] manifest = zip.read(manifestEntry, MAX_MANIFEST_BYTES);
+        ResourceChunks.validateXml(manifest);
         byte[] resources = null;
         var table = zip.find("resources.arsc");
         if (table.isPresent()) {
             try {
                 resources = zip.read(table.get(), MAX_RESOURCES_BYTES);
+                ResourceChunks.validateTable(resources);
             } catch (InspectionException e) {
                 // as aapt: an unreadable table is no table; references into it will fail below
             }
