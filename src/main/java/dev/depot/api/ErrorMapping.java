@@ -2,6 +2,7 @@ package dev.depot.api;
 
 import dev.depot.api.nativeapi.Envelope;
 import dev.depot.api.shipper.ShipperErrors;
+import dev.depot.api.tus.TusErrors;
 import dev.depot.core.DepotException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -38,6 +39,8 @@ public final class ErrorMapping {
         }
         if (isShipper(ctx)) {
             ShipperErrors.render(ctx, e);
+        } else if (TusErrors.handles(ctx)) {
+            TusErrors.render(ctx, e);
         } else {
             Envelope.error(ctx, e);
         }

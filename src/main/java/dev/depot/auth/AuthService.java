@@ -119,6 +119,11 @@ public final class AuthService {
     }
 
     public IssuedToken createToken(User user, String name, Set<Scope> scopes, Duration expiresIn) {
+        return createToken(user, name, scopes, expiresIn, null);
+    }
+
+    /** A token; with {@code appId}, one bound to that app (the caller checks the user may use the app). */
+    public IssuedToken createToken(User user, String name, Set<Scope> scopes, Duration expiresIn, Long appId) {
         if (scopes.contains(Scope.ADMIN) && !user.admin()) {
             throw new DepotException.Forbidden("insufficient_permissions", "Only admins can hold the admin scope.");
         }
@@ -127,7 +132,7 @@ public final class AuthService {
         String secret = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         long now = clock.millis();
         Long expiresAt = expiresIn == null ? null : now + expiresIn.toMillis();
-        ApiToken token = tokens.insert(user.id(), digest(secret), name, Scope.format(scopes), now, expiresAt);
+        ApiToken token = tokens.insert(user.id(), digest(secret), name, Scope.format(scopes), now, expiresAt, appId);
         return new IssuedToken(secret, token);
     }
 
@@ -160,7 +165,7 @@ public final class AuthService {
         if (!user.admin()) {
             scopes.remove(Scope.ADMIN);
         }
-        return new Principal(user.id(), user.username(), user.admin(), scopes, token.id());
+        return new Principal(user.id(), user.username(), user.admin(), scopes, token.id(), token.appId());
     }
 
     static String digest(String secret) {

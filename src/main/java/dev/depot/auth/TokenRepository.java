@@ -9,19 +9,19 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL for {@code api_tokens}. */
 final class TokenRepository {
-    private static final String COLUMNS = "id, user_id, name, scopes, created_at, expires_at, last_used_at, revoked_at";
+    private static final String COLUMNS = "id, user_id, name, scopes, created_at, expires_at, last_used_at, revoked_at, app_id";
     private final Jdbi jdbi;
 
     TokenRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 
-    ApiToken insert(long userId, String tokenHash, String name, String scopes, long now, Long expiresAt) {
+    ApiToken insert(long userId, String tokenHash, String name, String scopes, long now, Long expiresAt, Long appId) {
         long id = jdbi.withHandle(h -> h.createQuery("INSERT INTO api_tokens (user_id, token_hash, name, scopes, "
-                        + "created_at, expires_at) VALUES (:u, :h, :n, :s, :now, :exp) RETURNING id")
+                        + "created_at, expires_at, app_id) VALUES (:u, :h, :n, :s, :now, :exp, :app) RETURNING id")
                 .bind("u", userId).bind("h", tokenHash).bind("n", name).bind("s", scopes).bind("now", now)
-                .bind("exp", expiresAt).mapTo(Long.class).one());
-        return new ApiToken(id, userId, name, Scope.parseList(scopes), now, expiresAt, null, null);
+                .bind("exp", expiresAt).bind("app", appId).mapTo(Long.class).one());
+        return new ApiToken(id, userId, name, Scope.parseList(scopes), now, expiresAt, null, null, appId);
     }
 
     Optional<ApiToken> byHash(String tokenHash) {
@@ -52,6 +52,6 @@ final class TokenRepository {
     private static ApiToken map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new ApiToken(rs.getLong("id"), rs.getLong("user_id"), rs.getString("name"),
                 Scope.parseList(rs.getString("scopes")), rs.getLong("created_at"), nullableLong(rs, "expires_at"),
-                nullableLong(rs, "last_used_at"), nullableLong(rs, "revoked_at"));
+                nullableLong(rs, "last_used_at"), nullableLong(rs, "revoked_at"), nullableLong(rs, "app_id"));
     }
 }

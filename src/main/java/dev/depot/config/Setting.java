@@ -22,7 +22,12 @@ public enum Setting {
     LOGIN_TOKEN_TTL("auth.login-token-ttl", "30d", "Lifetime of tokens handed out by the shipper login endpoint."),
     LOGIN_MAX_FAILURES("auth.login-max-failures", "10", "Failed logins allowed per user and per client address within auth.login-window."),
     LOGIN_WINDOW("auth.login-window", "15m", "Window over which failed logins are counted for throttling."),
-    DOWNLOAD_BUFFER_BYTES("download.buffer-bytes", "262144", "Size of the buffer used to stream downloads.");
+    DOWNLOAD_BUFFER_BYTES("download.buffer-bytes", "262144", "Size of the buffer used to stream downloads."),
+    DOWNLOAD_TOKEN_TTL("download.token-ttl", "1h", "Lifetime of download tokens (Applivery's downloadToken)."),
+    DOWNLOAD_LINK_TTL("download.link-ttl", "15m", "Lifetime of the signed file links a download token redirects to."),
+    SIGNING_KEY("signing.key", "", "Secret (at least 32 characters) that signs download tokens and links. Empty: one is generated once and kept in the database, shared by every node. Never logged."),
+    JOBS_CONCURRENCY("jobs.concurrency", "2", "How many background jobs (build inspection) run at once on this node."),
+    INSPECT_TIME_LIMIT("inspect.time-limit", "2m", "Longest a single build inspection may take before the build is marked as an error.");
 
     private final String key;
     private final String defaultValue;

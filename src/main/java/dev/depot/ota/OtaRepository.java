@@ -12,7 +12,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
-/** SQL for devices, variants, x86 types, maintainers, OTA builds and server settings. */
+/** SQL for devices, variants, x86 types, maintainers and OTA builds. */
 final class OtaRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DEVICE_COLUMNS =
@@ -159,17 +159,6 @@ final class OtaRepository {
     void setEnabled(long buildId, boolean enabled) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE builds SET enabled = :e WHERE id = :id")
                 .bind("e", enabled).bind("id", buildId).execute());
-    }
-
-    Optional<String> setting(String name) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT value FROM server_settings WHERE name = :n")
-                .bind("n", name).mapTo(String.class).findOne());
-    }
-
-    void putSetting(String name, String value) {
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO server_settings (name, value) VALUES (:n, :v) "
-                        + "ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-                .bind("n", name).bind("v", value).execute());
     }
 
     private static String toJson(Map<String, String> map) {

@@ -5,6 +5,7 @@ import dev.depot.auth.Principal;
 import dev.depot.auth.User;
 import dev.depot.core.DepotException;
 import dev.depot.core.SafeFileName;
+import dev.depot.db.ServerSettings;
 import dev.depot.storage.StoredBlob;
 import java.nio.file.FileSystems;
 import java.time.Clock;
@@ -33,11 +34,13 @@ public final class OtaService {
     private static final String ALLOWED_VERSIONS_SETTING = "ota.allowed_versions";
 
     private final OtaRepository repository;
+    private final ServerSettings settings;
     private final AuthService auth;
     private final Clock clock;
 
     public OtaService(Jdbi jdbi, AuthService auth, Clock clock) {
         this.repository = new OtaRepository(jdbi);
+        this.settings = new ServerSettings(jdbi);
         this.auth = auth;
         this.clock = clock;
     }
@@ -160,22 +163,22 @@ public final class OtaService {
     // ---- server-wide rules ---------------------------------------------------------------------
 
     public FileNamePattern fileNamePattern() {
-        return FileNamePattern.of(repository.setting(PATTERN_SETTING).orElse(FileNamePattern.DEFAULT));
+        return FileNamePattern.of(settings.get(PATTERN_SETTING).orElse(FileNamePattern.DEFAULT));
     }
 
     public FileNamePattern setFileNamePattern(String python) {
         FileNamePattern p = FileNamePattern.of(python);
-        repository.putSetting(PATTERN_SETTING, python);
+        settings.put(PATTERN_SETTING, python);
         return p;
     }
 
     /** Versions accepted for upload: one glob per line; {@code *} accepts every version. */
     public String allowedVersions() {
-        return repository.setting(ALLOWED_VERSIONS_SETTING).orElse("*");
+        return settings.get(ALLOWED_VERSIONS_SETTING).orElse("*");
     }
 
     public void setAllowedVersions(String text) {
-        repository.putSetting(ALLOWED_VERSIONS_SETTING, text == null ? "" : text.strip());
+        settings.put(ALLOWED_VERSIONS_SETTING, text == null ? "" : text.strip());
     }
 
     boolean isVersionAllowed(String version) {

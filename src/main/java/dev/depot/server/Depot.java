@@ -14,6 +14,15 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Properties;
+import java.util.Map;
+import java.time.Duration;
+import dev.depot.catalog.BuildInspectionJob;
+import dev.depot.catalog.CatalogService;
+import dev.depot.jobs.JobQueue;
+import dev.depot.db.ServerSettings;
+import dev.depot.delivery.DeliveryService;
+import dev.depot.delivery.LinkSigner;
+import dev.depot.jobs.JobWorker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -31,6 +40,10 @@ public final class Depot implements AutoCloseable {
     private final OtaService ota;
     private final UploadService uploads;
     private final DownloadCounter downloads;
+    private final JobQueue jobs;
+    private final CatalogService catalog;
+    private final DeliveryService delivery;
+    private final Clock clock;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private Depot(Settings settings, Database database, BlobStore blobs, Clock clock) {
@@ -43,6 +56,12 @@ public final class Depot implements AutoCloseable {
         this.uploads = new UploadService(database.jdbi(), blobs, stagingDir(), clock,
                 settings.getLong(Setting.UPLOAD_MAX_BYTES), settings.getDuration(Setting.UPLOAD_EXPIRY), metrics);
         this.downloads = new DownloadCounter(database.jdbi(), clock);
+        this.jobs = new JobQueue(database.jdbi(), database.dialect(), clock);
+        this.catalog = new CatalogService(database.jdbi(), auth, blobs, jobs, clock);
+        this.clock = clock;
+        LinkSigner signer = LinkSigner.create(settings.get(Setting.SIGNING_KEY), new ServerSettings(database.jdbi()), clock);
+        this.delivery = new DeliveryService(catalog, signer, downloads, clock, settings.getDuration(Setting.DOWNLOAD_TOKEN_TTL),
+                settings.getDuration(Setting.DOWNLOAD_LINK_TTL));
     }
 
     public static Depot open(Settings settings, Clock clock) throws IOException {
@@ -74,6 +93,25 @@ public final class Depot implements AutoCloseable {
     public DownloadCounter downloads() { return downloads; }
 
     public PrometheusMeterRegistry metrics() { return metrics; }
+
+    public JobQueue jobs() { return jobs; }
+
+    public CatalogService catalog() { return catalog; }
+
+    public DeliveryService delivery() { return delivery; }
+
+    public Clock clock() { return clock; }
+
+    public Settings settings() { return settings; }
+
+    /** The background worker that inspects builds; only servers run one. */
+    public JobWorker startJobWorker() {
+        JobWorker worker = new JobWorker(jobs, Map.of(CatalogService.INSPECT_JOB,
+                new BuildInspectionJob(catalog, blobs, settings.getDuration(Setting.INSPECT_TIME_LIMIT))),
+                settings.getInt(Setting.JOBS_CONCURRENCY), 5, Duration.ofSeconds(5));
+        catalog.onJobQueued(worker::wake);
+        return worker.start();
+    }
 
     private static String readVersion() {
         try (InputStream in = Depot.class.getResourceAsStream("/depot-version.properties")) {

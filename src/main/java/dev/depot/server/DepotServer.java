@@ -7,7 +7,12 @@ import dev.depot.api.Authenticator;
 import dev.depot.api.ErrorMapping;
 import dev.depot.api.Links;
 import dev.depot.api.Routes;
+import dev.depot.api.applivery.DeliveryRoutes;
+import dev.depot.api.applivery.IntegrationRoutes;
+import dev.depot.api.download.BlobResponder;
 import dev.depot.api.download.DownloadRoutes;
+import dev.depot.api.nativeapi.CatalogRoutes;
+import dev.depot.api.tus.TusRoutes;
 import dev.depot.api.nativeapi.NativeAdminRoutes;
 import dev.depot.api.ops.OpsRoutes;
 import dev.depot.api.shipper.ShipperMaintainerRoutes;
@@ -15,6 +20,7 @@ import dev.depot.api.shipper.ShipperPublicRoutes;
 import dev.depot.config.Setting;
 import dev.depot.config.Settings;
 import dev.depot.delivery.DownloadCounter;
+import dev.depot.jobs.JobWorker;
 import dev.depot.jobs.Scheduler;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
@@ -39,11 +45,14 @@ public final class DepotServer implements AutoCloseable {
     private final Depot depot;
     private final Javalin app;
     private final Scheduler scheduler;
+    private final JobWorker worker;
     private final List<Routes.Route> routes;
     private final String publicUrl;
 
-    private DepotServer(Depot depot, Javalin app, Scheduler scheduler, List<Routes.Route> routes, String publicUrl) {
+    private DepotServer(Depot depot, Javalin app, Scheduler scheduler, JobWorker worker, List<Routes.Route> routes,
+                        String publicUrl) {
         this.depot = depot;
+        this.worker = worker;
         this.app = app;
         this.scheduler = scheduler;
         this.routes = routes;
@@ -85,9 +94,11 @@ public final class DepotServer implements AutoCloseable {
             cfg.router.treatMultipleSlashesAsSingleSlash = true;
             cfg.http.maxRequestSize = 1 << 20;
             cfg.jetty.multipartConfig.cacheDirectory(depot.stagingDir().resolve("multipart").toString());
-            cfg.jetty.multipartConfig.maxFileSize(64, SizeUnit.MB);
+            // Applivery-style uploads carry a whole build in one part; Jetty spills parts over 2 MB to disk.
+            long maxUpload = settings.getLong(Setting.UPLOAD_MAX_BYTES);
+            cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize(2, SizeUnit.MB);
-            cfg.jetty.multipartConfig.maxTotalRequestSize(65, SizeUnit.MB);
+            cfg.jetty.multipartConfig.maxTotalRequestSize(maxUpload + (1 << 20), SizeUnit.BYTES);
             cfg.requestLogger.http(requestMetrics::record);
             cfg.routes.beforeMatched(authenticator::check);
             ErrorMapping.install(cfg.routes);
@@ -96,8 +107,12 @@ public final class DepotServer implements AutoCloseable {
             new ShipperPublicRoutes(depot.ota(), depot.auth(), counter, links, Depot.VERSION).register(routes);
             new ShipperMaintainerRoutes(depot.auth(), depot.ota(), depot.uploads(), links).register(routes);
             new NativeAdminRoutes(depot.auth(), depot.ota(), counter, links).register(routes);
-            new DownloadRoutes(depot.ota(), depot.blobs(), counter, settings.getInt(Setting.DOWNLOAD_BUFFER_BYTES))
-                    .register(routes);
+            BlobResponder responder = new BlobResponder(depot.blobs(), settings.getInt(Setting.DOWNLOAD_BUFFER_BYTES));
+            new DownloadRoutes(depot.ota(), responder, counter).register(routes);
+            new CatalogRoutes(depot.catalog(), depot.auth(), counter).register(routes);
+            new DeliveryRoutes(depot.delivery(), responder, links, depot.clock()).register(routes);
+            new IntegrationRoutes(depot.uploads(), depot.catalog(), counter).register(routes);
+            new TusRoutes(depot.uploads(), depot.catalog(), links).register(routes);
             holder[0] = routes;
         });
         java.nio.file.Files.createDirectories(depot.stagingDir().resolve("multipart"));
@@ -114,7 +129,8 @@ public final class DepotServer implements AutoCloseable {
         String url = settings.publicUrl(app.port());
         log.info("Depot {} serving on {} (data: {}, database: {})", Depot.VERSION, url, settings.dataDir(),
                 depot.database().dialect().name().toLowerCase());
-        return new DepotServer(depot, app, scheduler, holder[0].registered(), url);
+        JobWorker worker = depot.startJobWorker();
+        return new DepotServer(depot, app, scheduler, worker, holder[0].registered(), url);
     }
 
     public int port() { return app.port(); }
@@ -130,6 +146,7 @@ public final class DepotServer implements AutoCloseable {
     public void close() {
         scheduler.close();
         app.stop();
+        worker.close();
         depot.close();
     }
 }

@@ -2,15 +2,20 @@ package dev.depot.upload;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL for {@code upload_sessions}. */
 final class UploadRepository {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, user_id, protocol, file_name, upload_offset, total_length, status, "
-            + "created_at, completed_at, expires_at";
+            + "created_at, completed_at, expires_at, metadata";
     private final Jdbi jdbi;
 
     UploadRepository(Jdbi jdbi) {
@@ -19,10 +24,10 @@ final class UploadRepository {
 
     void insert(UploadSession s) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO upload_sessions (" + COLUMNS + ") VALUES (:id, :u, :p, :f, "
-                        + ":o, :t, :s, :c, NULL, :e)")
+                        + ":o, :t, :s, :c, NULL, :e, :m)")
                 .bind("id", s.id()).bind("u", s.userId()).bind("p", s.protocol()).bind("f", s.fileName())
                 .bind("o", s.offset()).bind("t", s.totalLength()).bind("s", s.status()).bind("c", s.createdAt())
-                .bind("e", s.expiresAt()).execute());
+                .bind("e", s.expiresAt()).bind("m", toJson(s.metadata())).execute());
     }
 
     Optional<UploadSession> byId(String id) {
@@ -65,6 +70,22 @@ final class UploadRepository {
         Long completedAt = rs.wasNull() ? null : completed;
         return new UploadSession(rs.getString("id"), rs.getLong("user_id"), rs.getString("protocol"),
                 rs.getString("file_name"), rs.getLong("upload_offset"), totalLength, rs.getInt("status"),
-                rs.getLong("created_at"), completedAt, rs.getLong("expires_at"));
+                rs.getLong("created_at"), completedAt, rs.getLong("expires_at"), fromJson(rs.getString("metadata")));
+    }
+
+    private static String toJson(Map<String, String> m) {
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> fromJson(String s) {
+        try {
+            return s == null || s.isEmpty() ? Map.of() : JSON.readValue(s, new TypeReference<Map<String, String>>() {});
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
     }
 }

@@ -17,7 +17,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
+import java.util.HexFormat;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -76,13 +77,18 @@ public final class UploadService {
 
     /** Starts a session for {@code owner}; {@code totalLength} may be null when not yet known. */
     public UploadSession open(Principal owner, String protocol, String fileName, Long totalLength) {
+        return open(owner, protocol, fileName, totalLength, Map.of());
+    }
+
+    public UploadSession open(Principal owner, String protocol, String fileName, Long totalLength,
+                              Map<String, String> metadata) {
         new SafeFileName(fileName);
         if (totalLength != null) {
             checkSize(totalLength);
         }
         long now = clock.millis();
         UploadSession s = new UploadSession(UUID.randomUUID().toString(), owner.userId(), protocol, fileName, 0,
-                totalLength, UploadSession.INCOMPLETE, now, null, now + expiry.toMillis());
+                totalLength, UploadSession.INCOMPLETE, now, null, now + expiry.toMillis(), Map.copyOf(metadata));
         try {
             Files.deleteIfExists(stagedFile(s.id()));
             Files.createFile(stagedFile(s.id()));
@@ -113,13 +119,19 @@ public final class UploadService {
         return repository.byUser(owner.userId(), protocol);
     }
 
+    public UploadSession append(Principal owner, String id, long offset, Long totalLength, InputStream data,
+                                long length) {
+        return append(owner, id, offset, totalLength, data, length, null);
+    }
+
     /**
-     * Appends {@code length} bytes read from {@code data} at {@code offset}. The offset must equal
-     * the session's; a chunk may not run past the declared total. On any failure the staged bytes
+     * Appends {@code length} bytes read from {@code data} at {@code offset} ({@code length} -1: until
+     * the stream ends). The offset must equal the session's; a chunk may not run past the declared
+     * total. With {@code chunkChecksum} the chunk must match it. On any failure the staged bytes
      * and the hash state are rolled back to the chunk's start.
      */
     public UploadSession append(Principal owner, String id, long offset, Long totalLength, InputStream data,
-                                long length) {
+                                long length, Checksum chunkChecksum) {
         ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
         lock.lock();
         try {
@@ -136,6 +148,7 @@ public final class UploadService {
                         Map.of("expected_offset", s.offset(), "provided_offset", offset));
             }
             Long total = totalLength != null ? totalLength : s.totalLength();
+            long limit = length >= 0 ? length : (total != null ? total - offset : maxBytes - offset);
             if (total != null && offset + length > total) {
                 throw new DepotException.Invalid("past_end", "The chunk runs past the end of the file (" + total + " bytes).");
             }
@@ -144,31 +157,46 @@ public final class UploadService {
             }
             UploadDigests before = digestsAt(s);
             UploadDigests working = before.copy();
+            MessageDigest chunkDigest = chunkChecksum == null ? null : chunkChecksum.newDigest();
             Path file = stagedFile(id);
+            long written;
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
                 ch.truncate(offset);
                 ch.position(offset);
-                long written = copy(data, ch, working, length);
-                if (written != length) {
+                written = copy(data, ch, working, chunkDigest, limit);
+                if (length >= 0 ? written != length : written > limit) {
                     ch.truncate(offset);
+                    if (length < 0) {
+                        throw new DepotException.Invalid("past_end", "The chunk runs past the end of the upload.");
+                    }
                     throw new DepotException.Invalid("size_mismatch", "The chunk holds " + written
                             + " bytes but " + length + " were declared.");
+                }
+                if (chunkDigest != null && !chunkChecksum.matches(chunkDigest.digest())) {
+                    ch.truncate(offset);
+                    throw new DepotException.Invalid("chunk_checksum_mismatch",
+                            "The chunk does not match its " + chunkChecksum.algorithm() + " checksum; it was discarded.");
                 }
             } catch (IOException e) {
                 truncateQuietly(file, offset);
                 throw new DepotException.Invalid("interrupted", "The chunk was not received completely: " + e.getMessage());
             }
-            if (!repository.advance(id, offset, offset + length, totalLength)) {
+            if (!repository.advance(id, offset, offset + written, totalLength)) {
                 truncateQuietly(file, offset);
                 throw new DepotException.Conflict("concurrent_append", "Another request changed this upload at the same time.");
             }
             digests.put(id, working);
             chunks.increment();
-            bytesReceived.increment(length);
+            bytesReceived.increment(written);
             return repository.byId(id).orElseThrow();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The caller's session if it can still take bytes: NotFound, Gone (expired) or Invalid (complete) otherwise. */
+    public UploadSession writableSession(Principal owner, String id) {
+        return requireWritable(owner, id);
     }
 
     private UploadSession requireWritable(Principal owner, String id) {
@@ -182,8 +210,12 @@ public final class UploadService {
         return s;
     }
 
-    /** Reads exactly up to {@code length} bytes (stopping early at end of stream), writing and hashing them. */
-    private static long copy(InputStream in, FileChannel out, UploadDigests digests, long length) throws IOException {
+    /**
+     * Reads up to {@code length} bytes (stopping early at end of stream), writing and hashing them;
+     * returns one more than {@code length} when the stream holds more.
+     */
+    private static long copy(InputStream in, FileChannel out, UploadDigests digests, MessageDigest chunkDigest,
+                             long length) throws IOException {
         byte[] buf = new byte[(int) Math.min(BUFFER, Math.max(length, 1))];
         long total = 0;
         while (total < length) {
@@ -193,6 +225,9 @@ public final class UploadService {
                 break;
             }
             digests.update(buf, 0, n);
+            if (chunkDigest != null) {
+                chunkDigest.update(buf, 0, n);
+            }
             ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
             while (bb.hasRemaining()) {
                 out.write(bb);
@@ -240,8 +275,7 @@ public final class UploadService {
      * A checksum mismatch or a failed registration discards the upload; no build and no new blob
      * remain.
      */
-    public <T> T finalizeUpload(Principal owner, String id, String algorithm, String expectedHex,
-                                Function<VerifiedUpload, T> register) {
+    public <T> T finalizeUpload(Principal owner, String id, Checksum declared, Function<VerifiedUpload, T> register) {
         ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
         lock.lock();
         try {
@@ -253,18 +287,18 @@ public final class UploadService {
             UploadDigests d = digestsAt(s);
             String sha256 = d.sha256Hex();
             String md5 = d.md5Hex();
-            String actual = switch (algorithm.toLowerCase(Locale.ROOT)) {
-                case "sha256" -> sha256;
-                case "md5" -> md5;
-                default -> throw new DepotException.Invalid("unsupported_checksum", "Unsupported checksum type " + algorithm + ".");
-            };
-            if (expectedHex == null || expectedHex.isBlank()) {
-                throw new DepotException.Invalid("missing_checksum", "A " + algorithm + " checksum is required to finish the upload.");
-            }
-            if (!actual.equalsIgnoreCase(expectedHex.trim())) {
-                finished("checksum_mismatch");
-                discard(id);
-                throw new DepotException.Invalid("checksum_mismatch", algorithm + " checksum does not match");
+            if (declared != null) {
+                String actual = switch (declared.algorithm()) {
+                    case "sha256" -> sha256;
+                    case "md5" -> md5;
+                    default -> throw new DepotException.Invalid("unsupported_checksum",
+                            "A whole upload is checked with sha256 or md5, not " + declared.algorithm() + ".");
+                };
+                if (!declared.matches(HexFormat.of().parseHex(actual))) {
+                    finished("checksum_mismatch");
+                    discard(id);
+                    throw new DepotException.Invalid("checksum_mismatch", declared.algorithm() + " checksum does not match");
+                }
             }
             BlobKey key = new BlobKey(sha256);
             boolean existed;

@@ -51,7 +51,7 @@ class NativeAdminApiTest {
         assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
         JsonNode t = Json.parse(token.body()).get("data");
         assertThat(t.get("scopes")).extracting(JsonNode::asText).containsExactly("read", "upload");
-        assertThat(t.get("expires_at").asText()).isNotBlank();
+        assertThat(t.get("expiresAt").asText()).isNotBlank();
         String secret = t.get("token").asText();
         assertThat(secret).startsWith("dpt_").hasSizeGreaterThanOrEqualTo(40);
 
@@ -109,11 +109,11 @@ class NativeAdminApiTest {
 
     @Test
     void otaSettingsCanBeReadAndChanged() {
-        HttpResponse<String> bad = server.send("PATCH", "/v1/settings/ota", "{\"file_name_pattern\":\"(?P<codename>x)\"}", asAdmin);
+        HttpResponse<String> bad = server.send("PATCH", "/v1/settings/ota", "{\"fileNamePattern\":\"(?P<codename>x)\"}", asAdmin);
         assertEnvelopeError(bad, 400, 4000);
-        HttpResponse<String> ok = server.send("PATCH", "/v1/settings/ota", "{\"allowed_versions\":\"15.*\"}", asAdmin);
-        assertThat(Json.parse(ok.body()).get("data").get("allowed_versions").asText()).isEqualTo("15.*");
-        server.send("PATCH", "/v1/settings/ota", "{\"allowed_versions\":\"*\"}", asAdmin);
+        HttpResponse<String> ok = server.send("PATCH", "/v1/settings/ota", "{\"allowedVersions\":\"15.*\"}", asAdmin);
+        assertThat(Json.parse(ok.body()).get("data").get("allowedVersions").asText()).isEqualTo("15.*");
+        server.send("PATCH", "/v1/settings/ota", "{\"allowedVersions\":\"*\"}", asAdmin);
     }
 
     @Test

@@ -21,6 +21,12 @@ public final class Envelope {
         ctx.json(body);
     }
 
+    /** Codes for particular reasons, ahead of the codes by kind of error. */
+    private static final Map<String, Integer> CODE_BY_REASON = Map.of(
+            "build_not_processed", 5014,
+            "token_expired", 4005,
+            "apk_not_available", 5016);
+
     public static void error(Context ctx, DepotException e) {
         int[] statusAndCode = switch (e) {
             case DepotException.NotFound n -> new int[] {404, 3001};
@@ -35,7 +41,13 @@ public final class Envelope {
             case DepotException.Gone g -> new int[] {410, 4010};
             case DepotException.Throttled t -> new int[] {429, 4029};
         };
-        write(ctx, statusAndCode[0], statusAndCode[1], e.getMessage());
+        int code = CODE_BY_REASON.getOrDefault(e.reason(), statusAndCode[1]);
+        String message = e instanceof Unauthenticated u ? switch (u.kind()) {
+            case MISSING -> "No auth token";
+            case INVALID -> "Invalid token";
+            case EXPIRED -> "Token Expired";
+        } : e.getMessage();
+        write(ctx, statusAndCode[0], code, message);
     }
 
     public static void internal(Context ctx) {

@@ -69,7 +69,7 @@ public final class NativeAdminRoutes {
             Params p = Params.of(ctx);
             ctx.status(201);
             Envelope.ok(ctx, ota.addVariant(p.require("codename"), p.get("description").orElse(""),
-                    p.get("release_type").orElse(null)));
+                    p.get("releaseType").orElse(null)));
         });
         r.get("/v1/x86-types", Access.READ, ctx -> Envelope.ok(ctx, ota.x86Types()));
         r.post("/v1/x86-types", Access.ADMIN, ctx -> {
@@ -81,8 +81,8 @@ public final class NativeAdminRoutes {
         r.get("/v1/settings/ota", Access.READ, this::otaSettings);
         r.patch("/v1/settings/ota", Access.ADMIN, ctx -> {
             Params p = Params.of(ctx);
-            p.get("file_name_pattern").ifPresent(ota::setFileNamePattern);
-            p.get("allowed_versions").ifPresent(ota::setAllowedVersions);
+            p.get("fileNamePattern").ifPresent(ota::setFileNamePattern);
+            p.get("allowedVersions").ifPresent(ota::setAllowedVersions);
             otaSettings(ctx);
         });
         r.get("/v1/builds/{id}", Access.READ, ctx -> Envelope.ok(ctx, build(ota.build(parseId(ctx.pathParam("id")))
@@ -153,14 +153,14 @@ public final class NativeAdminRoutes {
         Params p = Params.of(ctx);
         Device d = ota.updateDevice(ctx.pathParam("codename"), p.get("name").orElse(null),
                 p.get("manufacturer").orElse(null), p.bool("maintained").orElse(null), p.bool("visible").orElse(null),
-                p.get("note").orElse(null), p.get("release_type").orElse(null));
+                p.get("note").orElse(null), p.get("releaseType").orElse(null));
         Envelope.ok(ctx, device(d));
     }
 
     private void otaSettings(Context ctx) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("file_name_pattern", ota.fileNamePattern().python());
-        out.put("allowed_versions", ota.allowedVersions());
+        out.put("fileNamePattern", ota.fileNamePattern().python());
+        out.put("allowedVersions", ota.allowedVersions());
         Envelope.ok(ctx, out);
     }
 
@@ -178,7 +178,7 @@ public final class NativeAdminRoutes {
         out.put("username", u.username());
         out.put("admin", u.admin());
         out.put("active", u.active());
-        out.put("created_at", Instant.ofEpochMilli(u.createdAt()).toString());
+        out.put("createdAt", Instant.ofEpochMilli(u.createdAt()).toString());
         return out;
     }
 
@@ -187,9 +187,9 @@ public final class NativeAdminRoutes {
         out.put("id", t.id());
         out.put("name", t.name());
         out.put("scopes", t.scopes().stream().map(Scope::wireName).sorted().toList());
-        out.put("created_at", Instant.ofEpochMilli(t.createdAt()).toString());
-        out.put("expires_at", t.expiresAt() == null ? null : Instant.ofEpochMilli(t.expiresAt()).toString());
-        out.put("last_used_at", t.lastUsedAt() == null ? null : Instant.ofEpochMilli(t.lastUsedAt()).toString());
+        out.put("createdAt", Instant.ofEpochMilli(t.createdAt()).toString());
+        out.put("expiresAt", t.expiresAt() == null ? null : Instant.ofEpochMilli(t.expiresAt()).toString());
+        out.put("lastUsedAt", t.lastUsedAt() == null ? null : Instant.ofEpochMilli(t.lastUsedAt()).toString());
         out.put("revoked", t.revokedAt() != null);
         return out;
     }
@@ -202,14 +202,14 @@ public final class NativeAdminRoutes {
         out.put("maintained", d.maintained());
         out.put("visible", d.visible());
         out.put("note", d.note());
-        out.put("release_type", d.releaseType());
+        out.put("releaseType", d.releaseType());
         return out;
     }
 
     private Map<String, Object> build(OtaBuild b) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", b.id());
-        out.put("file_name", b.fileName());
+        out.put("fileName", b.fileName());
         out.put("size", b.size());
         out.put("sha256", b.sha256());
         out.put("md5", b.md5());
@@ -218,14 +218,14 @@ public final class NativeAdminRoutes {
         out.put("device", b.deviceCodename());
         out.put("variant", b.variantCodename());
         out.put("version", b.version());
-        out.put("build_date", b.buildDate().toString());
-        out.put("x86_type", b.x86Type());
-        out.put("release_type", b.releaseType());
+        out.put("buildDate", b.buildDate().toString());
+        out.put("x86Type", b.x86Type());
+        out.put("releaseType", b.releaseType());
         out.put("metadata", b.metadata());
         out.put("downloads", counter.countOfBuild(b.id(), DownloadType.DOWNLOAD));
         out.put("updates", counter.countOfBuild(b.id(), DownloadType.UPDATE));
         out.put("url", links.buildDownload(b.id(), b.fileName(), DownloadType.DOWNLOAD));
-        out.put("created_at", Instant.ofEpochMilli(b.createdAt()).toString());
+        out.put("createdAt", Instant.ofEpochMilli(b.createdAt()).toString());
         return out;
     }
 }

@@ -17,7 +17,7 @@ public final class ShipperErrors {
     private static final Set<String> DETAIL_REASONS = Set.of("offset_mismatch", "size_mismatch", "past_end",
             "too_large", "expired", "already_complete", "no_chunk", "bad_headers", "length_mismatch",
             "checksum_mismatch", "missing_checksum", "incomplete", "interrupted", "unknown_upload",
-            "concurrent_append", "unsupported_checksum", "unknown_build", "bad_multipart");
+            "concurrent_append", "unsupported_checksum", "unknown_build", "bad_multipart", "invalid_checksum");
 
     private ShipperErrors() {}
 

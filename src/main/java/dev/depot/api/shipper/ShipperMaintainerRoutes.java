@@ -12,6 +12,7 @@ import dev.depot.auth.Scope;
 import dev.depot.core.DepotException;
 import dev.depot.ota.OtaBuild;
 import dev.depot.ota.OtaService;
+import dev.depot.upload.Checksum;
 import dev.depot.upload.UploadService;
 import dev.depot.upload.UploadSession;
 import io.javalin.http.Context;
@@ -156,9 +157,10 @@ public final class ShipperMaintainerRoutes {
         String id = uploadId(ctx);
         Params p = Params.of(ctx);
         String algorithm = p.get("sha256").isPresent() ? "sha256" : "md5";
-        String checksum = p.get(algorithm).orElse(null);
+        String hex = p.get(algorithm).filter(v -> !v.isBlank()).orElseThrow(() ->
+                new DepotException.Invalid("missing_checksum", "A sha256 checksum is required to finish the upload."));
         UploadSession s = uploads.session(me, id);
-        OtaBuild build = uploads.finalizeUpload(me, id, algorithm, checksum,
+        OtaBuild build = uploads.finalizeUpload(me, id, Checksum.hex(algorithm, hex),
                 verified -> ota.registerBuild(me, s.fileName(), verified.blob(), verified.md5()));
         String device = ota.requireDevice(build.deviceCodename()).displayName();
         Map<String, Object> out = new LinkedHashMap<>();

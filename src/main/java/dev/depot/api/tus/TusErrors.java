@@ -1,0 +1,37 @@
+package dev.depot.api.tus;
+
+import dev.depot.core.DepotException;
+import io.javalin.http.Context;
+
+/** tus answers errors with a status code (and a short text body), and always with {@code Tus-Resumable}. */
+public final class TusErrors {
+    private TusErrors() {}
+
+    public static void render(Context ctx, DepotException e) {
+        int status = switch (e) {
+            case DepotException.NotFound n -> 404;
+            case DepotException.Gone g -> 410;
+            case DepotException.Unauthenticated u -> 401;
+            case DepotException.Forbidden f -> 403;
+            case DepotException.Throttled t -> 429;
+            case DepotException.Conflict c -> 409;
+            case DepotException.Invalid i -> switch (i.reason()) {
+                case "tus_version" -> 412;
+                case "unsupported_media_type" -> 415;
+                case "too_large" -> 413;
+                case "chunk_checksum_mismatch", "checksum_mismatch" -> 460;
+                case "offset_mismatch" -> 409;
+                default -> 400;
+            };
+        };
+        ctx.header("Tus-Resumable", TusRoutes.VERSION);
+        if (status == 412) {
+            ctx.header("Tus-Version", TusRoutes.VERSION);
+        }
+        ctx.status(status).contentType("text/plain; charset=utf-8").result(e.getMessage() + "\n");
+    }
+
+    public static boolean handles(Context ctx) {
+        return ctx.path().startsWith(TusRoutes.BASE);
+    }
+}

@@ -1,0 +1,233 @@
+package dev.depot.api.tus;
+
+import dev.depot.api.Access;
+import dev.depot.api.Authenticator;
+import dev.depot.api.Links;
+import dev.depot.api.Routes;
+import dev.depot.api.applivery.IntegrationRoutes;
+import dev.depot.auth.Principal;
+import dev.depot.catalog.App;
+import dev.depot.catalog.AppBuild;
+import dev.depot.catalog.BuildKind;
+import dev.depot.catalog.CatalogService;
+import dev.depot.core.DepotException;
+import dev.depot.core.SafeFileName;
+import dev.depot.upload.Checksum;
+import dev.depot.upload.UploadService;
+import dev.depot.upload.UploadSession;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * tus 1.0 resumable uploads at {@code /v1/uploads}: core, creation, creation-with-upload,
+ * checksum (sha1, sha256), termination and expiration, over the same upload sessions as shipper's
+ * protocol. Metadata names the file ({@code filename}) and where the build goes
+ * ({@code organization}, {@code app}, unless the token is bound to an app); {@code sha256} is
+ * checked when the last byte arrives, then the build is created and its id returned in
+ * {@code Depot-Build-Id}.
+ */
+public final class TusRoutes {
+    public static final String VERSION = "1.0.0";
+    static final String BASE = "/v1/uploads";
+    private static final String PROTOCOL = "tus";
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+    private final UploadService uploads;
+    private final CatalogService catalog;
+    private final Links links;
+
+    public TusRoutes(UploadService uploads, CatalogService catalog, Links links) {
+        this.uploads = uploads;
+        this.catalog = catalog;
+        this.links = links;
+    }
+
+    public void register(Routes routes) {
+        routes.add(HandlerType.OPTIONS, BASE, Access.PUBLIC, this::options);
+        routes.add(HandlerType.OPTIONS, BASE + "/{id}", Access.PUBLIC, this::options);
+        routes.post(BASE, Access.UPLOAD, this::create);
+        routes.head(BASE + "/{id}", Access.UPLOAD, this::head);
+        routes.patch(BASE + "/{id}", Access.UPLOAD, this::patch);
+        routes.delete(BASE + "/{id}", Access.UPLOAD, this::terminate);
+    }
+
+    private void options(Context ctx) {
+        ctx.header("Tus-Resumable", VERSION);
+        ctx.header("Tus-Version", VERSION);
+        ctx.header("Tus-Max-Size", Long.toString(uploads.maxBytes()));
+        ctx.header("Tus-Extension", "creation,creation-with-upload,checksum,termination,expiration");
+        ctx.header("Tus-Checksum-Algorithm", "sha1,sha256");
+        ctx.status(204);
+    }
+
+    private static void requireVersion(Context ctx) {
+        String v = ctx.header("Tus-Resumable");
+        if (!VERSION.equals(v)) {
+            throw new DepotException.Invalid("tus_version", "This server speaks tus " + VERSION + " (Tus-Resumable header).");
+        }
+        ctx.header("Tus-Resumable", VERSION);
+    }
+
+    private void create(Context ctx) throws IOException {
+        requireVersion(ctx);
+        Principal me = Authenticator.principal(ctx);
+        if (ctx.header("Upload-Defer-Length") != null) {
+            throw new DepotException.Invalid("defer_length", "Upload-Defer-Length is not supported: send Upload-Length.");
+        }
+        long length = headerLong(ctx, "Upload-Length");
+        if (length > uploads.maxBytes()) {
+            throw new DepotException.Invalid("too_large", "Upload-Length exceeds Tus-Max-Size (" + uploads.maxBytes() + ").");
+        }
+        Map<String, String> meta = parseMetadata(ctx.header("Upload-Metadata"));
+        String fileName = meta.get("filename");
+        if (fileName == null) {
+            throw new DepotException.Invalid("missing_parameters", "Upload-Metadata needs a filename.");
+        }
+        new SafeFileName(fileName);
+        App app = IntegrationRoutes.targetApp(catalog, me, meta.get("organization"), meta.get("app"));
+        requireKind(app, fileName);
+        Map<String, String> stored = new LinkedHashMap<>(meta);
+        stored.put("appId", Long.toString(app.id()));
+        UploadSession s = uploads.open(me, PROTOCOL, fileName, length, stored);
+        ctx.header("Location", links.base() + BASE + "/" + s.id());
+        ctx.header("Upload-Expires", HTTP_DATE.format(Instant.ofEpochMilli(s.expiresAt())));
+        ctx.status(201);
+        long contentLength = ctx.req().getContentLengthLong();
+        if (contentLength > 0 && "application/offset+octet-stream".equals(ctx.contentType())) {
+            UploadSession after = appendBody(ctx, me, s.id(), 0);
+            ctx.header("Upload-Offset", Long.toString(after.offset()));
+            finishIfComplete(ctx, me, after);
+        }
+    }
+
+    private static void requireKind(App app, String fileName) {
+        BuildKind kind = BuildKind.ofFileName(fileName);
+        boolean ios = app.platform().equals("ios");
+        boolean ok = ios ? kind == BuildKind.IPA : kind == BuildKind.APK || kind == BuildKind.AAB;
+        if (!ok) {
+            throw new DepotException.Invalid("unsupported_build_type", "A " + app.platform() + " app takes "
+                    + (ios ? ".ipa files." : ".apk and .aab files."));
+        }
+    }
+
+    private void head(Context ctx) {
+        requireVersion(ctx);
+        UploadSession s = live(ctx);
+        ctx.header("Upload-Offset", Long.toString(s.offset()));
+        ctx.header("Upload-Length", Long.toString(s.totalLength()));
+        ctx.header("Upload-Expires", HTTP_DATE.format(Instant.ofEpochMilli(s.expiresAt())));
+        ctx.header("Cache-Control", "no-store");
+        ctx.status(200);
+    }
+
+    private void patch(Context ctx) throws IOException {
+        requireVersion(ctx);
+        if (!"application/offset+octet-stream".equals(ctx.contentType())) {
+            throw new DepotException.Invalid("unsupported_media_type", "PATCH needs Content-Type: application/offset+octet-stream.");
+        }
+        Principal me = Authenticator.principal(ctx);
+        UploadSession s = live(ctx);
+        long offset = headerLong(ctx, "Upload-Offset");
+        if (offset != s.offset()) {
+            throw new DepotException.Conflict("offset_mismatch", "Upload-Offset " + offset + " does not match the upload's offset " + s.offset() + ".");
+        }
+        UploadSession after = appendBody(ctx, me, s.id(), offset);
+        ctx.header("Upload-Offset", Long.toString(after.offset()));
+        ctx.header("Upload-Expires", HTTP_DATE.format(Instant.ofEpochMilli(after.expiresAt())));
+        ctx.status(204);
+        finishIfComplete(ctx, me, after);
+    }
+
+    private UploadSession appendBody(Context ctx, Principal me, String id, long offset) throws IOException {
+        Checksum chunk = null;
+        String header = ctx.header("Upload-Checksum");
+        if (header != null) {
+            String[] parts = header.trim().split(" ", 2);
+            if (parts.length != 2 || !(parts[0].equals("sha1") || parts[0].equals("sha256"))) {
+                throw new DepotException.Invalid("unsupported_checksum", "Upload-Checksum takes sha1 or sha256.");
+            }
+            chunk = Checksum.base64(parts[0], parts[1]);
+        }
+        long declared = ctx.req().getContentLengthLong();
+        try (InputStream in = ctx.req().getInputStream()) {
+            return uploads.append(me, id, offset, null, in, declared, chunk);
+        }
+    }
+
+    private void finishIfComplete(Context ctx, Principal me, UploadSession s) {
+        if (s.totalLength() == null || s.offset() != s.totalLength()) {
+            return;
+        }
+        Map<String, String> meta = s.metadata();
+        String sha256 = meta.get("sha256");
+        App app = catalog.appById(me, Long.parseLong(meta.get("appId")), dev.depot.catalog.Role.MAINTAINER);
+        AppBuild build = uploads.finalizeUpload(me, s.id(), sha256 == null ? null : Checksum.hex("sha256", sha256),
+                v -> catalog.addBuild(me, app, s.fileName(), v.blob(), v.md5(), meta.get("changelog"),
+                        CatalogService.splitTags(meta.get("tags")), meta.get("versionName")));
+        ctx.header("Depot-Build-Id", Long.toString(build.id()));
+        ctx.header("Depot-Build-Url", links.base() + "/v1/organizations/" + app.organizationSlug() + "/apps/"
+                + app.slug() + "/builds/" + build.id());
+    }
+
+    private void terminate(Context ctx) {
+        requireVersion(ctx);
+        UploadSession s = uploads.session(Authenticator.principal(ctx), uploadId(ctx));
+        uploads.discard(s.id());
+        ctx.status(204);
+    }
+
+    /** The caller's incomplete, unexpired tus session named in the path. */
+    private UploadSession live(Context ctx) {
+        UploadSession s = uploads.session(Authenticator.principal(ctx), uploadId(ctx));
+        if (!s.protocol().equals(PROTOCOL) || s.complete()) {
+            throw new DepotException.NotFound("unknown_upload", "Not found.");
+        }
+        return uploads.writableSession(Authenticator.principal(ctx), s.id());
+    }
+
+    private static String uploadId(Context ctx) {
+        return ctx.pathParam("id").toLowerCase();
+    }
+
+    private static long headerLong(Context ctx, String name) {
+        String v = ctx.header(name);
+        try {
+            long n = Long.parseLong(v == null ? "" : v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new DepotException.Invalid("bad_headers", name + " must be a non-negative integer.");
+        }
+    }
+
+    /** tus metadata: comma-separated {@code key base64(value)} pairs. */
+    static Map<String, String> parseMetadata(String header) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (header == null || header.isBlank()) {
+            return out;
+        }
+        for (String pair : header.split(",")) {
+            String[] kv = pair.trim().split(" ", 2);
+            if (kv[0].isEmpty()) {
+                continue;
+            }
+            try {
+                out.put(kv[0], kv.length == 2 ? new String(Base64.getDecoder().decode(kv[1].trim()), StandardCharsets.UTF_8) : "");
+            } catch (IllegalArgumentException e) {
+                throw new DepotException.Invalid("bad_metadata", "Upload-Metadata value of '" + kv[0] + "' is not base64.");
+            }
+        }
+        return out;
+    }
+}

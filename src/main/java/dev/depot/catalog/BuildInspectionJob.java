@@ -1,0 +1,115 @@
+package dev.depot.catalog;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.depot.inspect.ApkFacts;
+import dev.depot.inspect.ApkInspector;
+import dev.depot.inspect.InspectionException;
+import dev.depot.jobs.Job;
+import dev.depot.jobs.JobHandler;
+import dev.depot.jobs.PermanentJobFailure;
+import dev.depot.storage.BlobKey;
+import dev.depot.storage.BlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Reads what is inside an app build and records it: {@code pending} → {@code in_progress} →
+ * {@code processed}, or {@code error} with the reason. A damaged or hostile file fails at once;
+ * an I/O problem is retried by the job queue. Each inspection gets a time limit.
+ */
+public final class BuildInspectionJob implements JobHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final CatalogService catalog;
+    private final BlobStore blobs;
+    private final Duration timeLimit;
+    private final ExecutorService inspectors = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "depot-inspect");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public BuildInspectionJob(CatalogService catalog, BlobStore blobs, Duration timeLimit) {
+        this.catalog = catalog;
+        this.blobs = blobs;
+        this.timeLimit = timeLimit;
+    }
+
+    @Override
+    public void run(Job job) throws Exception {
+        long buildId = Long.parseLong(job.payload());
+        Optional<AppBuild> claimed = catalog.startProcessing(buildId);
+        if (claimed.isEmpty()) {
+            return; // deleted meanwhile, or already processed by an earlier attempt
+        }
+        AppBuild build = claimed.get();
+        App app = catalog.appForProcessing(build.appId()).orElse(null);
+        if (app == null) {
+            return;
+        }
+        BlobKey key = new BlobKey(build.sha256());
+        Path local = blobs.localFile(key).orElse(null);
+        Path temp = null;
+        if (local == null) {
+            temp = Files.createTempFile("depot-inspect-", ".bin");
+            try (InputStream in = blobs.read(key, 0, build.size())) {
+                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            local = temp;
+        }
+        try {
+            Path file = local;
+            Future<Inspected> f = inspectors.submit(() -> inspect(build.kind(), file));
+            Inspected result;
+            try {
+                result = f.get(timeLimit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                throw new PermanentJobFailure("inspection took longer than " + timeLimit.toSeconds() + " s", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof InspectionException ie) {
+                    throw new PermanentJobFailure(ie.getMessage(), ie);
+                }
+                throw e.getCause() instanceof Exception ex ? ex : e;
+            }
+            if (app.packageName() != null && result.packageName() != null && !app.packageName().equals(result.packageName())) {
+                throw new PermanentJobFailure("the build is for " + result.packageName() + ", but the app is "
+                        + app.packageName(), null);
+            }
+            catalog.finishProcessing(buildId, JSON.writeValueAsString(result.facts()), result.versionName(),
+                    result.versionCode());
+        } finally {
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    @Override
+    public void onGiveUp(Job job, String error) {
+        catalog.failProcessing(Long.parseLong(job.payload()), error);
+    }
+
+    /** The facts of one file, with the identity fields the catalog uses. */
+    record Inspected(Object facts, String packageName, String versionName, Long versionCode) {}
+
+    static Inspected inspect(BuildKind kind, Path file) throws InspectionException, IOException {
+        return switch (kind) {
+            case APK -> {
+                ApkFacts f = new ApkInspector().inspect(file);
+                yield new Inspected(f, f.packageName(), f.versionName(), f.versionCode());
+            }
+            default -> throw new InspectionException("builds of kind " + kind.wireName() + " cannot be inspected yet");
+        };
+    }
+}

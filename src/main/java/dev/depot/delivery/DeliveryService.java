@@ -1,0 +1,157 @@
+package dev.depot.delivery;
+
+import dev.depot.auth.Principal;
+import dev.depot.catalog.App;
+import dev.depot.catalog.AppBuild;
+import dev.depot.catalog.BuildKind;
+import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.Role;
+import dev.depot.core.DepotException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Applivery's download tokens: a short-lived permission to fetch one build in one form, redeemed
+ * for a signed link to the bytes (or, for iOS {@code auto}, to a generated install manifest).
+ * Tokens and links are signed, not stored, so any node honours them.
+ */
+public final class DeliveryService {
+    private final CatalogService catalog;
+    private final LinkSigner signer;
+    private final DownloadCounter counter;
+    private final Clock clock;
+    private final Duration tokenTtl;
+    private final Duration linkTtl;
+
+    /** What a token delivers. */
+    public enum Form { FILE, AAB, UNIVERSAL_APK, MANIFEST }
+
+    /** A token as handed to a client. */
+    public record Token(String token, Instant expiresAt) {}
+
+    /** Where a redeemed token sends the client: a file link or a manifest link, with its expiry. */
+    public record Target(AppBuild build, App app, Form form, String signedLink, Instant expiresAt) {}
+
+    public DeliveryService(CatalogService catalog, LinkSigner signer, DownloadCounter counter, Clock clock,
+                           Duration tokenTtl, Duration linkTtl) {
+        this.catalog = catalog;
+        this.signer = signer;
+        this.counter = counter;
+        this.clock = clock;
+        this.tokenTtl = tokenTtl;
+        this.linkTtl = linkTtl;
+    }
+
+    public Token issueDownloadToken(Principal caller, String org, String appRef, long buildId, String type) {
+        AppBuild build = catalog.build(caller, org, appRef, buildId, Role.VIEWER);
+        App app = catalog.appOf(build);
+        if (!build.enabled()) {
+            throw new DepotException.NotFound("entity_not_found", "Entity not found");
+        }
+        if (!build.processed()) {
+            throw new DepotException.Conflict("build_not_processed", "Build Not Processed");
+        }
+        Form form = formFor(app, build, type == null ? "auto" : type.trim().toLowerCase(Locale.ROOT));
+        Instant expires = clock.instant().plus(tokenTtl);
+        return new Token(signer.sign("t." + build.id() + "." + form.name().toLowerCase(Locale.ROOT), expires), expires);
+    }
+
+    private static Form formFor(App app, AppBuild build, String type) {
+        boolean ios = app.platform().equals("ios");
+        return switch (type) {
+            case "auto" -> ios ? Form.MANIFEST : android(build);
+            case "file" -> ios ? Form.FILE : android(build);
+            case "aab" -> {
+                if (build.kind() != BuildKind.AAB) {
+                    throw new DepotException.Invalid("invalid_type", "type=aab needs an .aab build; this build is an ." + build.kind().wireName());
+                }
+                yield Form.AAB;
+            }
+            default -> throw new DepotException.Invalid("invalid_type", "The type is auto, file or aab.");
+        };
+    }
+
+    private static Form android(AppBuild build) {
+        if (build.kind() != BuildKind.AAB) {
+            return Form.FILE;
+        }
+        Object universal = build.facts().get("universalApkSha256");
+        if (universal == null) {
+            throw new DepotException.Conflict("apk_not_available",
+                    "No APK can be served for this .aab build (no universal APK was made); ask for type=aab");
+        }
+        return Form.UNIVERSAL_APK;
+    }
+
+    /** Redeems a token: counts one download and returns a signed link valid for the link lifetime. */
+    public Target redeem(String token) {
+        String payload = signer.verify(token);
+        String[] parts = payload.split("\\.");
+        if (parts.length != 3 || !parts[0].equals("t")) {
+            throw new DepotException.NotFound("entity_not_found", "Entity not found");
+        }
+        long buildId;
+        Form form;
+        try {
+            buildId = Long.parseLong(parts[1]);
+            form = Form.valueOf(parts[2].toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new DepotException.NotFound("entity_not_found", "Entity not found");
+        }
+        AppBuild build = catalog.buildForDelivery(buildId).filter(AppBuild::enabled)
+                .orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
+        counter.countDownload(build.id(), DownloadType.DOWNLOAD);
+        Instant expires = clock.instant().plus(linkTtl);
+        String link = form == Form.MANIFEST ? signManifest(build.id(), expires) : signFile(build, form, expires);
+        return new Target(build, catalog.appOf(build), form, link, expires);
+    }
+
+    private String signFile(AppBuild build, Form form, Instant expires) {
+        String sha = build.sha256();
+        long size = build.size();
+        if (form == Form.UNIVERSAL_APK) {
+            sha = String.valueOf(build.facts().get("universalApkSha256"));
+            size = ((Number) build.facts().get("universalApkSize")).longValue();
+        }
+        return signer.sign("f." + sha + "." + size, expires);
+    }
+
+    private String signManifest(long buildId, Instant expires) {
+        return signer.sign("m." + buildId, expires);
+    }
+
+    /** A signed file link's blob: sha256 and size. */
+    public record SignedFile(String sha256, long size) {}
+
+    public SignedFile openFileLink(String signed) {
+        String[] p = signer.verify(signed).split("\\.");
+        if (p.length != 3 || !p[0].equals("f")) {
+            throw new DepotException.NotFound("entity_not_found", "Entity not found");
+        }
+        try {
+            return new SignedFile(p[1], Long.parseLong(p[2]));
+        } catch (NumberFormatException e) {
+            throw new DepotException.NotFound("entity_not_found", "Entity not found");
+        }
+    }
+
+    /** The build a signed manifest link is for, and a file link for its IPA expiring with the manifest link. */
+    public Target openManifestLink(String signed, Instant now) {
+        String[] p = signer.verify(signed).split("\\.");
+        if (p.length != 2 || !p[0].equals("m")) {
+            throw new DepotException.NotFound("entity_not_found", "Entity not found");
+        }
+        long buildId;
+        try {
+            buildId = Long.parseLong(p[1]);
+        } catch (NumberFormatException e) {
+            throw new DepotException.NotFound("entity_not_found", "Entity not found");
+        }
+        AppBuild build = catalog.buildForDelivery(buildId).filter(AppBuild::enabled)
+                .orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
+        Instant expires = now.plus(linkTtl);
+        return new Target(build, catalog.appOf(build), Form.FILE, signFile(build, Form.FILE, expires), expires);
+    }
+}
