@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.depot.inspect.ApkFacts;
 import dev.depot.inspect.ApkInspector;
 import dev.depot.inspect.InspectionException;
+import dev.depot.inspect.IpaFacts;
+import dev.depot.inspect.IpaInspector;
 import dev.depot.jobs.Job;
 import dev.depot.jobs.JobHandler;
 import dev.depot.jobs.PermanentJobFailure;
@@ -101,6 +103,14 @@ public final class BuildInspectionJob implements JobHandler {
     }
 
     /** The facts of one file, with the identity fields the catalog uses. */
+    private static Long numeric(String v) {
+        try {
+            return v == null ? null : Long.valueOf(v.trim());
+        } catch (NumberFormatException e) {
+            return null; // CFBundleVersion may be dotted (1.2.3)
+        }
+    }
+
     record Inspected(Object facts, String packageName, String versionName, Long versionCode) {}
 
     static Inspected inspect(BuildKind kind, Path file) throws InspectionException, IOException {
@@ -108,6 +118,10 @@ public final class BuildInspectionJob implements JobHandler {
             case APK -> {
                 ApkFacts f = new ApkInspector().inspect(file);
                 yield new Inspected(f, f.packageName(), f.versionName(), f.versionCode());
+            }
+            case IPA -> {
+                IpaFacts f = new IpaInspector().inspect(file);
+                yield new Inspected(f, f.bundleId(), f.shortVersion(), numeric(f.version()));
             }
             default -> throw new InspectionException("builds of kind " + kind.wireName() + " cannot be inspected yet");
         };
