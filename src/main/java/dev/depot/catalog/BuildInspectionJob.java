@@ -1,7 +1,16 @@
 package dev.depot.catalog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.depot.db.ServerSettings;
+import dev.depot.inspect.AabFacts;
+import dev.depot.inspect.AabInspector;
 import dev.depot.inspect.ApkFacts;
+import dev.depot.inspect.UniversalApkBuilder;
+import dev.depot.storage.StoredBlob;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.depot.inspect.ApkInspector;
 import dev.depot.inspect.InspectionException;
 import dev.depot.inspect.IpaFacts;
@@ -35,16 +44,23 @@ public final class BuildInspectionJob implements JobHandler {
     private final CatalogService catalog;
     private final BlobStore blobs;
     private final Duration timeLimit;
+    private final UniversalApkBuilder universalApks;
     private final ExecutorService inspectors = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "depot-inspect");
         t.setDaemon(true);
         return t;
     });
 
-    public BuildInspectionJob(CatalogService catalog, BlobStore blobs, Duration timeLimit) {
+    public BuildInspectionJob(CatalogService catalog, BlobStore blobs, Duration timeLimit, UniversalApkBuilder universalApks) {
         this.catalog = catalog;
         this.blobs = blobs;
         this.timeLimit = timeLimit;
+        this.universalApks = universalApks;
+    }
+
+    /** The builder for universal APKs, with its signing key kept in the database. */
+    public static UniversalApkBuilder universalApkBuilder(ServerSettings settings, Path keysDir, Duration timeLimit) {
+        return new UniversalApkBuilder(Path.of("/usr/bin/aapt2"), new UniversalApkKey(settings, keysDir), timeLimit);
     }
 
     @Override
@@ -103,6 +119,42 @@ public final class BuildInspectionJob implements JobHandler {
     }
 
     /** The facts of one file, with the identity fields the catalog uses. */
+    private Inspected inspectBundle(Path aab) throws InspectionException, IOException {
+        AabFacts f = new AabInspector().inspect(aab);
+        Map<String, Object> facts = new LinkedHashMap<>(JSON.convertValue(f, new TypeReference<Map<String, Object>>() {}));
+        Path work = Files.createTempDirectory("depot-aab-");
+        try {
+            Optional<Path> apk = universalApks.build(aab, work);
+            if (apk.isPresent()) {
+                String sha = sha256(apk.get());
+                StoredBlob blob = blobs.importFile(apk.get(), new BlobKey(sha));
+                facts.put("universalApkSha256", sha);
+                facts.put("universalApkSize", blob.size());
+            } else {
+                facts.put("universalApk", "not made: aapt2 is not installed on this server");
+            }
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return new Inspected(facts, f.packageName(), f.versionName(), f.versionCode());
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Long numeric(String v) {
         try {
             return v == null ? null : Long.valueOf(v.trim());
@@ -113,8 +165,9 @@ public final class BuildInspectionJob implements JobHandler {
 
     record Inspected(Object facts, String packageName, String versionName, Long versionCode) {}
 
-    static Inspected inspect(BuildKind kind, Path file) throws InspectionException, IOException {
+    Inspected inspect(BuildKind kind, Path file) throws InspectionException, IOException {
         return switch (kind) {
+            case AAB -> inspectBundle(file);
             case APK -> {
                 ApkFacts f = new ApkInspector().inspect(file);
                 yield new Inspected(f, f.packageName(), f.versionName(), f.versionCode());

@@ -153,9 +153,10 @@ final class CatalogRepository {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM builds WHERE id = :id").bind("id", buildId).execute());
     }
 
+    /** Builds whose file is these bytes, or whose facts name them (a universal APK made from a bundle). */
     long buildsReferencing(String sha256) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM builds WHERE sha256 = :s").bind("s", sha256)
-                .mapTo(Long.class).one());
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM builds WHERE sha256 = :s OR facts LIKE :like")
+                .bind("s", sha256).bind("like", "%" + sha256 + "%").mapTo(Long.class).one());
     }
 
     private static Organization mapOrg(ResultSet rs, StatementContext ctx) throws SQLException {

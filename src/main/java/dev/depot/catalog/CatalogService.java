@@ -182,7 +182,7 @@ public final class CatalogService {
         App app = app(caller, orgSlug, appRef, Role.OWNER);
         List<AppBuild> builds = repository.builds(app.id());
         repository.deleteApp(app.id());
-        builds.forEach(b -> deleteBlobIfUnreferenced(b.sha256()));
+        builds.forEach(this::deleteBlobsOf);
     }
 
     // ---- builds --------------------------------------------------------------------------------
@@ -245,7 +245,16 @@ public final class CatalogService {
     public void deleteBuild(Principal caller, String orgSlug, String appRef, long buildId) {
         AppBuild b = build(caller, orgSlug, appRef, buildId, Role.MAINTAINER);
         repository.deleteBuild(b.id());
+        deleteBlobsOf(b);
+    }
+
+    /** The build's file, and the universal APK made from it, unless other builds still need them. */
+    private void deleteBlobsOf(AppBuild b) {
         deleteBlobIfUnreferenced(b.sha256());
+        Object universal = b.facts().get("universalApkSha256");
+        if (universal instanceof String sha && BlobKey.isValid(sha)) {
+            deleteBlobIfUnreferenced(sha);
+        }
     }
 
     private void deleteBlobIfUnreferenced(String sha256) {

@@ -116,6 +116,71 @@ public final class ZipArchive implements Closeable {
         }
     }
 
+    /** Streams the entry's uncompressed bytes to {@code target}; refuses entries larger than {@code maxBytes}. */
+    public void copyTo(Entry e, Path target, long maxBytes) throws InspectionException {
+        if (e.size() > maxBytes) {
+            throw new InspectionException(e.name() + " is " + e.size() + " bytes uncompressed, over the limit of " + maxBytes);
+        }
+        try {
+            long dataStart = dataOffset(e);
+            if (dataStart + e.compressedSize() > fileSize) {
+                throw new InspectionException(e.name() + " runs past the end of the file");
+            }
+            java.io.InputStream raw = new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(
+                    channel.position(dataStart)), 1 << 16);
+            java.io.InputStream bounded = new java.io.FilterInputStream(raw) {
+                long left = e.compressedSize();
+
+                @Override
+                public int read() throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int b = super.read();
+                    if (b >= 0) {
+                        left--;
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int n = super.read(buf, off, (int) Math.min(len, left));
+                    if (n > 0) {
+                        left -= n;
+                    }
+                    return n;
+                }
+            };
+            java.io.InputStream in = switch (e.method()) {
+                case 0 -> bounded;
+                case 8 -> new java.util.zip.InflaterInputStream(bounded, new Inflater(true), 1 << 16);
+                default -> throw new InspectionException(e.name() + " uses unsupported compression method " + e.method());
+            };
+            long copied;
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(target)) {
+                byte[] buf = new byte[1 << 16];
+                copied = 0;
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    copied += n;
+                    if (copied > e.size()) {
+                        throw new InspectionException(e.name() + " inflates to more than its declared " + e.size() + " bytes");
+                    }
+                    out.write(buf, 0, n);
+                }
+            }
+            if (copied != e.size()) {
+                throw new InspectionException(e.name() + " inflates to " + copied + " bytes, not the declared " + e.size());
+            }
+        } catch (IOException ex) {
+            throw new InspectionException("cannot read " + e.name() + ": " + ex.getMessage(), ex);
+        }
+    }
+
     private byte[] inflate(Entry e, long dataStart, int maxBytes) throws IOException, InspectionException {
         if (e.compressedSize() > Integer.MAX_VALUE - 8) {
             throw new InspectionException(e.name() + " is too large to inflate");

@@ -107,7 +107,9 @@ public final class Depot implements AutoCloseable {
     /** The background worker that inspects builds; only servers run one. */
     public JobWorker startJobWorker() {
         JobWorker worker = new JobWorker(jobs, Map.of(CatalogService.INSPECT_JOB,
-                new BuildInspectionJob(catalog, blobs, settings.getDuration(Setting.INSPECT_TIME_LIMIT))),
+                new BuildInspectionJob(catalog, blobs, settings.getDuration(Setting.INSPECT_TIME_LIMIT),
+                        BuildInspectionJob.universalApkBuilder(new ServerSettings(database.jdbi()),
+                                settings.dataDir().resolve("keys"), settings.getDuration(Setting.INSPECT_TIME_LIMIT)))),
                 settings.getInt(Setting.JOBS_CONCURRENCY), 5, Duration.ofSeconds(5));
         catalog.onJobQueued(worker::wake);
         return worker.start();

@@ -182,6 +182,31 @@ class DownloadTokenTest {
     }
 
     @Test
+    void anAabServesItsUniversalApkForAutoAndFileAndItselfForAab() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(java.nio.file.Path.of("/usr/bin/aapt2")),
+                "aapt2 (Debian package aapt) is not installed; skipping");
+        byte[] aab = dev.depot.support.Aabs.bundle(dev.depot.support.Aabs.manifest("com.acme.bundle", 7, "0.7", "Bundle"));
+        JsonNode created = ok(f.integrationUpload(f.maintainer, "bundle.aab", aab, "organization", "acme", "app", "tiny"));
+        JsonNode b = f.waitProcessed(f.maintainer, created.get("id").asText());
+        assertThat(b.get("status").asText()).as(b.toString()).isEqualTo("processed");
+        assertThat(b.get("kind").asText()).isEqualTo("aab");
+        assertThat(b.get("facts").get("universalApkSha256").asText()).hasSize(64);
+
+        String base = "/v1/organizations/acme/apps/tiny/builds/" + b.get("id").asText() + "/downloadToken?type=";
+        for (String type : new String[] {"auto", "file"}) {
+            String token = ok(server.get(base + type, bearer(f.viewer))).get("token").asText();
+            String location = server.get("/v1/download/" + token).headers().firstValue("Location").orElseThrow();
+            assertThat(location).endsWith("/bundle.apk");
+            java.nio.file.Path apk = Files.write(Files.createTempFile("universal", ".apk"), fetch(location).body());
+            assertThat(new dev.depot.inspect.ApkInspector().inspect(apk).packageName()).isEqualTo("com.acme.bundle");
+        }
+        String aabToken = ok(server.get(base + "aab", bearer(f.viewer))).get("token").asText();
+        String aabLocation = server.get("/v1/download/" + aabToken).headers().firstValue("Location").orElseThrow();
+        assertThat(aabLocation).endsWith("/bundle.aab");
+        assertThat(fetch(aabLocation).body()).isEqualTo(aab);
+    }
+
+    @Test
     void iosAutoGivesAnInstallManifestAndFileGivesTheIpa() throws Exception {
         byte[] ipa = Ipas.ipa("Acme", Ipas.infoPlist("com.acme.ios", "3.2", "320", "Acme & Co").getBytes(StandardCharsets.UTF_8),
                 Ipas.provisioningProfile("TEAM123456", "2027-01-01T00:00:00Z", 2));
