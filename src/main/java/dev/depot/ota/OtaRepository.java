@@ -18,7 +18,7 @@ final class OtaRepository {
     private static final String DEVICE_COLUMNS =
             "id, codename, name, manufacturer, maintained, visible, note, release_type";
     private static final String BUILD_SELECT = "SELECT b.id, b.file_name, b.size, b.sha256, b.md5, b.status, "
-            + "b.enabled, b.version, b.build_date, b.x86_type, b.metadata, b.created_at, d.codename AS device, "
+            + "b.enabled, b.version, b.build_date, b.x86_type, b.metadata, b.facts, b.created_at, d.codename AS device, "
             + "v.codename AS variant, COALESCE(d.release_type, v.release_type) AS release_type "
             + "FROM builds b JOIN devices d ON d.id = b.device_id JOIN variants v ON v.id = b.variant_id ";
 
@@ -156,6 +156,10 @@ final class OtaRepository {
                 .bind("d", deviceId).map(OtaRepository::mapBuild).list());
     }
 
+    void setFacts(long buildId, String facts) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE builds SET facts = :f WHERE id = :id").bind("f", facts).bind("id", buildId).execute());
+    }
+
     void setEnabled(long buildId, boolean enabled) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE builds SET enabled = :e WHERE id = :id")
                 .bind("e", enabled).bind("id", buildId).execute());
@@ -166,6 +170,14 @@ final class OtaRepository {
             return JSON.writeValueAsString(map);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> facts(String json) {
+        try {
+            return json == null ? Map.of() : JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
+        } catch (JsonProcessingException e) {
+            return Map.of();
         }
     }
 
@@ -185,6 +197,7 @@ final class OtaRepository {
         return new OtaBuild(rs.getLong("id"), rs.getString("file_name"), rs.getLong("size"), rs.getString("sha256"),
                 rs.getString("md5"), rs.getString("status"), rs.getBoolean("enabled"), rs.getString("device"),
                 rs.getString("variant"), rs.getString("version"), LocalDate.parse(rs.getString("build_date")),
-                rs.getString("x86_type"), rs.getString("release_type"), metadata, rs.getLong("created_at"));
+                rs.getString("x86_type"), rs.getString("release_type"), metadata, facts(rs.getString("facts")),
+                rs.getLong("created_at"));
     }
 }

@@ -6,6 +6,7 @@ import dev.depot.auth.User;
 import dev.depot.core.DepotException;
 import dev.depot.core.SafeFileName;
 import dev.depot.db.ServerSettings;
+import dev.depot.jobs.JobQueue;
 import dev.depot.storage.StoredBlob;
 import java.nio.file.FileSystems;
 import java.time.Clock;
@@ -38,7 +39,11 @@ public final class OtaService {
     private final AuthService auth;
     private final Clock clock;
 
-    public OtaService(Jdbi jdbi, AuthService auth, Clock clock) {
+    public static final String INSPECT_JOB = "inspect-ota";
+    private final JobQueue jobs;
+
+    public OtaService(Jdbi jdbi, AuthService auth, JobQueue jobs, Clock clock) {
+        this.jobs = jobs;
         this.repository = new OtaRepository(jdbi);
         this.settings = new ServerSettings(jdbi);
         this.auth = auth;
@@ -257,6 +262,7 @@ public final class OtaService {
             long id = repository.insertBuild(fileName, blob.size(), blob.key().sha256(), md5, n.device().id(),
                     n.variant().id(), n.version(), n.buildDate(), n.x86Type(), n.extraGroups(), caller.userId(),
                     clock.millis());
+            jobs.enqueue(INSPECT_JOB, Long.toString(id));
             return repository.build(id).orElseThrow();
         } catch (UnableToExecuteStatementException e) {
             if (repository.buildByFileName(fileName).isPresent()) {
@@ -264,6 +270,11 @@ public final class OtaService {
             }
             throw e;
         }
+    }
+
+    /** Stores what inspection read from a build's zip. */
+    void recordFacts(long buildId, String factsJson) {
+        repository.setFacts(buildId, factsJson);
     }
 
     public Optional<OtaBuild> build(long id) {

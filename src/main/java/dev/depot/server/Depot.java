@@ -5,6 +5,7 @@ import dev.depot.config.Setting;
 import dev.depot.config.Settings;
 import dev.depot.db.Database;
 import dev.depot.delivery.DownloadCounter;
+import dev.depot.ota.OtaInspectionJob;
 import dev.depot.ota.OtaService;
 import dev.depot.storage.BlobStore;
 import dev.depot.storage.FileSystemBlobStore;
@@ -52,11 +53,11 @@ public final class Depot implements AutoCloseable {
         this.blobs = blobs;
         this.auth = new AuthService(database.jdbi(), clock, settings.getDuration(Setting.LOGIN_TOKEN_TTL),
                 settings.getInt(Setting.LOGIN_MAX_FAILURES), settings.getDuration(Setting.LOGIN_WINDOW));
-        this.ota = new OtaService(database.jdbi(), auth, clock);
         this.uploads = new UploadService(database.jdbi(), blobs, stagingDir(), clock,
                 settings.getLong(Setting.UPLOAD_MAX_BYTES), settings.getDuration(Setting.UPLOAD_EXPIRY), metrics);
         this.downloads = new DownloadCounter(database.jdbi(), clock);
         this.jobs = new JobQueue(database.jdbi(), database.dialect(), clock);
+        this.ota = new OtaService(database.jdbi(), auth, jobs, clock);
         this.catalog = new CatalogService(database.jdbi(), auth, blobs, jobs, clock);
         this.clock = clock;
         LinkSigner signer = LinkSigner.create(settings.get(Setting.SIGNING_KEY), new ServerSettings(database.jdbi()), clock);
@@ -106,7 +107,8 @@ public final class Depot implements AutoCloseable {
 
     /** The background worker that inspects builds; only servers run one. */
     public JobWorker startJobWorker() {
-        JobWorker worker = new JobWorker(jobs, Map.of(CatalogService.INSPECT_JOB,
+        JobWorker worker = new JobWorker(jobs, Map.of(OtaService.INSPECT_JOB, new OtaInspectionJob(ota, blobs),
+                CatalogService.INSPECT_JOB,
                 new BuildInspectionJob(catalog, blobs, settings.getDuration(Setting.INSPECT_TIME_LIMIT),
                         BuildInspectionJob.universalApkBuilder(new ServerSettings(database.jdbi()),
                                 settings.dataDir().resolve("keys"), settings.getDuration(Setting.INSPECT_TIME_LIMIT)))),

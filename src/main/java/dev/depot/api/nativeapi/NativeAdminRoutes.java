@@ -222,6 +222,7 @@ public final class NativeAdminRoutes {
         out.put("x86Type", b.x86Type());
         out.put("releaseType", b.releaseType());
         out.put("metadata", b.metadata());
+        out.put("facts", b.facts());
         out.put("downloads", counter.countOfBuild(b.id(), DownloadType.DOWNLOAD));
         out.put("updates", counter.countOfBuild(b.id(), DownloadType.UPDATE));
         out.put("url", links.buildDownload(b.id(), b.fileName(), DownloadType.DOWNLOAD));
