@@ -50,7 +50,6 @@ public final class ApkInspector {
         ZipArchive.Entry manifestEntry = zip.find("AndroidManifest.xml").orElseThrow(() ->
                 new InspectionException("not an APK: there is no AndroidManifest.xml"));
         byte[] manifest = zip.read(manifestEntry, MAX_MANIFEST_BYTES);
-        ResourceChunks.validateXml(manifest);
         byte[] resources = null;
         var table = zip.find("resources.arsc");
         if (table.isPresent()) {
@@ -61,6 +60,16 @@ public final class ApkInspector {
                 // as aapt: an unreadable table is no table; references into it will fail below
             }
         }
+        ApkMeta meta = decodeManifest(manifest, resources);
+        return new ManifestFacts(meta, nativeAbis(zip));
+    }
+
+    /**
+     * Decodes a binary manifest (and the resource table its references point into, or null) the way
+     * aapt accepts it. Any malformed input ends in an {@link InspectionException}.
+     */
+    static ApkMeta decodeManifest(byte[] manifest, byte[] resources) throws InspectionException {
+        ResourceChunks.validateXml(manifest);
         ApkMeta meta;
         try (InMemoryApk apk = new InMemoryApk(manifest, resources)) {
             apk.setPreferredLocale(Locale.ROOT);
@@ -77,7 +86,7 @@ public final class ApkInspector {
                         + attribute.substring("resourceId:".length()) + ")");
             }
         }
-        return new ManifestFacts(meta, nativeAbis(zip));
+        return meta;
     }
 
     private static String describe(Throwable e) {
