@@ -1,5 +1,6 @@
 package dev.depot.cli;
 
+import dev.depot.cli.client.DepotClient;
 import dev.depot.config.ConfigException;
 import dev.depot.core.DepotException;
 import dev.depot.server.Depot;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "depot", mixinStandardHelpOptions = true, versionProvider = DepotCommand.Version.class,
         description = "Distribution server for Android apps and OTA builds.",
         subcommands = {ServeCommand.class, UserCommand.class, TokenCommand.class, DeviceCommand.class,
-                VariantCommand.class, OtaCommand.class})
+                VariantCommand.class, OtaCommand.class, LoginCommand.class, UploadCommand.class, BuildsCommand.class})
 public final class DepotCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -21,7 +22,7 @@ public final class DepotCommand implements Runnable {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new DepotCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof DepotException || e instanceof ConfigException) {
+            if (e instanceof DepotException || e instanceof ConfigException || e instanceof DepotClient.ClientException) {
                 commandLine.getErr().println("depot: " + e.getMessage());
                 return 1;
             }
