@@ -3,7 +3,9 @@ package dev.depot.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
+import dev.depot.api.OpenApiDocument;
 import dev.depot.api.ErrorMapping;
 import dev.depot.api.Links;
 import dev.depot.api.Routes;
@@ -113,6 +115,8 @@ public final class DepotServer implements AutoCloseable {
             new DeliveryRoutes(depot.delivery(), responder, links, depot.clock()).register(routes);
             new IntegrationRoutes(depot.uploads(), depot.catalog(), counter).register(routes);
             new TusRoutes(depot.uploads(), depot.catalog(), links).register(routes);
+            routes.get("/openapi.json", Access.PUBLIC, ctx -> ctx.json(
+                    OpenApiDocument.build(holder[0].registered(), links.base(), Depot.VERSION)));
             holder[0] = routes;
         });
         java.nio.file.Files.createDirectories(depot.stagingDir().resolve("multipart"));

@@ -102,6 +102,29 @@ class OperationsTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesEveryNativeRouteAndEveryErrorCode() throws Exception {
+        server = TestServer.start(backend);
+
+        var doc = Json.parse(server.get("/openapi.json").body());
+
+        assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
+        for (var r : server.server().routes()) {
+            if (r.path().startsWith("/v1/") && !r.method().name().equals("OPTIONS")) {
+                assertThat(doc.get("paths").has(r.path())).as(r.path()).isTrue();
+                assertThat(doc.get("paths").get(r.path()).has(r.method().name().toLowerCase())).as(r.method() + " " + r.path()).isTrue();
+            }
+        }
+        assertThat(doc.get("paths").get("/v1/organizations/{org}/apps/{app}/builds/{build}/downloadToken").get("get")
+                .get("security").get(0).get("token").get(0).asText()).isEqualTo("read");
+        var codes = doc.get("components").get("schemas").get("ErrorCode").get("enum");
+        assertThat(codes).extracting(n -> n.asInt()).contains(3001, 4002, 4004, 4005, 5014);
+        String apiDoc = Files.readString(Path.of("docs/api.md"));
+        for (var code : codes) {
+            assertThat(apiDoc).as("docs/api.md documents code %s", code.asInt()).contains("| " + code.asInt() + " |");
+        }
+    }
+
+    @Test
     void secretsNeverReachTheLogs() throws Exception {
         server = TestServer.start(backend);
         OtaFixture f = new OtaFixture(server);
