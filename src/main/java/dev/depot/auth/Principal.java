@@ -8,6 +8,11 @@ import java.util.Set;
  */
 public record Principal(long userId, String username, boolean admin, Set<Scope> scopes, long tokenId, Long appId) {
 
+    /** The server's operator acting through the admin CLI: every scope, no token, no user. */
+    public static Principal operator() {
+        return new Principal(-1, "(operator)", true, java.util.EnumSet.allOf(Scope.class), -1, null);
+    }
+
     public boolean has(Scope scope) {
         return scopes.contains(Scope.ADMIN) || scopes.contains(scope);
     }

@@ -101,6 +101,24 @@ class AdminCliTest {
     }
 
     @Test
+    void organizationsMembersAndApps() {
+        server = TestServer.start(backend);
+        depot("owner-password\n", "user", "add", "olga", "--password-stdin");
+        depot("viewer-password\n", "user", "add", "vic", "--password-stdin");
+
+        assertThat(depot(null, "org", "add", "acme", "--name", "Acme", "--owner", "olga").exit()).isZero();
+        assertThat(depot(null, "org", "member", "acme", "vic", "--role", "viewer").exit()).isZero();
+        assertThat(depot(null, "org", "app", "acme", "notes", "--name", "Notes", "--platform", "ios").exit()).isZero();
+        Run badPlatform = depot(null, "org", "app", "acme", "x", "--name", "X", "--platform", "windows");
+        assertThat(badPlatform.exit()).isEqualTo(1);
+
+        String vic = server.depot().auth().createToken(server.depot().auth().requireUser("vic"), "t",
+                java.util.EnumSet.of(dev.depot.auth.Scope.READ), null).secret();
+        var app = Json.parse(server.get("/v1/organizations/acme/apps/notes", "Authorization", "Bearer " + vic).body()).get("data");
+        assertThat(app.get("platform").asText()).isEqualTo("ios");
+    }
+
+    @Test
     void mistakesPrintOneClearLineAndFail() {
         server = TestServer.start(backend);
         depot(null, "device", "add", "akita", "--name", "Pixel 8a", "--manufacturer", "Google");
