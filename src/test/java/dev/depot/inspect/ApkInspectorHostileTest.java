@@ -60,8 +60,8 @@ class ApkInspectorHostileTest {
     }
 
     @Test
-    void aTruncatedApkIsRefused() throws IOException {
-        byte[] whole = Files.readAllBytes(ApkCorpusTest.CORPUS.resolve("apps/hello-world.apk"));
+    void aTruncatedApkIsRefused() throws Exception {
+        byte[] whole = zip("AndroidManifest.xml", realManifest());
         Path half = write("half.apk", Arrays.copyOf(whole, whole.length / 2));
 
         assertThatThrownBy(() -> inspector.inspect(half)).isInstanceOf(InspectionException.class)
@@ -97,9 +97,10 @@ class ApkInspectorHostileTest {
                 .isInstanceOf(InspectionException.class).hasMessageContaining("manifest");
     }
 
-    static byte[] realManifest() throws Exception {
-        try (ZipArchive z = ZipArchive.open(ApkCorpusTest.CORPUS.resolve("apps/hello-world.apk"))) {
-            return z.read(z.find("AndroidManifest.xml").orElseThrow(), 1 << 20);
+    /** hello-world.apk's binary manifest, kept with the fuzz seeds so these tests need no corpus. */
+    static byte[] realManifest() throws IOException {
+        try (var in = ApkInspectorHostileTest.class.getResourceAsStream("ParserFuzzTestInputs/binaryManifest/real-0")) {
+            return in.readAllBytes();
         }
     }
 }
