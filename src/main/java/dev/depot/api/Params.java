@@ -64,6 +64,17 @@ public final class Params {
                 new DepotException.Invalid("missing_parameters", "The field '" + name + "' is required."));
     }
 
+    /** A duration such as {@code 30d} or {@code 12h}; empty when absent or blank. */
+    public Optional<java.time.Duration> duration(String name) {
+        return get(name).filter(s -> !s.isBlank()).map(s -> {
+            try {
+                return dev.depot.config.DurationText.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new DepotException.Invalid("invalid_parameters", "The field '" + name + "': " + e.getMessage());
+            }
+        });
+    }
+
     public Optional<Boolean> bool(String name) {
         return get(name).map(v -> switch (v.trim().toLowerCase()) {
             case "true", "1", "yes", "on" -> true;

@@ -13,7 +13,6 @@ import dev.depot.catalog.AppBuild;
 import dev.depot.catalog.CatalogService;
 import dev.depot.catalog.Organization;
 import dev.depot.catalog.Role;
-import dev.depot.config.DurationText;
 import dev.depot.core.DepotException;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
@@ -103,13 +102,7 @@ public final class CatalogRoutes {
         Principal me = me(ctx);
         App a = catalog.app(me, ctx.pathParam("org"), ctx.pathParam("app"), Role.MAINTAINER);
         Params p = Params.of(ctx);
-        Duration expires = p.get("expires").filter(s -> !s.isBlank()).map(s -> {
-            try {
-                return DurationText.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new DepotException.Invalid("invalid_parameters", e.getMessage());
-            }
-        }).orElse(null);
+        Duration expires = p.duration("expires").orElse(null);
         var scopes = Scope.parseList(p.get("scopes").orElse("read,upload"));
         if (scopes.contains(Scope.ADMIN)) {
             throw new DepotException.Invalid("invalid_scope", "An app token cannot carry the admin scope.");

@@ -11,7 +11,6 @@ import dev.depot.auth.IssuedToken;
 import dev.depot.auth.Principal;
 import dev.depot.auth.Scope;
 import dev.depot.auth.User;
-import dev.depot.config.DurationText;
 import dev.depot.core.DepotException;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
@@ -121,13 +120,7 @@ public final class NativeAdminRoutes {
     private void createToken(Context ctx) {
         Params p = Params.of(ctx);
         User u = auth.requireUser(ctx.pathParam("username"));
-        Duration expires = p.get("expires").filter(s -> !s.isBlank()).map(s -> {
-            try {
-                return DurationText.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new DepotException.Invalid("invalid_parameters", e.getMessage());
-            }
-        }).orElse(null);
+        Duration expires = p.duration("expires").orElse(null);
         IssuedToken t = auth.createToken(u, p.get("name").orElse("api"), Scope.parseList(p.require("scopes")), expires);
         Map<String, Object> out = new LinkedHashMap<>(token(t.token()));
         out.put("token", t.secret());
