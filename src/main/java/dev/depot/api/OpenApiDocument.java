@@ -22,6 +22,7 @@ public final class OpenApiDocument {
         Map<Integer, String> m = new LinkedHashMap<>();
         m.put(1000, "Internal error (HTTP 500).");
         m.put(3001, "Entity not found, or not visible to the caller; also an unknown route (HTTP 404).");
+        m.put(3002, "Unknown repository state hash: never issued, or older than the kept history; fetch the index (HTTP 404).");
         m.put(4000, "Invalid request: a missing or malformed field, or a broken rule (HTTP 400).");
         m.put(4002, "No auth token (HTTP 401).");
         m.put(4003, "The token lacks the scope, or the user the role (HTTP 403).");

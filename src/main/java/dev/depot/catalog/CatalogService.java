@@ -49,6 +49,17 @@ public final class CatalogService {
         this.clock = clock;
     }
 
+    private final java.util.List<java.util.function.LongConsumer> withdrawn = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Called with a build's id before it is deleted or when it is disabled (repositories drop it). */
+    public void onBuildWithdrawn(java.util.function.LongConsumer listener) {
+        withdrawn.add(listener);
+    }
+
+    private void withdraw(long buildId) {
+        withdrawn.forEach(l -> l.accept(buildId));
+    }
+
     /** Called after a job is queued, so a worker can start on it at once. */
     public void onJobQueued(Runnable r) {
         this.jobsAdded = r;
@@ -181,6 +192,7 @@ public final class CatalogService {
     public void deleteApp(Principal caller, String orgSlug, String appRef) {
         App app = app(caller, orgSlug, appRef, Role.OWNER);
         List<AppBuild> builds = repository.builds(app.id());
+        builds.forEach(b -> withdraw(b.id()));
         repository.deleteApp(app.id());
         builds.forEach(this::deleteBlobsOf);
     }
@@ -236,6 +248,9 @@ public final class CatalogService {
     public AppBuild updateBuild(Principal caller, String orgSlug, String appRef, long buildId, Boolean enabled,
                                 String changelog, List<String> tags) {
         AppBuild b = build(caller, orgSlug, appRef, buildId, Role.MAINTAINER);
+        if (Boolean.FALSE.equals(enabled) && b.enabled()) {
+            withdraw(b.id());
+        }
         repository.updateBuild(b.id(), enabled == null ? b.enabled() : enabled, changelog == null ? b.changelog() : changelog,
                 tags == null ? b.tags() : cleanTags(tags));
         return repository.build(b.id()).orElseThrow();
@@ -244,6 +259,7 @@ public final class CatalogService {
     /** Deletes a build; its bytes go too unless another build holds the same bytes. */
     public void deleteBuild(Principal caller, String orgSlug, String appRef, long buildId) {
         AppBuild b = build(caller, orgSlug, appRef, buildId, Role.MAINTAINER);
+        withdraw(b.id());
         repository.deleteBuild(b.id());
         deleteBlobsOf(b);
     }

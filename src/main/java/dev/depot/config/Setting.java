@@ -26,6 +26,7 @@ public enum Setting {
     DOWNLOAD_TOKEN_TTL("download.token-ttl", "1h", "Lifetime of download tokens (Applivery's downloadToken)."),
     DOWNLOAD_LINK_TTL("download.link-ttl", "15m", "Lifetime of the signed file links a download token redirects to."),
     SIGNING_KEY("signing.key", "", "Secret (at least 32 characters) that signs download tokens and links. Empty: one is generated once and kept in the database, shared by every node. Never logged."),
+    REPOSITORY_KEEP_REVISIONS("repository.keep-revisions", "100000", "Revisions (with their changes) kept per repository; a client holding an older state hash gets the whole index."),
     JOBS_CONCURRENCY("jobs.concurrency", "2", "How many background jobs (build inspection) run at once on this node."),
     INSPECT_TIME_LIMIT("inspect.time-limit", "2m", "Longest a single build inspection may take before the build is marked as an error.");
 

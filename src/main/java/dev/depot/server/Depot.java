@@ -23,6 +23,7 @@ import dev.depot.jobs.JobQueue;
 import dev.depot.db.ServerSettings;
 import dev.depot.delivery.DeliveryService;
 import dev.depot.delivery.LinkSigner;
+import dev.depot.repository.RepositoryService;
 import dev.depot.jobs.JobWorker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,6 +45,7 @@ public final class Depot implements AutoCloseable {
     private final JobQueue jobs;
     private final CatalogService catalog;
     private final DeliveryService delivery;
+    private final RepositoryService repositories;
     private final Clock clock;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -60,6 +62,8 @@ public final class Depot implements AutoCloseable {
         this.ota = new OtaService(database.jdbi(), auth, jobs, clock);
         this.catalog = new CatalogService(database.jdbi(), auth, blobs, jobs, clock);
         this.clock = clock;
+        this.repositories = new RepositoryService(database.jdbi(), database.dialect(), catalog, clock,
+                settings.getLong(Setting.REPOSITORY_KEEP_REVISIONS));
         LinkSigner signer = LinkSigner.create(settings.get(Setting.SIGNING_KEY), new ServerSettings(database.jdbi()), clock);
         this.delivery = new DeliveryService(catalog, signer, downloads, clock, settings.getDuration(Setting.DOWNLOAD_TOKEN_TTL),
                 settings.getDuration(Setting.DOWNLOAD_LINK_TTL));
@@ -100,6 +104,8 @@ public final class Depot implements AutoCloseable {
     public CatalogService catalog() { return catalog; }
 
     public DeliveryService delivery() { return delivery; }
+
+    public RepositoryService repositories() { return repositories; }
 
     public Clock clock() { return clock; }
 

@@ -13,7 +13,9 @@ import dev.depot.api.applivery.DeliveryRoutes;
 import dev.depot.api.applivery.IntegrationRoutes;
 import dev.depot.api.download.BlobResponder;
 import dev.depot.api.download.DownloadRoutes;
+import dev.depot.api.aptoide.AptoideRoutes;
 import dev.depot.api.nativeapi.CatalogRoutes;
+import dev.depot.api.nativeapi.RepositoryRoutes;
 import dev.depot.api.tus.TusRoutes;
 import dev.depot.api.nativeapi.NativeAdminRoutes;
 import dev.depot.api.ops.OpsRoutes;
@@ -115,6 +117,8 @@ public final class DepotServer implements AutoCloseable {
             new DeliveryRoutes(depot.delivery(), responder, links, depot.clock()).register(routes);
             new IntegrationRoutes(depot.uploads(), depot.catalog(), counter).register(routes);
             new TusRoutes(depot.uploads(), depot.catalog(), links).register(routes);
+            new RepositoryRoutes(depot.repositories(), responder, counter, links).register(routes);
+            new AptoideRoutes(depot.repositories()).register(routes);
             routes.get("/openapi.json", Access.PUBLIC, ctx -> ctx.json(
                     OpenApiDocument.build(holder[0].registered(), links.base(), Depot.VERSION)));
             holder[0] = routes;

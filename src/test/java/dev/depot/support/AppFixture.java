@@ -80,6 +80,15 @@ public final class AppFixture {
         return waitProcessed(token, created.get("id").asText());
     }
 
+    /** Uploads a corpus APK to acme/tiny as the maintainer and returns the processed build's id. */
+    public String uploadAndWaitQuietly(String corpusPath) {
+        try {
+            return uploadAndWait(maintainer, corpusPath, "tiny").get("id").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public JsonNode waitProcessed(String token, String buildId) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {

@@ -25,7 +25,8 @@ public final class Envelope {
     private static final Map<String, Integer> CODE_BY_REASON = Map.of(
             "build_not_processed", 5014,
             "token_expired", 4005,
-            "apk_not_available", 5016);
+            "apk_not_available", 5016,
+            "unknown_hash", 3002);
 
     public static void error(Context ctx, DepotException e) {
         int[] statusAndCode = switch (e) {

@@ -1,0 +1,229 @@
+package dev.depot.repository;
+
+import dev.depot.auth.Principal;
+import dev.depot.catalog.App;
+import dev.depot.catalog.AppBuild;
+import dev.depot.catalog.BuildKind;
+import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.Organization;
+import dev.depot.catalog.Role;
+import dev.depot.core.DepotException;
+import dev.depot.db.Dialect;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Repositories of published app builds. Each publish or unpublish makes a new revision with a
+ * state hash; the changes of every kept revision are stored, so a client holding an older hash
+ * learns what changed by reading only the changes since (and one holding the current hash, by
+ * one comparison). Repositories are public: app stores read them without a token.
+ */
+public final class RepositoryService {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private final RepositoryTables tables;
+    private final CatalogService catalog;
+    private final Clock clock;
+    private final long keepRevisions;
+
+    public RepositoryService(Jdbi jdbi, Dialect dialect, CatalogService catalog, Clock clock, long keepRevisions) {
+        this.tables = new RepositoryTables(jdbi, dialect);
+        this.catalog = catalog;
+        this.clock = clock;
+        this.keepRevisions = Math.max(1, keepRevisions);
+        catalog.onBuildWithdrawn(this::unpublishEverywhere);
+    }
+
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    public Repository create(Principal caller, String orgSlug, String name, String title, String description) {
+        Organization org = catalog.organization(caller, orgSlug, Role.MAINTAINER);
+        if (!isValidName(name)) {
+            throw new DepotException.Invalid("invalid_name",
+                    "A repository name is 1-63 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+        if (tables.byName(name).isPresent()) {
+            throw new DepotException.Conflict("duplicate_repository", "A repository '" + name + "' already exists.");
+        }
+        String t = title == null || title.isBlank() ? name : title.trim();
+        tables.insert(org.id(), name, t, description == null ? "" : description, StateHash.stateHash(name, StateHash.EMPTY_SUM),
+                clock.millis());
+        return tables.byName(name).orElseThrow();
+    }
+
+    public List<Repository> ofOrganization(Principal caller, String orgSlug) {
+        return tables.ofOrganization(catalog.organization(caller, orgSlug, Role.VIEWER).id());
+    }
+
+    /** A repository by name, for anyone: repositories are public. */
+    public Repository require(String name) {
+        return (isValidName(name) ? tables.byName(name) : Optional.<Repository>empty()).orElseThrow(() ->
+                new DepotException.NotFound("unknown_repository", "Entity not found"));
+    }
+
+    private Repository requireManaged(Principal caller, String orgSlug, String name) {
+        Organization org = catalog.organization(caller, orgSlug, Role.MAINTAINER);
+        Repository r = require(name);
+        if (r.organizationId() != org.id()) {
+            throw new DepotException.NotFound("unknown_repository", "Entity not found");
+        }
+        return r;
+    }
+
+    /** Publishes a processed, enabled, verified APK of the repository's organization. */
+    public Repository publish(Principal caller, String orgSlug, String name, long buildId) {
+        Repository repo = requireManaged(caller, orgSlug, name);
+        AppBuild build = catalog.build(caller, buildId);
+        App app = catalog.appOf(build);
+        if (app.organizationId() != repo.organizationId()) {
+            throw new DepotException.NotFound("entity_not_found", "Entity not found");
+        }
+        if (build.kind() != BuildKind.APK) {
+            throw new DepotException.Invalid("not_an_apk", "Only APK builds can be published to a repository.");
+        }
+        if (!build.processed()) {
+            throw new DepotException.Conflict("build_not_processed", "Build Not Processed");
+        }
+        if (!build.enabled()) {
+            throw new DepotException.Invalid("build_disabled", "A disabled build cannot be published.");
+        }
+        String signer = signer(build).orElseThrow(() -> new DepotException.Invalid("unsigned_build",
+                "Only APKs whose signature verifies can be published; this one's does not."));
+        String pkg = String.valueOf(build.facts().get("packageName"));
+        long versionCode = build.versionCode() == null ? 0 : build.versionCode();
+        return tables.jdbi().inTransaction(h -> {
+            Repository current = tables.lock(h, repo.id());
+            if (tables.hasEntry(h, repo.id(), buildId)) {
+                throw new DepotException.Conflict("already_published", "This build is already in " + name + ".");
+            }
+            long rev = current.revision() + 1;
+            String sum = StateHash.add(current.stateSum(), StateHash.line(pkg, versionCode, build.sha256(), signer));
+            String hash = StateHash.stateHash(name, sum);
+            long now = clock.millis();
+            tables.insertEntry(h, repo.id(), buildId, pkg, versionCode, signer, rev);
+            tables.insertChange(h, repo.id(), rev, buildId, "added", pkg, versionCode);
+            tables.insertRevision(h, repo.id(), rev, hash, current.entriesCount() + 1, now);
+            tables.advance(h, repo.id(), rev, hash, sum, current.entriesCount() + 1, now);
+            if (rev - keepRevisions > 0) {
+                tables.prune(h, repo.id(), rev - keepRevisions + 1);
+            }
+            return tables.lock(h, repo.id());
+        });
+    }
+
+    public Repository unpublish(Principal caller, String orgSlug, String name, long buildId) {
+        Repository repo = requireManaged(caller, orgSlug, name);
+        return removeEntry(repo.id(), buildId).orElseThrow(() ->
+                new DepotException.NotFound("entity_not_found", "Entity not found"));
+    }
+
+    private Optional<Repository> removeEntry(long repoId, long buildId) {
+        return tables.jdbi().inTransaction(h -> {
+            Repository current = tables.lock(h, repoId);
+            Optional<RepositoryEntry> entry = tables.entry(h, repoId, buildId);
+            if (entry.isEmpty()) {
+                return Optional.<Repository>empty();
+            }
+            RepositoryEntry e = entry.get();
+            long rev = current.revision() + 1;
+            String sum = StateHash.remove(current.stateSum(), StateHash.line(e.packageName(), e.versionCode(), e.sha256(), e.signer()));
+            String hash = StateHash.stateHash(current.name(), sum);
+            long now = clock.millis();
+            tables.deleteEntry(h, repoId, buildId);
+            tables.insertChange(h, repoId, rev, buildId, "removed", e.packageName(), e.versionCode());
+            tables.insertRevision(h, repoId, rev, hash, current.entriesCount() - 1, now);
+            tables.advance(h, repoId, rev, hash, sum, current.entriesCount() - 1, now);
+            if (rev - keepRevisions > 0) {
+                tables.prune(h, repoId, rev - keepRevisions + 1);
+            }
+            return Optional.of(tables.lock(h, repoId));
+        });
+    }
+
+    /** A build that is disabled or deleted leaves every repository it was in. */
+    void unpublishEverywhere(long buildId) {
+        for (long repoId : tables.repositoriesHolding(buildId)) {
+            removeEntry(repoId, buildId);
+        }
+    }
+
+    public List<RepositoryEntry> entries(Repository repo) {
+        return tables.entries(repo.id());
+    }
+
+    /** What a client holding {@code hash} should know, for Aptoide's check. */
+    public sealed interface Check {
+        record UpToDate() implements Check {}
+
+        record Changed(long added, long removed) implements Check {}
+
+        record Unknown(int appsCount) implements Check {}
+    }
+
+    public Check check(Repository repo, String hash) {
+        if (repo.stateHash().equals(hash)) {
+            return new Check.UpToDate();
+        }
+        Optional<Long> rev = tables.revisionOf(repo.id(), hash);
+        if (rev.isEmpty()) {
+            return new Check.Unknown(repo.entriesCount());
+        }
+        long[] counts = tables.netCountsSince(repo.id(), rev.get());
+        return new Check.Changed(counts[0], counts[1]);
+    }
+
+    /** The net changes since a state this server issued; NotFound ({@code unknown_hash}) otherwise. */
+    public Delta changesSince(Repository repo, String hash) {
+        if (repo.stateHash().equals(hash)) {
+            return new Delta(hash, hash, repo.revision(), repo.revision(), List.of(), List.of());
+        }
+        long rev = tables.revisionOf(repo.id(), hash).orElseThrow(() -> new DepotException.NotFound("unknown_hash",
+                "This state hash is unknown (never issued, or older than the kept history): fetch the whole index."));
+        List<Delta.Change> added = new ArrayList<>();
+        List<Delta.Change> removed = new ArrayList<>();
+        for (Map.Entry<Delta.Change, Integer> c : tables.netChangesSince(repo.id(), rev)) {
+            (c.getValue() > 0 ? added : removed).add(c.getKey());
+        }
+        return new Delta(hash, repo.stateHash(), rev, repo.revision(), added, removed);
+    }
+
+    public Optional<RepositoryEntry> entry(Repository repo, long buildId) {
+        return tables.entry(repo.id(), buildId);
+    }
+
+    /** An installed app as a client reports it. */
+    public record Installed(String packageName, long versionCode, String signer) {}
+
+    /** For each installed app, the newest version in the repository that is newer and signed by the same key. */
+    public List<RepositoryEntry> updates(Repository repo, List<Installed> installed) {
+        if (installed.size() > 5000) {
+            throw new DepotException.Invalid("too_many_apps", "At most 5000 installed apps per request.");
+        }
+        List<RepositoryEntry> out = new ArrayList<>();
+        for (Installed i : installed) {
+            if (i.packageName() == null || i.signer() == null) {
+                throw new DepotException.Invalid("invalid_parameters", "Each installed app needs package, versionCode and signer.");
+            }
+            tables.entriesOfPackage(repo.id(), i.packageName()).stream()
+                    .filter(e -> e.versionCode() > i.versionCode() && e.signer().equalsIgnoreCase(i.signer()))
+                    .findFirst().ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Optional<String> signer(AppBuild build) {
+        Object signing = build.facts().get("signing");
+        if (signing instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("verified"))
+                && m.get("signerCertSha256") instanceof List<?> certs && !certs.isEmpty()) {
+            return Optional.of(String.valueOf(certs.getFirst()));
+        }
+        return Optional.empty();
+    }
+}
