@@ -93,12 +93,16 @@ class OperationsTest {
         assertThat(server.server().routes()).isNotEmpty().allSatisfy(r -> assertThat(r.access()).isNotNull());
         assertThat(server.server().routes()).filteredOn(r -> r.path().contains("/maintainers/") && !r.path().endsWith("/login"))
                 .allSatisfy(r -> assertThat(r.access()).isNotEqualTo(Access.PUBLIC));
-        // in the native API only what a signed token or link protects is public, and tus' OPTIONS
+        // in the native API only what a signed token or link protects is public, the published
+        // repositories (app stores read them without accounts), and tus' OPTIONS
         assertThat(server.server().routes()).filteredOn(r -> r.path().startsWith("/v1/") && r.access() == Access.PUBLIC)
                 .extracting(r -> r.method() + " " + r.path())
                 .containsExactlyInAnyOrder("GET /v1/download/{token}", "GET /v1/files/{link}/{file_name}",
                         "HEAD /v1/files/{link}/{file_name}", "GET /v1/manifests/{link}/manifest.plist",
-                        "OPTIONS /v1/uploads", "OPTIONS /v1/uploads/{id}");
+                        "OPTIONS /v1/uploads", "OPTIONS /v1/uploads/{id}", "GET /v1/repositories/{repo}",
+                        "GET /v1/repositories/{repo}/changes", "POST /v1/repositories/{repo}/updates",
+                        "GET /v1/repositories/{repo}/files/{build}/{file_name}",
+                        "HEAD /v1/repositories/{repo}/files/{build}/{file_name}");
     }
 
     @Test
