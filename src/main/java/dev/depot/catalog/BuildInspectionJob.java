@@ -3,6 +3,7 @@ package dev.depot.catalog;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.depot.db.ServerSettings;
+import dev.depot.keys.StoredKeyStore;
 import dev.depot.inspect.AabFacts;
 import dev.depot.inspect.AabInspector;
 import dev.depot.inspect.ApkFacts;
@@ -60,7 +61,11 @@ public final class BuildInspectionJob implements JobHandler {
 
     /** The builder for universal APKs, with its signing key kept in the database. */
     public static UniversalApkBuilder universalApkBuilder(ServerSettings settings, Path keysDir, Duration timeLimit) {
-        return new UniversalApkBuilder(Path.of("/usr/bin/aapt2"), new UniversalApkKey(settings, keysDir), timeLimit);
+        StoredKeyStore keys = new StoredKeyStore(settings, "universal-apk", keysDir, "CN=Depot universal APKs");
+        return new UniversalApkBuilder(Path.of("/usr/bin/aapt2"), () -> {
+            StoredKeyStore.Loaded k = keys.get();
+            return new UniversalApkBuilder.SigningKey(k.file(), k.password());
+        }, timeLimit);
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * signed with the server's key (see {@link SigningKey}).
  */
 public final class UniversalApkBuilder {
-    private static final String KEY_ALIAS = "depot";
+    private static final String KEY_ALIAS = "depot"; // the alias StoredKeyStore uses
     private final Path aapt2;
     private final Supplier<SigningKey> key;
     private final Duration timeLimit;
@@ -60,24 +60,6 @@ public final class UniversalApkBuilder {
             throw new InspectionException("cannot read bundletool's output: " + e.getMessage(), e);
         }
         return Optional.of(apk);
-    }
-
-    /** Creates a new RSA signing key in a PKCS#12 store at {@code target} with the JDK's keytool. */
-    public static void generateKeyStore(Path target, String password, Duration timeLimit) throws IOException {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-keystore", target.toString(), "-storetype", "PKCS12",
-                "-storepass", password, "-keypass", password, "-alias", KEY_ALIAS, "-keyalg", "RSA", "-keysize", "3072",
-                "-validity", "10000", "-dname", "CN=Depot universal APKs").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            if (!p.waitFor(timeLimit.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException("keytool could not create a key store");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while creating a key store", e);
-        }
     }
 
     private String run(List<String> cmd, Path log) throws InspectionException {

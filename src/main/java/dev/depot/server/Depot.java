@@ -23,6 +23,7 @@ import dev.depot.jobs.JobQueue;
 import dev.depot.db.ServerSettings;
 import dev.depot.delivery.DeliveryService;
 import dev.depot.delivery.LinkSigner;
+import dev.depot.repository.FdroidExport;
 import dev.depot.repository.RepositoryService;
 import dev.depot.jobs.JobWorker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -46,6 +47,7 @@ public final class Depot implements AutoCloseable {
     private final CatalogService catalog;
     private final DeliveryService delivery;
     private final RepositoryService repositories;
+    private final FdroidExport fdroid;
     private final Clock clock;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -64,6 +66,8 @@ public final class Depot implements AutoCloseable {
         this.clock = clock;
         this.repositories = new RepositoryService(database.jdbi(), database.dialect(), catalog, clock,
                 settings.getLong(Setting.REPOSITORY_KEEP_REVISIONS));
+        this.fdroid = new FdroidExport(repositories, blobs, database.jdbi(), new ServerSettings(database.jdbi()),
+                settings.dataDir().resolve("keys"));
         LinkSigner signer = LinkSigner.create(settings.get(Setting.SIGNING_KEY), new ServerSettings(database.jdbi()), clock);
         this.delivery = new DeliveryService(catalog, signer, downloads, clock, settings.getDuration(Setting.DOWNLOAD_TOKEN_TTL),
                 settings.getDuration(Setting.DOWNLOAD_LINK_TTL));
@@ -106,6 +110,8 @@ public final class Depot implements AutoCloseable {
     public DeliveryService delivery() { return delivery; }
 
     public RepositoryService repositories() { return repositories; }
+
+    public FdroidExport fdroid() { return fdroid; }
 
     public Clock clock() { return clock; }
 

@@ -14,6 +14,7 @@ import dev.depot.api.applivery.IntegrationRoutes;
 import dev.depot.api.download.BlobResponder;
 import dev.depot.api.download.DownloadRoutes;
 import dev.depot.api.aptoide.AptoideRoutes;
+import dev.depot.api.fdroid.FdroidRoutes;
 import dev.depot.api.nativeapi.CatalogRoutes;
 import dev.depot.api.nativeapi.RepositoryRoutes;
 import dev.depot.api.tus.TusRoutes;
@@ -117,8 +118,9 @@ public final class DepotServer implements AutoCloseable {
             new DeliveryRoutes(depot.delivery(), responder, links, depot.clock()).register(routes);
             new IntegrationRoutes(depot.uploads(), depot.catalog(), counter).register(routes);
             new TusRoutes(depot.uploads(), depot.catalog(), links).register(routes);
-            new RepositoryRoutes(depot.repositories(), responder, counter, links).register(routes);
+            new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);
             new AptoideRoutes(depot.repositories()).register(routes);
+            new FdroidRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);
             routes.get("/openapi.json", Access.PUBLIC, ctx -> ctx.json(
                     OpenApiDocument.build(holder[0].registered(), links.base(), Depot.VERSION)));
             holder[0] = routes;

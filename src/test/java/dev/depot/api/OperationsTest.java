@@ -101,6 +101,7 @@ class OperationsTest {
                         "HEAD /v1/files/{link}/{file_name}", "GET /v1/manifests/{link}/manifest.plist",
                         "OPTIONS /v1/uploads", "OPTIONS /v1/uploads/{id}", "GET /v1/repositories/{repo}",
                         "GET /v1/repositories/{repo}/changes", "POST /v1/repositories/{repo}/updates",
+                        "GET /v1/repositories/{repo}/fdroid",
                         "GET /v1/repositories/{repo}/files/{build}/{file_name}",
                         "HEAD /v1/repositories/{repo}/files/{build}/{file_name}");
     }

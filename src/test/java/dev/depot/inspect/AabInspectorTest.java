@@ -46,7 +46,7 @@ class AabInspectorTest {
         Path aapt2 = Path.of("/usr/bin/aapt2");
         Assumptions.assumeTrue(Files.isExecutable(aapt2), "aapt2 (Debian package aapt) is not installed; skipping");
         Path ks = dir.resolve("ks.p12");
-        UniversalApkBuilder.generateKeyStore(ks, "secret-password", Duration.ofMinutes(1));
+        dev.depot.keys.StoredKeyStore.generate(ks, "secret-password", "CN=Test");
         UniversalApkBuilder builder = new UniversalApkBuilder(aapt2,
                 () -> new UniversalApkBuilder.SigningKey(ks, "secret-password"), Duration.ofMinutes(2));
         Path work = Files.createDirectories(dir.resolve("work"));

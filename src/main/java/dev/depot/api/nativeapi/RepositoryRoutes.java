@@ -34,7 +34,11 @@ public final class RepositoryRoutes {
     private final DownloadCounter counter;
     private final Links links;
 
-    public RepositoryRoutes(RepositoryService repositories, BlobResponder responder, DownloadCounter counter, Links links) {
+    private final dev.depot.repository.FdroidExport fdroid;
+
+    public RepositoryRoutes(RepositoryService repositories, dev.depot.repository.FdroidExport fdroid, BlobResponder responder,
+                            DownloadCounter counter, Links links) {
+        this.fdroid = fdroid;
         this.repositories = repositories;
         this.responder = responder;
         this.counter = counter;
@@ -61,6 +65,13 @@ public final class RepositoryRoutes {
                 Authenticator.principal(ctx), ctx.pathParam("org"), ctx.pathParam("repo"), parseId(ctx.pathParam("build"))))));
         r.get("/v1/repositories/{repo}", Access.PUBLIC, this::index);
         r.get("/v1/repositories/{repo}/changes", Access.PUBLIC, this::changes);
+        r.get("/v1/repositories/{repo}/fdroid", Access.PUBLIC, ctx -> {
+            Repository repo = repositories.require(ctx.pathParam("repo"));
+            String address = dev.depot.api.fdroid.FdroidRoutes.address(links, repo.name());
+            String fingerprint = fdroid.fingerprint(repo);
+            Envelope.ok(ctx, Map.of("address", address, "fingerprint", fingerprint,
+                    "url", address + "?fingerprint=" + fingerprint));
+        });
         r.post("/v1/repositories/{repo}/updates", Access.PUBLIC, this::updates);
         r.get("/v1/repositories/{repo}/files/{build}/{file_name}", Access.PUBLIC, ctx -> file(ctx, true));
         r.head("/v1/repositories/{repo}/files/{build}/{file_name}", Access.PUBLIC, ctx -> file(ctx, false));

@@ -1,0 +1,108 @@
+package dev.depot.api.fdroid;
+
+import dev.depot.api.Access;
+import dev.depot.api.Links;
+import dev.depot.api.Routes;
+import dev.depot.api.download.BlobResponder;
+import dev.depot.core.DepotException;
+import dev.depot.delivery.DownloadCounter;
+import dev.depot.delivery.DownloadType;
+import dev.depot.repository.FdroidExport;
+import dev.depot.repository.Repository;
+import dev.depot.repository.RepositoryEntry;
+import dev.depot.repository.RepositoryService;
+import io.javalin.http.Context;
+import java.io.IOException;
+
+/** Serves each repository as an F-Droid repository at {@code /fdroid/<repo>/repo/}. */
+public final class FdroidRoutes {
+    private final RepositoryService repositories;
+    private final FdroidExport export;
+    private final BlobResponder responder;
+    private final DownloadCounter counter;
+    private final Links links;
+
+    public FdroidRoutes(RepositoryService repositories, FdroidExport export, BlobResponder responder, DownloadCounter counter,
+                        Links links) {
+        this.repositories = repositories;
+        this.export = export;
+        this.responder = responder;
+        this.counter = counter;
+        this.links = links;
+    }
+
+    public void register(Routes routes) {
+        routes.get("/fdroid/{repo}/repo/{file}", Access.PUBLIC, ctx -> file(ctx, true));
+        routes.head("/fdroid/{repo}/repo/{file}", Access.PUBLIC, ctx -> file(ctx, false));
+        routes.get("/fdroid/{repo}/repo/diff/{file}", Access.PUBLIC, this::diff);
+    }
+
+    public static String address(Links links, String repo) {
+        return links.base() + "/fdroid/" + repo + "/repo";
+    }
+
+    private FdroidExport.Built built(Repository repo) {
+        return export.build(repo, address(links, repo.name()));
+    }
+
+    private void file(Context ctx, boolean body) throws IOException {
+        Repository repo = repositories.require(ctx.pathParam("repo"));
+        String name = ctx.pathParam("file");
+        byte[] content;
+        String type;
+        switch (name) {
+            case "index-v1.json" -> {
+                content = built(repo).indexV1();
+                type = "application/json";
+            }
+            case "index-v1.jar" -> {
+                content = built(repo).indexV1Jar();
+                type = "application/java-archive";
+            }
+            case "entry.json" -> {
+                content = built(repo).entry();
+                type = "application/json";
+            }
+            case "entry.jar" -> {
+                content = built(repo).entryJar();
+                type = "application/java-archive";
+            }
+            case "index-v2.json" -> {
+                content = built(repo).indexV2();
+                type = "application/json";
+            }
+            default -> {
+                RepositoryEntry e = export.apk(repo, name).orElseThrow(() ->
+                        new DepotException.NotFound("entity_not_found", "Entity not found"));
+                String range = ctx.header("Range");
+                if (body && (range == null || range.replace(" ", "").startsWith("bytes=0-"))) {
+                    counter.countDownload(e.buildId(), DownloadType.DOWNLOAD);
+                }
+                responder.respond(ctx, new BlobResponder.Blob(e.sha256(), e.size(), name,
+                        "application/vnd.android.package-archive"), body);
+                return;
+            }
+        }
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("ETag", "\"" + repo.stateHash() + "-" + name + "\"");
+        ctx.contentType(type);
+        ctx.header("Content-Length", Integer.toString(content.length));
+        if (body) {
+            ctx.result(content);
+        }
+    }
+
+    private void diff(Context ctx) {
+        Repository repo = repositories.require(ctx.pathParam("repo"));
+        String name = ctx.pathParam("file");
+        if (!name.matches("\\d{1,19}\\.json")) {
+            throw new DepotException.NotFound("entity_not_found", "Entity not found");
+        }
+        long ts = Long.parseLong(name.substring(0, name.length() - 5));
+        byte[] diff = built(repo).diffs().get(ts);
+        if (diff == null) {
+            throw new DepotException.NotFound("entity_not_found", "Entity not found");
+        }
+        ctx.contentType("application/json").result(diff);
+    }
+}
