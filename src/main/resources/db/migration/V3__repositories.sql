@@ -35,7 +35,9 @@ CREATE TABLE repository_revisions (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (repository_id, revision)
 );
-CREATE INDEX repository_revisions_hash ON repository_revisions (repository_id, state_hash);
+-- (repository, hash, revision): the latest revision of a hash is one index lookup, also when
+-- the hash is unknown (a max over the primary key would scan backwards through every revision).
+CREATE INDEX repository_revisions_hash ON repository_revisions (repository_id, state_hash, revision);
 
 CREATE TABLE repository_changes (
     repository_id BIGINT NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,

@@ -41,7 +41,7 @@ public final class ApkInspector {
         return new ApkFacts(m.getPackageName(), m.getVersionCode() == null ? 0 : m.getVersionCode(), m.getVersionName(),
                 minSdk, targetSdk, sdk(m.getMaxSdkVersion()), m.getLabel(),
                 withImpliedPermissions(m.getUsesPermissions(), targetSdk != null ? targetSdk : minSdk != null ? minSdk : 0),
-                features(m), manifest.abis, verifySignatures(apk));
+                features(m), manifest.abis, verifySignatures(apk), m.getIcon());
     }
 
     private record ManifestFacts(ApkMeta meta, List<String> abis) {}

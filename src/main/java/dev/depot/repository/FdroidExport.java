@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.depot.core.DepotException;
 import dev.depot.db.ServerSettings;
+import dev.depot.inspect.InspectionException;
+import dev.depot.inspect.ZipArchive;
 import dev.depot.keys.StoredKeyStore;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
@@ -52,6 +54,7 @@ public final class FdroidExport {
     private final Path keysDir;
     private final Map<String, StoredKeyStore> keys = new ConcurrentHashMap<>();
     private final Map<String, Built> cache = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> icons = new ConcurrentHashMap<>();
 
     public FdroidExport(RepositoryService repositories, BlobStore blobs, Jdbi jdbi, ServerSettings settings, Path keysDir) {
         this.repositories = repositories;
@@ -132,6 +135,56 @@ public final class FdroidExport {
         return n;
     }
 
+    static String iconName(RepositoryEntry e) {
+        return e.packageName() + "." + e.versionCode() + ".png";
+    }
+
+    /** The icon named in the index: the APK's launcher icon when it is a PNG, or a neutral placeholder. */
+    public Optional<byte[]> icon(Repository repo, String name) {
+        Optional<RepositoryEntry> entry = repositories.entries(repo).stream().filter(e -> iconName(e).equals(name)).findFirst();
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        RepositoryEntry e = entry.get();
+        return Optional.of(icons.computeIfAbsent(e.sha256() + "|" + e.iconPath(), k -> readIcon(e)));
+    }
+
+    private byte[] readIcon(RepositoryEntry e) {
+        if (e.iconPath() == null || !e.iconPath().toLowerCase().endsWith(".png")) {
+            return PLACEHOLDER_ICON;
+        }
+        BlobKey key = new BlobKey(e.sha256());
+        Path temp = null;
+        try {
+            Path local = blobs.localFile(key).orElse(null);
+            if (local == null) {
+                temp = Files.createTempFile("depot-icon-", ".apk");
+                try (InputStream in = blobs.read(key, 0, e.size())) {
+                    Files.copy(in, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                local = temp;
+            }
+            try (ZipArchive zip = ZipArchive.open(local)) {
+                var entry = zip.find(e.iconPath());
+                return entry.isPresent() ? zip.read(entry.get(), 1 << 20) : PLACEHOLDER_ICON;
+            }
+        } catch (IOException | InspectionException ex) {
+            return PLACEHOLDER_ICON;
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // a temporary file in the temp directory
+                }
+            }
+        }
+    }
+
+    /** A 1×1 transparent PNG. */
+    private static final byte[] PLACEHOLDER_ICON = java.util.Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+
     static String apkName(RepositoryEntry e) {
         return e.packageName() + "_" + e.versionCode() + ".apk";
     }
@@ -158,6 +211,7 @@ public final class FdroidExport {
             app.put("suggestedVersionCode", Long.toString(newest.versionCode()));
             app.put("suggestedVersionName", newest.versionName());
             app.put("license", "Unknown");
+            app.put("icon", iconName(newest));
             app.put("added", timestamp);
             app.put("lastUpdated", timestamp);
             ArrayNode versions = packages.putArray(p.getKey());
@@ -199,6 +253,7 @@ public final class FdroidExport {
             meta.put("added", timestamp);
             meta.put("lastUpdated", timestamp);
             meta.put("license", "Unknown");
+            meta.putObject("icon").putObject("en-US").put("name", "/icons/" + iconName(newest));
             ObjectNode versions = pkg.putObject("versions");
             for (RepositoryEntry e : p.getValue()) {
                 ObjectNode v = versions.putObject(e.sha256());

@@ -177,7 +177,8 @@ final class RepositoryTables {
         return new RepositoryEntry(rs.getLong("build_id"), rs.getString("package_name"), rs.getLong("version_code"),
                 rs.getString("version"), rs.getLong("size"), rs.getString("sha256"), rs.getString("signer"),
                 rs.getString("file_name"), facts.get("label") instanceof String s ? s : null, integer(facts.get("minSdk")),
-                integer(facts.get("targetSdk")), rs.getLong("published_revision"));
+                integer(facts.get("targetSdk")), rs.getLong("published_revision"),
+                facts.get("iconPath") instanceof String s ? s : null);
     }
 
     private static Integer integer(Object o) {

@@ -126,6 +126,13 @@ class FdroidExportTest {
         assertThat(apk.get("apkName").asText()).isEqualTo("a2dp.Vol_137.apk");
         assertThat(apk.get("hashType").asText()).isEqualTo("sha256");
         assertThat(sha256(get("/fdroid/fdroid-store/repo/a2dp.Vol_137.apk"))).isEqualTo(apk.get("hash").asText());
+        String icon = index.get("apps").get(0).get("icon").asText();
+        assertThat(icon).isEqualTo("a2dp.Vol.137.png");
+        for (String dir : new String[] {"icons", "icons-480"}) {
+            byte[] png = get("/fdroid/fdroid-store/repo/" + dir + "/" + icon);
+            assertThat(java.util.Arrays.copyOf(png, 4)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+            assertThat(png.length).as("the app's own icon, not the placeholder").isGreaterThan(100);
+        }
     }
 
     @Test

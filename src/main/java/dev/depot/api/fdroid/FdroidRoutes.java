@@ -34,7 +34,7 @@ public final class FdroidRoutes {
     public void register(Routes routes) {
         routes.get("/fdroid/{repo}/repo/{file}", Access.PUBLIC, ctx -> file(ctx, true));
         routes.head("/fdroid/{repo}/repo/{file}", Access.PUBLIC, ctx -> file(ctx, false));
-        routes.get("/fdroid/{repo}/repo/diff/{file}", Access.PUBLIC, this::diff);
+        routes.get("/fdroid/{repo}/repo/{dir}/{file}", Access.PUBLIC, this::inFolder);
     }
 
     public static String address(Links links, String repo) {
@@ -86,9 +86,24 @@ public final class FdroidRoutes {
         ctx.header("Cache-Control", "no-cache");
         ctx.header("ETag", "\"" + repo.stateHash() + "-" + name + "\"");
         ctx.contentType(type);
-        ctx.header("Content-Length", Integer.toString(content.length));
         if (body) {
-            ctx.result(content);
+            ctx.result(content); // Javalin sets the length, or compresses for clients that ask
+        } else {
+            ctx.header("Content-Length", Integer.toString(content.length));
+        }
+    }
+
+    private void inFolder(Context ctx) {
+        String dir = ctx.pathParam("dir");
+        if (dir.equals("diff")) {
+            diff(ctx);
+        } else if (dir.equals("icons") || dir.matches("icons-\\d{2,3}")) {
+            Repository repo = repositories.require(ctx.pathParam("repo"));
+            byte[] png = export.icon(repo, ctx.pathParam("file")).orElseThrow(() ->
+                    new DepotException.NotFound("entity_not_found", "Entity not found"));
+            ctx.contentType("image/png").header("Cache-Control", "public, max-age=86400").result(png);
+        } else {
+            throw new DepotException.NotFound("entity_not_found", "Entity not found");
         }
     }
 
