@@ -119,6 +119,22 @@ class AdminCliTest {
     }
 
     @Test
+    void repositoriesAndTheirFdroidFingerprint() {
+        server = TestServer.start(backend);
+        depot("owner-password\n", "user", "add", "olga", "--password-stdin");
+        depot(null, "org", "add", "acme", "--name", "Acme", "--owner", "olga");
+
+        assertThat(depot(null, "repo", "add", "acme", "store", "--title", "Acme Store").exit()).isZero();
+        Run fp = depot(null, "repo", "fingerprint", "store");
+
+        assertThat(fp.exit()).isZero();
+        assertThat(fp.out().strip()).matches("[0-9a-f]{64}");
+        assertThat(Json.parse(server.get("/v1/repositories/store/fdroid").body()).get("data").get("fingerprint").asText())
+                .isEqualTo(fp.out().strip());
+        assertThat(depot(null, "repo", "publish", "acme", "store", "999").exit()).isEqualTo(1);
+    }
+
+    @Test
     void mistakesPrintOneClearLineAndFail() {
         server = TestServer.start(backend);
         depot(null, "device", "add", "akita", "--name", "Pixel 8a", "--manufacturer", "Google");

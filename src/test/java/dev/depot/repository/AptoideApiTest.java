@@ -173,6 +173,27 @@ class AptoideApiTest {
     }
 
     @Test
+    void errorsFailWithAListInXmlToo() {
+        String[][] cases = {
+            {"?hash=" + currentA, "Missing argument: repo"},
+            {"?repo=a-repo", "Missing argument: hash"},
+            {"?repo=a-repo,another-repo&hash=" + currentA, "does not match the number of repositories"},
+            {"?repo=a-repo,ghost-repo&hash=" + currentA + "," + unknown, "Unknown repository: ghost-repo"},
+            {"?repo=a-repo&hash=abc", "Invalid hash for repository a-repo"},
+            {"?repo=a-repo&hash=" + currentA + "&offset=-1", "Invalid offset"}};
+        for (String[] c : cases) {
+            HttpResponse<String> r = server.get(BASE + c[0] + "&mode=xml");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/xml");
+            String body = r.body().replaceAll("\\s+", " ");
+            assertThat(body).as(c[0]).contains("<status>FAIL</status>").contains("<errors> <entry>")
+                    .contains(c[1]).doesNotContain("<listing>");
+        }
+        assertThat(server.get(BASE + "?repo=a-repo&hash=" + currentA + "&offset=9&mode=xml").body().replaceAll("\\s+", ""))
+                .contains("<status>OK</status><listing></listing>");
+    }
+
+    @Test
     void tenThousandRepositoriesAreRefusedClearly() {
         String repos = IntStream.range(0, 10_000).mapToObj(i -> "r" + i).collect(Collectors.joining(","));
         String hashes = IntStream.range(0, 10_000).mapToObj(i -> unknown).collect(Collectors.joining(","));

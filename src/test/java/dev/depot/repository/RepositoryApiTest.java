@@ -176,6 +176,12 @@ class RepositoryApiTest {
         f.waitProcessed(f.maintainer, broken.get("id").asText());
         assertCode(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds",
                 "{\"buildId\":\"" + broken.get("id").asText() + "\"}", bearer(f.maintainer)), 409, 5014);
+        byte[] ipa = dev.depot.support.Ipas.ipa("Acme", dev.depot.support.Ipas.infoPlist("com.acme.ios", "1", "1", "A")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+        JsonNode ios = ok(f.integrationUpload(f.maintainer, "Acme.ipa", ipa, "organization", "acme", "app", "ios-app"));
+        assertThat(f.waitProcessed(f.maintainer, ios.get("id").asText()).get("status").asText()).isEqualTo("processed");
+        assertCode(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds", "{\"buildId\":\"" + ios.get("id").asText()
+                + "\"}", bearer(f.maintainer)), 400, 4000);
         publish(r, a2dp);
         assertCode(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds", "{\"buildId\":\"" + a2dp + "\"}",
                 bearer(f.maintainer)), 409, 4009);
