@@ -143,10 +143,10 @@ class JobQueueTest {
         try (JobWorker worker = new JobWorker(queue, Map.of("flaky", flaky), 1, 3, Duration.ofSeconds(5)).start()) {
             long id = queue.enqueue("flaky", "x");
             worker.wake();
-            await(() -> runs.get() == 1);
+            await(() -> runs.get() == 1 && queue.state(id).orElse("").equals("queued"));
             clock.advance(Duration.ofSeconds(5)); // first retry after 5 s
             worker.wake();
-            await(() -> runs.get() == 2);
+            await(() -> runs.get() == 2 && queue.state(id).orElse("").equals("queued"));
             clock.advance(Duration.ofSeconds(9)); // the second waits 10 s: not yet
             worker.wake();
             Thread.sleep(300);
