@@ -2,7 +2,9 @@ package dev.depot.api;
 
 import dev.depot.api.nativeapi.Envelope;
 import dev.depot.api.shipper.ShipperErrors;
+import dev.depot.api.koodous.FeedErrors;
 import dev.depot.api.tus.TusErrors;
+import dev.depot.feed.FeedService;
 import dev.depot.core.DepotException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -17,6 +19,7 @@ public final class ErrorMapping {
 
     public static void install(RoutesConfig routes) {
         routes.exception(DepotException.class, (e, ctx) -> render(ctx, e));
+        routes.exception(FeedService.NotAvailable.class, (e, ctx) -> FeedErrors.render(ctx, e));
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             if (isShipper(ctx)) {
@@ -41,6 +44,8 @@ public final class ErrorMapping {
             ShipperErrors.render(ctx, e);
         } else if (TusErrors.handles(ctx)) {
             TusErrors.render(ctx, e);
+        } else if (FeedErrors.handles(ctx)) {
+            FeedErrors.render(ctx, e);
         } else {
             Envelope.error(ctx, e);
         }

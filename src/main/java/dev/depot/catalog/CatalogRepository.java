@@ -155,7 +155,9 @@ final class CatalogRepository {
 
     /** Builds whose file is these bytes, or whose facts name them (a universal APK made from a bundle). */
     long buildsReferencing(String sha256) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM builds WHERE sha256 = :s OR facts LIKE :like")
+        // the feed's links must keep working for a week, so a feed sample is a reference too
+        return jdbi.withHandle(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM builds WHERE sha256 = :s OR facts LIKE :like) "
+                        + "+ (SELECT COUNT(*) FROM feed_receipts WHERE sha256 = :s)")
                 .bind("s", sha256).bind("like", "%" + sha256 + "%").mapTo(Long.class).one());
     }
 

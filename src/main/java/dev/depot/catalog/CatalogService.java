@@ -56,6 +56,19 @@ public final class CatalogService {
         withdrawn.add(listener);
     }
 
+    private final java.util.List<java.util.function.Consumer<AppBuild>> added = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<java.util.function.Consumer<AppBuild>> processed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Called with every new app build once its bytes are stored (the feed lists new APKs from here). */
+    public void onBuildAdded(java.util.function.Consumer<AppBuild> listener) {
+        added.add(listener);
+    }
+
+    /** Called with a build after inspection succeeded. */
+    public void onBuildProcessed(java.util.function.Consumer<AppBuild> listener) {
+        processed.add(listener);
+    }
+
     private void withdraw(long buildId) {
         withdrawn.forEach(l -> l.accept(buildId));
     }
@@ -242,7 +255,9 @@ public final class CatalogService {
                 changelog == null ? "" : changelog, cleanTags(tags), versionName, caller.userId(), clock.millis());
         jobs.enqueue(INSPECT_JOB, Long.toString(id));
         jobsAdded.run();
-        return repository.build(id).orElseThrow();
+        AppBuild build = repository.build(id).orElseThrow();
+        added.forEach(l -> l.accept(build));
+        return build;
     }
 
     public AppBuild updateBuild(Principal caller, String orgSlug, String appRef, long buildId, Boolean enabled,
@@ -293,6 +308,7 @@ public final class CatalogService {
 
     void finishProcessing(long buildId, String factsJson, String versionName, Long versionCode) {
         repository.markProcessed(buildId, factsJson, versionName, versionCode, clock.millis());
+        repository.build(buildId).ifPresent(b -> processed.forEach(l -> l.accept(b)));
     }
 
     void failProcessing(long buildId, String error) {

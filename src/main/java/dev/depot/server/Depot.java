@@ -23,6 +23,8 @@ import dev.depot.jobs.JobQueue;
 import dev.depot.db.ServerSettings;
 import dev.depot.delivery.DeliveryService;
 import dev.depot.delivery.LinkSigner;
+import dev.depot.feed.FeedService;
+import dev.depot.feed.SampleIntake;
 import dev.depot.repository.FdroidExport;
 import dev.depot.repository.RepositoryService;
 import dev.depot.jobs.JobWorker;
@@ -48,6 +50,8 @@ public final class Depot implements AutoCloseable {
     private final DeliveryService delivery;
     private final RepositoryService repositories;
     private final FdroidExport fdroid;
+    private FeedService feed;
+    private SampleIntake samples;
     private final Clock clock;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -69,6 +73,7 @@ public final class Depot implements AutoCloseable {
         this.fdroid = new FdroidExport(repositories, blobs, database.jdbi(), new ServerSettings(database.jdbi()),
                 settings.dataDir().resolve("keys"));
         LinkSigner signer = LinkSigner.create(settings.get(Setting.SIGNING_KEY), new ServerSettings(database.jdbi()), clock);
+        this.signer = signer;
         this.delivery = new DeliveryService(catalog, signer, downloads, clock, settings.getDuration(Setting.DOWNLOAD_TOKEN_TTL),
                 settings.getDuration(Setting.DOWNLOAD_LINK_TTL));
     }
@@ -112,6 +117,52 @@ public final class Depot implements AutoCloseable {
     public RepositoryService repositories() { return repositories; }
 
     public FdroidExport fdroid() { return fdroid; }
+
+    private final LinkSigner signer;
+
+    /**
+     * The feed, whose links need the public URL, known only once the server has bound its port.
+     * Every new APK app build enters it; its facts follow after inspection.
+     */
+    public synchronized FeedService startFeed(java.util.function.Supplier<String> publicBase) {
+        if (feed == null) {
+            feed = new FeedService(database.jdbi(), database.dialect(), blobs, signer, publicBase, clock);
+            samples = new SampleIntake(blobs, feed, stagingDir().resolve("samples"), settings.getLong(Setting.UPLOAD_MAX_BYTES));
+            catalog.onBuildAdded(b -> {
+                if (b.kind() == dev.depot.catalog.BuildKind.APK) {
+                    feed.receive(b.sha256(), b.size(), b.md5(), null, null, null, null);
+                }
+            });
+            catalog.onBuildProcessed(b -> {
+                if (b.kind() == dev.depot.catalog.BuildKind.APK) {
+                    Object pkg = b.facts().get("packageName");
+                    feed.describe(b.sha256(), sha1Of(b.sha256()), pkg == null ? null : pkg.toString(), b.versionCode(),
+                            b.versionName());
+                }
+            });
+        }
+        return feed;
+    }
+
+    public SampleIntake samples() { return samples; }
+
+    private String sha1Of(String sha256) {
+        try {
+            var key = new dev.depot.storage.BlobKey(sha256);
+            long size = blobs.size(key).orElse(0L);
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-1");
+            try (java.io.InputStream in = blobs.read(key, 0, size)) {
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    md.update(buf, 0, n);
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (Exception e) {
+            return null;
+        }
+    }
 
     public Clock clock() { return clock; }
 

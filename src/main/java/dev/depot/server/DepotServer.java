@@ -15,6 +15,9 @@ import dev.depot.api.download.BlobResponder;
 import dev.depot.api.download.DownloadRoutes;
 import dev.depot.api.aptoide.AptoideRoutes;
 import dev.depot.api.fdroid.FdroidRoutes;
+import dev.depot.api.koodous.FeedRoutes;
+import dev.depot.api.koodous.SampleRoutes;
+import dev.depot.feed.FeedService;
 import dev.depot.api.nativeapi.CatalogRoutes;
 import dev.depot.api.nativeapi.RepositoryRoutes;
 import dev.depot.api.tus.TusRoutes;
@@ -38,6 +41,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -121,6 +125,9 @@ public final class DepotServer implements AutoCloseable {
             new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);
             new AptoideRoutes(depot.repositories()).register(routes);
             new FdroidRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);
+            FeedService feed = depot.startFeed(links::base);
+            new FeedRoutes(feed, responder, depot.clock()).register(routes);
+            new SampleRoutes(depot.samples()).register(routes);
             routes.get("/openapi.json", Access.PUBLIC, ctx -> ctx.json(
                     OpenApiDocument.build(holder[0].registered(), links.base(), Depot.VERSION)));
             holder[0] = routes;
@@ -130,6 +137,14 @@ public final class DepotServer implements AutoCloseable {
         boundPort.set(app.port());
 
         Scheduler scheduler = new Scheduler();
+        scheduler.every("seal-and-expire-feed-packages", Duration.ofMinutes(1), () -> {
+            FeedService feed = depot.startFeed(links::base);
+            feed.packageFor(dev.depot.feed.FeedPackageName.lastClosed(depot.clock().millis()));
+            int n = feed.removeExpired();
+            if (n > 0) {
+                log.info("removed {} expired feed window(s)", n);
+            }
+        });
         scheduler.every("remove-expired-uploads", settings.getDuration(Setting.UPLOAD_CLEANUP_INTERVAL), () -> {
             int n = depot.uploads().removeExpired();
             if (n > 0) {
