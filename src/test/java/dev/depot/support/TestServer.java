@@ -72,6 +72,11 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Another node: a second server on the same data directory and database. */
+    public static TestServer secondNode(TestServer first, Clock clock, Map<Setting, String> extra) {
+        return new TestServer(first.backend, first.dataDir, first.databaseUrl, clock, extra);
+    }
+
     /** Stops the server and starts a new one on the same data directory and database. */
     public void restart() {
         server.close();
