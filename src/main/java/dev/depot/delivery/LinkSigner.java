@@ -26,6 +26,15 @@ public final class LinkSigner {
     private LinkSigner(byte[] key, Clock clock) {
         this.key = key;
         this.clock = clock;
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac m = Mac.getInstance("HmacSHA256");
+                m.init(new SecretKeySpec(key, "HmacSHA256"));
+                return m;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     public static LinkSigner create(String configuredKey, ServerSettings settings, Clock clock) {
@@ -73,15 +82,12 @@ public final class LinkSigner {
         return signed.substring(0, mid);
     }
 
+    /** One initialized MAC per thread: looking one up and keying it costs more than signing a link. */
+    private final ThreadLocal<Mac> macs;
+
     private String mac(String body) {
-        try {
-            Mac m = Mac.getInstance("HmacSHA256");
-            m.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] full = m.doFinal(body.getBytes(StandardCharsets.UTF_8));
-            return B64.encodeToString(java.util.Arrays.copyOf(full, 20));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] full = macs.get().doFinal(body.getBytes(StandardCharsets.UTF_8));
+        return B64.encodeToString(java.util.Arrays.copyOf(full, 20));
     }
 
     private static DepotException.NotFound notFound() {

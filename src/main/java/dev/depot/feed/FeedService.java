@@ -208,6 +208,7 @@ public final class FeedService {
     private Package zip(List<FeedReceipt> receipts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, receipts.size() * 120));
         try (ZipOutputStream z = new ZipOutputStream(out)) {
+            z.setLevel(java.util.zip.Deflater.BEST_SPEED); // fixed, like everything else that shapes the bytes
             ZipEntry e = new ZipEntry("samples");
             e.setTime(FIXED_ZIP_TIME);
             z.putNextEntry(e);
@@ -302,8 +303,14 @@ public final class FeedService {
         List<String> packages = jdbi.withHandle(h -> h.createQuery("SELECT package_sha256 FROM feed_windows WHERE window_start < :c "
                 + "AND package_sha256 IS NOT NULL").bind("c", cutoff).mapTo(String.class).list());
         int removed = jdbi.withHandle(h -> h.createUpdate("DELETE FROM feed_windows WHERE window_start < :c").bind("c", cutoff).execute());
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM feed_receipts WHERE window_start < :c")
-                .bind("c", cutoff - Duration.ofDays(1).toMillis()).execute());
+        long receiptCutoff = cutoff - Duration.ofDays(1).toMillis();
+        // samples that no build holds go with their receipts (builds keep theirs)
+        List<String> orphans = jdbi.withHandle(h -> h.createQuery("SELECT r.sha256 FROM feed_receipts r WHERE r.window_start < :c "
+                + "AND NOT EXISTS (SELECT 1 FROM builds b WHERE b.sha256 = r.sha256)").bind("c", receiptCutoff)
+                .mapTo(String.class).list());
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM feed_receipts WHERE window_start < :c").bind("c", receiptCutoff).execute());
+        packages = new java.util.ArrayList<>(packages);
+        packages.addAll(orphans);
         for (String p : packages) {
             try {
                 blobs.delete(new BlobKey(p));

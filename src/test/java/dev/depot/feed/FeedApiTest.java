@@ -262,8 +262,12 @@ class FeedApiTest {
         submit("apps/com.politedroid_4.apk");
         clock.advance(Duration.ofMinutes(4));
         assertThat(feed("").statusCode()).isEqualTo(200);
+        String sample = samples(feed("").body()).getFirst().split(";")[0];
         clock.advance(Duration.ofDays(8));
         assertThat(server.depot().startFeed(() -> "").removeExpired()).isPositive();
         assertThat(feed("?package=20260521T1000").statusCode()).isEqualTo(404);
+        clock.advance(Duration.ofDays(1));
+        server.depot().startFeed(() -> "").removeExpired();
+        assertThat(server.depot().blobs().exists(new dev.depot.storage.BlobKey(sample))).as("an orphan sample goes").isFalse();
     }
 }

@@ -1,0 +1,64 @@
+package dev.depot.bench;
+
+import dev.depot.auth.Scope;
+import dev.depot.config.Setting;
+import dev.depot.config.Settings;
+import dev.depot.feed.FeedPackageName;
+import dev.depot.feed.FeedService;
+import dev.depot.server.DepotServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Arrays;
+
+/**
+ * Benchmark (not a test): building and serving a feed package of N samples (default 100,000) in
+ * one 5-minute window, on the embedded default. Run with bench/feed-package.sh.
+ */
+public final class FeedPackageBench {
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        var dir = Files.createTempDirectory("depot-bench-feed");
+        Settings settings = Settings.defaults().with(Setting.DATA, dir.toString()).with(Setting.PORT, "0");
+        try (DepotServer server = DepotServer.start(settings, Clock.systemUTC())) {
+            var depot = server.depot();
+            var user = depot.auth().createUser("analyst", "analyst-password", false);
+            String token = depot.auth().createToken(user, "bench", java.util.EnumSet.of(Scope.FEED), null).secret();
+            // a closed window two hours ago, filled directly: the receipts themselves are not what is measured
+            FeedPackageName name = FeedPackageName.lastClosed(System.currentTimeMillis() - 2 * FeedPackageName.HOUR);
+            depot.database().jdbi().useTransaction(h -> {
+                var batch = h.prepareBatch("INSERT INTO feed_receipts (sha256, window_start, received_at, size) VALUES (:s, :w, :t, :n)");
+                for (int i = 0; i < n; i++) {
+                    batch.bind("s", String.format("%064x", i * 7919L)).bind("w", name.start()).bind("t", name.start() + i % 300_000)
+                            .bind("n", 1000 + i).add();
+                }
+                batch.execute();
+            });
+            FeedService feed = depot.startFeed(server::publicUrl);
+            long t = System.nanoTime();
+            FeedService.Package p = feed.packageFor(name);
+            double buildMs = (System.nanoTime() - t) / 1e6;
+            System.out.printf("built and sealed a package of %d samples in %.0f ms (%d bytes zipped)%n", p.samples(), buildMs,
+                    p.zip().length);
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest req = HttpRequest.newBuilder(URI.create(server.publicUrl() + "/feed/apks?package=" + name.text()))
+                    .header("Authorization", "Token " + token).build();
+            double[] ms = new double[21];
+            for (int i = -3; i < ms.length; i++) {
+                long s = System.nanoTime();
+                HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 200 || r.body().length != p.zip().length) {
+                    throw new IllegalStateException("unexpected answer " + r.statusCode());
+                }
+                if (i >= 0) {
+                    ms[i] = (System.nanoTime() - s) / 1e6;
+                }
+            }
+            Arrays.sort(ms);
+            System.out.printf("fetched the stored package over HTTP: median %.1f ms, max %.1f ms%n", ms[ms.length / 2], ms[ms.length - 1]);
+        }
+    }
+}
