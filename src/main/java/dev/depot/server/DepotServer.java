@@ -115,7 +115,8 @@ public final class DepotServer implements AutoCloseable {
             new OpsRoutes(depot.database(), depot.blobs(), metrics).register(routes);
             new ShipperPublicRoutes(depot.ota(), depot.auth(), counter, links, Depot.VERSION).register(routes);
             new ShipperMaintainerRoutes(depot.auth(), depot.ota(), depot.uploads(), links).register(routes);
-            new NativeAdminRoutes(depot.auth(), depot.ota(), counter, links).register(routes);
+            new NativeAdminRoutes(depot.auth(), depot.ota(), counter, links)
+                    .withFeedDownloads(() -> depot.startFeed(links::base).downloadsSince(null)).register(routes);
             BlobResponder responder = new BlobResponder(depot.blobs(), settings.getInt(Setting.DOWNLOAD_BUFFER_BYTES));
             new DownloadRoutes(depot.ota(), responder, counter).register(routes);
             new CatalogRoutes(depot.catalog(), depot.auth(), counter).register(routes);

@@ -115,8 +115,13 @@ class FeedApiTest {
                 sha256(Files.readAllBytes(AppFixture.APKS.resolve("apps/hello-world.apk"))), sample.get("sha256").asText());
         assertThat(r.headers().firstValue("ETag")).contains("\"" + sha256(r.body()) + "\"");
         assertThat(feed("?package=20260521T1000").body()).isEqualTo(r.body());
-        HttpResponse<byte[]> head = feed("?package=20260521T1000", "Authorization", "Token " + feedToken, "X-Head", "1");
+        HttpResponse<byte[]> head = server.send(HttpRequest.newBuilder(URI.create(server.url("/feed/apks?package=20260521T1000")))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Authorization", "Token " + feedToken).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("Content-Length")).contains(Integer.toString(r.body().length));
+        assertThat(head.headers().firstValue("Content-Disposition")).contains("attachment; filename=\"apk_20260521T1000.zip\"");
     }
 
     @Test
@@ -134,6 +139,8 @@ class FeedApiTest {
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(apk, 100, 200));
         assertThat(server.depot().startFeed(() -> "").downloadsSince(null)).isEqualTo(1);
+        assertThat(Json.parse(server.get("/v1/stats/downloads", "Authorization", "Bearer " + f.viewer).body())
+                .get("data").get("feed").asLong()).isEqualTo(1);
 
         clock.advance(Duration.ofDays(7)); // still valid after a week
         assertThat(server.send(HttpRequest.newBuilder(URI.create(link)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),

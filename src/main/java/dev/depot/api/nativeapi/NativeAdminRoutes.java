@@ -34,6 +34,14 @@ public final class NativeAdminRoutes {
     private final DownloadCounter counter;
     private final Links links;
 
+    private java.util.function.LongSupplier feedDownloads = () -> 0;
+
+    /** Where the count of feed downloads (all time) comes from. */
+    public NativeAdminRoutes withFeedDownloads(java.util.function.LongSupplier supplier) {
+        this.feedDownloads = supplier;
+        return this;
+    }
+
     public NativeAdminRoutes(AuthService auth, OtaService ota, DownloadCounter counter, Links links) {
         this.auth = auth;
         this.ota = ota;
@@ -97,6 +105,7 @@ public final class NativeAdminRoutes {
             out.put("week", counter.countSince(Duration.ofDays(7)));
             out.put("month", counter.countSince(Duration.ofDays(31)));
             out.put("all", counter.countSince(null));
+            out.put("feed", feedDownloads.getAsLong());
             Envelope.ok(ctx, out);
         });
     }
