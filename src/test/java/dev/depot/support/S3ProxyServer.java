@@ -1,0 +1,45 @@
+package dev.depot.support;
+
+import dev.depot.storage.S3BlobStore;
+import java.net.URI;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** A real S3 endpoint in the test JVM: S3Proxy over an in-memory store, on 127.0.0.1 and a free port. */
+public final class S3ProxyServer implements AutoCloseable {
+    public static final String ACCESS = "depot-access";
+    public static final String SECRET = "depot-secret-key";
+    private final S3Proxy proxy;
+
+    public S3ProxyServer() throws Exception {
+        proxy = S3Proxy.builder().blobStore(new TransientNio2BlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).stopTimeout(0).build();
+        proxy.start();
+        while (!proxy.getState().equals("STARTED")) {
+            Thread.sleep(10);
+        }
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + proxy.getPort();
+    }
+
+    /** Creates a bucket and returns the configuration of a store in it. */
+    public S3BlobStore.Config bucket(String name) {
+        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET))).build()) {
+            s3.createBucket(b -> b.bucket(name));
+        }
+        return new S3BlobStore.Config(endpoint(), "us-east-1", name, "depot/", true, ACCESS, SECRET);
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.stop();
+    }
+}
