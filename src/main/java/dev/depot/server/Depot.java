@@ -82,11 +82,36 @@ public final class Depot implements AutoCloseable {
         Database database = Database.open(settings.databaseUrl(), settings.get(Setting.DATABASE_USERNAME),
                 settings.get(Setting.DATABASE_PASSWORD), settings.getInt(Setting.DATABASE_POOL_SIZE));
         try {
-            BlobStore blobs = new FileSystemBlobStore(settings.dataDir().resolve("blobs"));
+            BlobStore blobs = openBlobStore(settings);
             return new Depot(settings, database, blobs, clock);
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
+        }
+    }
+
+    static BlobStore openBlobStore(Settings settings) throws IOException {
+        String kind = settings.get(Setting.STORAGE).trim().toLowerCase();
+        switch (kind) {
+            case "filesystem" -> {
+                return new FileSystemBlobStore(settings.dataDir().resolve("blobs"));
+            }
+            case "s3" -> {
+                if (settings.get(Setting.S3_BUCKET).isBlank()) {
+                    throw new dev.depot.config.ConfigException("storage is s3 but s3.bucket is empty");
+                }
+                var s3 = new dev.depot.storage.S3BlobStore(new dev.depot.storage.S3BlobStore.Config(settings.get(Setting.S3_ENDPOINT),
+                        settings.get(Setting.S3_REGION), settings.get(Setting.S3_BUCKET), settings.get(Setting.S3_PREFIX),
+                        Boolean.parseBoolean(settings.get(Setting.S3_PATH_STYLE).trim()), settings.get(Setting.S3_ACCESS_KEY),
+                        settings.get(Setting.S3_SECRET_KEY)), settings.dataDir().resolve("tmp"));
+                try {
+                    s3.verifyAccess();
+                } catch (java.io.UncheckedIOException e) {
+                    throw new dev.depot.config.ConfigException(e.getCause().getMessage());
+                }
+                return s3;
+            }
+            default -> throw new dev.depot.config.ConfigException("storage must be filesystem or s3, not '" + kind + "'");
         }
     }
 

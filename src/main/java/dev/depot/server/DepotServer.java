@@ -117,7 +117,11 @@ public final class DepotServer implements AutoCloseable {
             new ShipperMaintainerRoutes(depot.auth(), depot.ota(), depot.uploads(), links).register(routes);
             new NativeAdminRoutes(depot.auth(), depot.ota(), counter, links)
                     .withFeedDownloads(() -> depot.startFeed(links::base).downloadsSince(null)).register(routes);
-            BlobResponder responder = new BlobResponder(depot.blobs(), settings.getInt(Setting.DOWNLOAD_BUFFER_BYTES));
+            String redirectSetting = settings.get(Setting.DOWNLOAD_REDIRECT).trim().toLowerCase();
+            boolean redirect = redirectSetting.equals("true")
+                    || (redirectSetting.equals("auto") && !(depot.blobs() instanceof dev.depot.storage.FileSystemBlobStore));
+            BlobResponder responder = new BlobResponder(depot.blobs(), settings.getInt(Setting.DOWNLOAD_BUFFER_BYTES), redirect,
+                    settings.getDuration(Setting.DOWNLOAD_LINK_TTL));
             new DownloadRoutes(depot.ota(), responder, counter).register(routes);
             new CatalogRoutes(depot.catalog(), depot.auth(), counter).register(routes);
             new DeliveryRoutes(depot.delivery(), responder, links, depot.clock()).register(routes);

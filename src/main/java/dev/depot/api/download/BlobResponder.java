@@ -22,12 +22,24 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
  */
 public final class BlobResponder {
     private static final long MAP_SLICE = 64L << 20;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BlobResponder.class);
+    /** Each missing blob is logged once, not once per request. */
+    private static final java.util.Set<String> MISSING_REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final BlobStore blobs;
     private final int bufferBytes;
+    private final boolean redirect;
+    private final java.time.Duration linkTtl;
 
     public BlobResponder(BlobStore blobs, int bufferBytes) {
+        this(blobs, bufferBytes, false, java.time.Duration.ofMinutes(15));
+    }
+
+    /** With {@code redirect}, GETs go to the store's presigned URL (when it has one) by a 302. */
+    public BlobResponder(BlobStore blobs, int bufferBytes, boolean redirect, java.time.Duration linkTtl) {
         this.blobs = blobs;
         this.bufferBytes = bufferBytes;
+        this.redirect = redirect;
+        this.linkTtl = linkTtl;
     }
 
     /** What is being sent. */
@@ -39,6 +51,21 @@ public final class BlobResponder {
      * @return true when the response starts at the first byte (a new download rather than a resume)
      */
     public boolean respond(Context ctx, Blob blob, boolean body) throws IOException {
+        if (redirect && body) {
+            Optional<java.net.URI> url = blobs.presignedDownload(new BlobKey(blob.sha256()), blob.fileName(), linkTtl);
+            if (url.isPresent()) {
+                ctx.header("Cache-Control", "no-store");
+                ctx.redirect(url.get().toString(), io.javalin.http.HttpStatus.FOUND);
+                return ctx.header("Range") == null;
+            }
+        }
+        if (blobs.size(new BlobKey(blob.sha256())).isEmpty()) {
+            if (MISSING_REPORTED.add(blob.sha256())) {
+                LOG.error("blob {} ({}) is missing from storage", blob.sha256(), blob.fileName());
+            }
+            throw new dev.depot.core.DepotException.NotFound("blob_missing",
+                    "The file's bytes are missing from storage; the operator has been told.");
+        }
         long size = blob.size();
         String etag = "\"" + blob.sha256() + "\"";
         ByteRange.Request request = ByteRange.parse(ctx.header("Range"), size);
