@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "depot", mixinStandardHelpOptions = true, versionProvider = DepotCommand.Version.class,
         description = "Distribution server for Android apps and OTA builds.",
         subcommands = {ServeCommand.class, UserCommand.class, TokenCommand.class, DeviceCommand.class,
-                VariantCommand.class, OtaCommand.class, OrgCommand.class, RepoCommand.class, LoginCommand.class, UploadCommand.class, BuildsCommand.class})
+                VariantCommand.class, OtaCommand.class, OrgCommand.class, RepoCommand.class, LoginCommand.class, UploadCommand.class, BuildsCommand.class,
+                BackupCommand.class, RestoreCommand.class})
 public final class DepotCommand implements Runnable {
 
     public static void main(String[] args) {

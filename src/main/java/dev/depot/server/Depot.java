@@ -54,6 +54,7 @@ public final class Depot implements AutoCloseable {
     private SampleIntake samples;
     private final Clock clock;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final String node = nodeName();
 
     private Depot(Settings settings, Database database, BlobStore blobs, Clock clock) {
         this.settings = settings;
@@ -63,7 +64,7 @@ public final class Depot implements AutoCloseable {
                 settings.getInt(Setting.LOGIN_MAX_FAILURES), settings.getDuration(Setting.LOGIN_WINDOW));
         this.uploads = new UploadService(database.jdbi(), blobs, stagingDir(), clock,
                 settings.getLong(Setting.UPLOAD_MAX_BYTES), settings.getDuration(Setting.UPLOAD_EXPIRY), metrics);
-        this.downloads = new DownloadCounter(database.jdbi(), clock);
+        this.downloads = new DownloadCounter(database.jdbi(), clock, settings.getDuration(Setting.DOWNLOAD_COUNT_FLUSH), metrics);
         this.jobs = new JobQueue(database.jdbi(), database.dialect(), clock);
         this.ota = new OtaService(database.jdbi(), auth, jobs, clock);
         this.catalog = new CatalogService(database.jdbi(), auth, blobs, jobs, clock);
@@ -132,6 +133,9 @@ public final class Depot implements AutoCloseable {
     public DownloadCounter downloads() { return downloads; }
 
     public PrometheusMeterRegistry metrics() { return metrics; }
+
+    /** This process among the nodes sharing the database: host name, process id and a random part. */
+    public String node() { return node; }
 
     public JobQueue jobs() { return jobs; }
 
@@ -205,6 +209,17 @@ public final class Depot implements AutoCloseable {
         return worker.start();
     }
 
+    private static String nodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
+    }
+
     private static String readVersion() {
         try (InputStream in = Depot.class.getResourceAsStream("/depot-version.properties")) {
             Properties p = new Properties();
@@ -219,6 +234,7 @@ public final class Depot implements AutoCloseable {
 
     @Override
     public void close() {
+        downloads.close();
         database.close();
     }
 }

@@ -141,7 +141,7 @@ public final class DepotServer implements AutoCloseable {
         app.start(settings.host(), settings.port());
         boundPort.set(app.port());
 
-        Scheduler scheduler = new Scheduler();
+        Scheduler scheduler = new Scheduler(depot.database().jdbi(), depot.clock(), depot.node());
         scheduler.every("seal-and-expire-feed-packages", Duration.ofMinutes(1), () -> {
             FeedService feed = depot.startFeed(links::base);
             feed.packageFor(dev.depot.feed.FeedPackageName.lastClosed(depot.clock().millis()));

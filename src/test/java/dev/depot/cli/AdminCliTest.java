@@ -3,13 +3,9 @@ package dev.depot.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.depot.support.Backend;
+import dev.depot.support.CliRun;
 import dev.depot.support.Json;
 import dev.depot.support.TestServer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,28 +28,11 @@ class AdminCliTest {
         server.close();
     }
 
-    private record Run(int exit, String out, String err) {}
-
-    private Run depot(String stdin, String... args) {
+    private CliRun depot(String stdin, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--data=" + server.dataDir());
         all.add("--database-url=" + server.settings().databaseUrl());
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        InputStream oldIn = System.in;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            System.setIn(new ByteArrayInputStream((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8)));
-            int exit = DepotCommand.run(all.toArray(String[]::new));
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            System.setIn(oldIn);
-        }
+        return CliRun.depot(stdin, all.toArray(String[]::new));
     }
 
     @Test
@@ -61,7 +40,7 @@ class AdminCliTest {
         server = TestServer.start(backend);
 
         assertThat(depot("s3cret-password\n", "user", "add", "maria", "--password-stdin").exit()).isZero();
-        Run token = depot(null, "token", "create", "--user", "maria", "--scope", "read,upload", "--expires", "7d");
+        CliRun token = depot(null, "token", "create", "--user", "maria", "--scope", "read,upload", "--expires", "7d");
         assertThat(token.exit()).isZero();
         String secret = token.out().strip();
         assertThat(secret).startsWith("dpt_");
@@ -83,9 +62,9 @@ class AdminCliTest {
     void serverWideOtaRules() {
         server = TestServer.start(backend);
 
-        Run show = depot(null, "ota", "pattern");
+        CliRun show = depot(null, "ota", "pattern");
         assertThat(show.out().strip()).contains("(?P<codename>");
-        Run bad = depot(null, "ota", "pattern", "--set", "(?P<codename>[a-z]+)");
+        CliRun bad = depot(null, "ota", "pattern", "--set", "(?P<codename>[a-z]+)");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("date");
         String custom = "(?P<codename>[a-z]+)_(?P<variant>[a-z]+)_(?P<version>[0-9.]+)_(?P<date>[0-9]{8})\\.zip";
@@ -109,7 +88,7 @@ class AdminCliTest {
         assertThat(depot(null, "org", "add", "acme", "--name", "Acme", "--owner", "olga").exit()).isZero();
         assertThat(depot(null, "org", "member", "acme", "vic", "--role", "viewer").exit()).isZero();
         assertThat(depot(null, "org", "app", "acme", "notes", "--name", "Notes", "--platform", "ios").exit()).isZero();
-        Run badPlatform = depot(null, "org", "app", "acme", "x", "--name", "X", "--platform", "windows");
+        CliRun badPlatform = depot(null, "org", "app", "acme", "x", "--name", "X", "--platform", "windows");
         assertThat(badPlatform.exit()).isEqualTo(1);
 
         String vic = server.depot().auth().createToken(server.depot().auth().requireUser("vic"), "t",
@@ -125,7 +104,7 @@ class AdminCliTest {
         depot(null, "org", "add", "acme", "--name", "Acme", "--owner", "olga");
 
         assertThat(depot(null, "repo", "add", "acme", "store", "--title", "Acme Store").exit()).isZero();
-        Run fp = depot(null, "repo", "fingerprint", "store");
+        CliRun fp = depot(null, "repo", "fingerprint", "store");
 
         assertThat(fp.exit()).isZero();
         assertThat(fp.out().strip()).matches("[0-9a-f]{64}");
@@ -139,18 +118,18 @@ class AdminCliTest {
         server = TestServer.start(backend);
         depot(null, "device", "add", "akita", "--name", "Pixel 8a", "--manufacturer", "Google");
 
-        Run dup = depot(null, "device", "add", "akita", "--name", "Pixel 8a", "--manufacturer", "Google");
+        CliRun dup = depot(null, "device", "add", "akita", "--name", "Pixel 8a", "--manufacturer", "Google");
         assertThat(dup.exit()).isEqualTo(1);
         assertThat(dup.err()).contains("depot: A device with codename 'akita' already exists.");
 
-        Run noUser = depot(null, "token", "create", "--user", "ghost", "--scope", "read");
+        CliRun noUser = depot(null, "token", "create", "--user", "ghost", "--scope", "read");
         assertThat(noUser.exit()).isEqualTo(1);
         assertThat(noUser.err()).contains("ghost");
 
-        Run badScope = depot(null, "token", "create", "--user", "ghost", "--scope", "everything");
+        CliRun badScope = depot(null, "token", "create", "--user", "ghost", "--scope", "everything");
         assertThat(badScope.exit()).isEqualTo(1);
 
-        Run usage = depot(null, "device", "add");
+        CliRun usage = depot(null, "device", "add");
         assertThat(usage.exit()).isEqualTo(2);
     }
 }

@@ -13,32 +13,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The blob store contract against a real S3 endpoint (S3Proxy), plus what only S3 does. */
 class S3BlobStoreTest extends BlobStoreContract {
-    static S3ProxyServer proxy;
-    static final AtomicInteger BUCKETS = new AtomicInteger();
+    static final S3ProxyServer proxy = S3ProxyServer.shared();
     private S3BlobStore store;
-
-    @BeforeAll
-    static void startProxy() throws Exception {
-        proxy = new S3ProxyServer();
-    }
-
-    @AfterAll
-    static void stopProxy() throws Exception {
-        proxy.close();
-    }
 
     @Override
     BlobStore store() throws IOException {
         if (store == null) {
-            store = new S3BlobStore(proxy.bucket("contract-" + BUCKETS.incrementAndGet()), temp.resolve("s3tmp"));
+            store = new S3BlobStore(proxy.bucket(S3ProxyServer.newBucketName("contract")), temp.resolve("s3tmp"));
         }
         return store;
     }

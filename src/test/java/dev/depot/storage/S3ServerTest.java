@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.depot.config.ConfigException;
+import dev.depot.config.Setting;
 import dev.depot.config.Settings;
 import dev.depot.server.Depot;
-import dev.depot.config.Setting;
 import dev.depot.support.AppFixture;
 import dev.depot.support.Backend;
 import dev.depot.support.Json;
@@ -19,11 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -35,35 +31,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 class S3ServerTest {
     @Parameter
     Backend backend;
-    static S3ProxyServer proxy;
-    static final AtomicInteger BUCKETS = new AtomicInteger();
-
-    @BeforeAll
-    static void startProxy() throws Exception {
-        proxy = new S3ProxyServer();
-    }
-
-    @AfterAll
-    static void stopProxy() throws Exception {
-        proxy.close();
-    }
+    static final S3ProxyServer proxy = S3ProxyServer.shared();
 
     static Map<Setting, String> s3(String bucket, String redirect) {
-        S3BlobStore.Config c = proxy.bucket(bucket);
-        Map<Setting, String> m = new EnumMap<>(Setting.class);
-        m.put(Setting.STORAGE, "s3");
-        m.put(Setting.S3_ENDPOINT, c.endpoint());
-        m.put(Setting.S3_BUCKET, bucket);
-        m.put(Setting.S3_ACCESS_KEY, S3ProxyServer.ACCESS);
-        m.put(Setting.S3_SECRET_KEY, S3ProxyServer.SECRET);
-        m.put(Setting.DOWNLOAD_REDIRECT, redirect);
-        return m;
+        return proxy.depotSettings(bucket, redirect);
     }
 
     @Test
     void romUploadsLandInTheBucketAndDownloadsRedirectToPresignedUrls() throws Exception {
         try (TestServer server = TestServer.start(backend, Files.createTempDirectory("depot-s3"), Clock.systemUTC(),
-                s3("depot-rom-" + BUCKETS.incrementAndGet(), "auto"))) {
+                s3(S3ProxyServer.newBucketName("depot-rom"), "auto"))) {
             assertThat(server.depot().blobs()).isInstanceOf(S3BlobStore.class);
             OtaFixture f = new OtaFixture(server);
             byte[] data = OtaFixture.randomBytes(2_500_000, 7);
@@ -84,7 +61,7 @@ class S3ServerTest {
 
     @Test
     void appBuildsAreInspectedFromTheBucketAndAMissingBlobIsAClear404() throws Exception {
-        String bucket = "depot-app-" + BUCKETS.incrementAndGet();
+        String bucket = S3ProxyServer.newBucketName("depot-app");
         try (TestServer server = TestServer.start(backend, Files.createTempDirectory("depot-s3"), Clock.systemUTC(),
                 s3(bucket, "false"))) {
             AppFixture f = new AppFixture(server);
@@ -108,7 +85,7 @@ class S3ServerTest {
 
     @Test
     void wrongCredentialsStopTheServerWithAClearMessage() throws Exception {
-        String bucket = "depot-bad-" + BUCKETS.incrementAndGet();
+        String bucket = S3ProxyServer.newBucketName("depot-bad");
         Settings settings = Settings.defaults().with(Setting.DATA, Files.createTempDirectory("depot-bad").toString());
         for (var e : s3(bucket, "auto").entrySet()) {
             settings = settings.with(e.getKey(), e.getValue());

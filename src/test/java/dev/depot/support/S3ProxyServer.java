@@ -14,7 +14,26 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class S3ProxyServer implements AutoCloseable {
     public static final String ACCESS = "depot-access";
     public static final String SECRET = "depot-secret-key";
+    private static final java.util.concurrent.atomic.AtomicInteger BUCKETS = new java.util.concurrent.atomic.AtomicInteger();
+    private static S3ProxyServer shared;
     private final S3Proxy proxy;
+
+    /** One endpoint for the whole test JVM, started on first use; tests keep apart by bucket. */
+    public static synchronized S3ProxyServer shared() {
+        if (shared == null) {
+            try {
+                shared = new S3ProxyServer();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start S3Proxy", e);
+            }
+        }
+        return shared;
+    }
+
+    /** A bucket name no other test uses. */
+    public static String newBucketName(String prefix) {
+        return prefix + "-" + BUCKETS.incrementAndGet();
+    }
 
     public S3ProxyServer() throws Exception {
         proxy = S3Proxy.builder().blobStore(new TransientNio2BlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
@@ -36,6 +55,19 @@ public final class S3ProxyServer implements AutoCloseable {
             s3.createBucket(b -> b.bucket(name));
         }
         return new S3BlobStore.Config(endpoint(), "us-east-1", name, "depot/", true, ACCESS, SECRET);
+    }
+
+    /** Creates a bucket and returns the settings of a Depot that keeps its blobs there. */
+    public java.util.Map<dev.depot.config.Setting, String> depotSettings(String bucket, String redirect) {
+        S3BlobStore.Config c = bucket(bucket);
+        java.util.Map<dev.depot.config.Setting, String> m = new java.util.EnumMap<>(dev.depot.config.Setting.class);
+        m.put(dev.depot.config.Setting.STORAGE, "s3");
+        m.put(dev.depot.config.Setting.S3_ENDPOINT, c.endpoint());
+        m.put(dev.depot.config.Setting.S3_BUCKET, bucket);
+        m.put(dev.depot.config.Setting.S3_ACCESS_KEY, ACCESS);
+        m.put(dev.depot.config.Setting.S3_SECRET_KEY, SECRET);
+        m.put(dev.depot.config.Setting.DOWNLOAD_REDIRECT, redirect);
+        return m;
     }
 
     @Override

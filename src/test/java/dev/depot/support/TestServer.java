@@ -77,6 +77,11 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(first.backend, first.dataDir, first.databaseUrl, clock, extra);
     }
 
+    /** Another node with a data directory of its own: shares only the database (and S3, when in {@code extra}). */
+    public static TestServer node(TestServer first, Path dataDir, Clock clock, Map<Setting, String> extra) {
+        return new TestServer(first.backend, dataDir, first.databaseUrl, clock, extra);
+    }
+
     /** Stops the server and starts a new one on the same data directory and database. */
     public void restart() {
         server.close();
