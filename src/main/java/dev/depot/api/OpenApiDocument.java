@@ -32,6 +32,7 @@ public final class OpenApiDocument {
         m.put(4010, "Gone: an upload that expired (HTTP 410).");
         m.put(4029, "Throttled; Retry-After says when to retry (HTTP 429).");
         m.put(5014, "Build Not Processed: the build is still being inspected or failed inspection (HTTP 409).");
+        m.put(5003, "Unavailable: the database or the blob storage did not answer; retry later (HTTP 503).");
         m.put(5016, "No APK can be served for this app bundle: no universal APK could be made (HTTP 409).");
         return Map.copyOf(m).entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .collect(LinkedHashMap::new, (a, e) -> a.put(e.getKey(), e.getValue()), Map::putAll);

@@ -49,6 +49,11 @@ public abstract sealed class DepotException extends RuntimeException {
         public Gone(String reason, String message) { super(reason, message, Map.of()); }
     }
 
+    /** A service Depot depends on (the database, the bucket) did not answer; retrying later may work. */
+    public static final class Unavailable extends DepotException {
+        public Unavailable(String reason, String message) { super(reason, message, Map.of()); }
+    }
+
     /** Too many attempts; the caller may retry after {@code retryAfterSeconds}. */
     public static final class Throttled extends DepotException {
         private final long retryAfterSeconds;

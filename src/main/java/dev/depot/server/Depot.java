@@ -62,7 +62,8 @@ public final class Depot implements AutoCloseable {
         this.blobs = blobs;
         this.auth = new AuthService(database.jdbi(), clock, settings.getDuration(Setting.LOGIN_TOKEN_TTL),
                 settings.getInt(Setting.LOGIN_MAX_FAILURES), settings.getDuration(Setting.LOGIN_WINDOW));
-        this.uploads = new UploadService(database.jdbi(), blobs, stagingDir(), clock,
+        this.uploads = new UploadService(database.jdbi(), blobs,
+                blobs instanceof dev.depot.storage.ScratchStore shared ? shared : null, stagingDir(), clock,
                 settings.getLong(Setting.UPLOAD_MAX_BYTES), settings.getDuration(Setting.UPLOAD_EXPIRY), metrics);
         this.downloads = new DownloadCounter(database.jdbi(), clock, settings.getDuration(Setting.DOWNLOAD_COUNT_FLUSH), metrics);
         this.jobs = new JobQueue(database.jdbi(), database.dialect(), clock);

@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * one; a failed multipart upload is aborted. Bytes whose hash is not yet known are staged in a
  * local temporary file first. Downloads can be redirected to presigned URLs.
  */
-public final class S3BlobStore implements BlobStore {
+public final class S3BlobStore implements BlobStore, ScratchStore {
     static final long PART_SIZE = 64L << 20;
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -211,6 +211,40 @@ public final class S3BlobStore implements BlobStore {
             s3.deleteObject(b -> b.bucket(bucket).key(probe));
         } catch (SdkException e) {
             throw new IOException("bucket " + bucket + " is not writable: " + e.getMessage(), e);
+        }
+    }
+
+    private String scratchKey(String name) {
+        return prefix + "staging/" + name;
+    }
+
+    @Override
+    public void put(String name, Path file) throws IOException {
+        long size = Files.size(file);
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(scratchKey(name)).contentLength(size), RequestBody.fromFile(file));
+        } catch (SdkException e) {
+            throw new IOException("cannot store " + name + " in bucket " + bucket + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public InputStream get(String name) throws IOException {
+        try {
+            return s3.getObject(b -> b.bucket(bucket).key(scratchKey(name)));
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchFileException(scratchKey(name));
+        } catch (SdkException e) {
+            throw new IOException("cannot read " + name + " from bucket " + bucket + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(scratchKey(name)));
+        } catch (SdkException e) {
+            throw new IOException("cannot delete " + name + " from bucket " + bucket + ": " + e.getMessage(), e);
         }
     }
 

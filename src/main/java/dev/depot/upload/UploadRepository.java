@@ -41,12 +41,54 @@ final class UploadRepository {
                 .bind("u", userId).bind("p", protocol).map(UploadRepository::map).list());
     }
 
-    /** Moves the offset only if nobody else moved it first. */
-    boolean advance(String id, long expectedOffset, long newOffset, Long totalLength) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE upload_sessions SET upload_offset = :n, "
-                        + "total_length = COALESCE(total_length, :t) WHERE id = :id AND upload_offset = :o AND status = 1")
-                .bind("n", newOffset).bind("t", totalLength).bind("id", id).bind("o", expectedOffset)
-                .execute()) == 1;
+    /** One chunk of an upload kept in shared storage. */
+    record Chunk(long start, long length, String object) {}
+
+    /**
+     * Moves the offset only if nobody else moved it first (and nobody is completing the upload);
+     * with {@code object}, records the chunk stored under that name in the same transaction.
+     */
+    boolean advance(String id, long expectedOffset, long newOffset, Long totalLength, String object) {
+        return jdbi.inTransaction(h -> {
+            boolean moved = h.createUpdate("UPDATE upload_sessions SET upload_offset = :n, "
+                            + "total_length = COALESCE(total_length, :t) WHERE id = :id AND upload_offset = :o AND status = 1 "
+                            + "AND finalizing_since IS NULL")
+                    .bind("n", newOffset).bind("t", totalLength).bind("id", id).bind("o", expectedOffset)
+                    .execute() == 1;
+            if (moved && object != null) {
+                h.createUpdate("INSERT INTO upload_chunks (upload_id, start_offset, length, object_name) "
+                                + "VALUES (:id, :s, :l, :o)")
+                        .bind("id", id).bind("s", expectedOffset).bind("l", newOffset - expectedOffset).bind("o", object)
+                        .execute();
+            }
+            return moved;
+        });
+    }
+
+    List<Chunk> chunks(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT start_offset, length, object_name FROM upload_chunks "
+                        + "WHERE upload_id = :id ORDER BY start_offset")
+                .bind("id", id).map((rs, ctx) -> new Chunk(rs.getLong(1), rs.getLong(2), rs.getString(3))).list());
+    }
+
+    void deleteChunks(String id) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM upload_chunks WHERE upload_id = :id").bind("id", id).execute());
+    }
+
+    /**
+     * Marks the upload as being completed by this request; false when another request is at it
+     * (a mark older than {@code staleBefore} is from a node that died and is taken over).
+     */
+    boolean beginFinalize(String id, long now, long staleBefore) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE upload_sessions SET finalizing_since = :now WHERE id = :id "
+                        + "AND status = 1 AND (finalizing_since IS NULL OR finalizing_since < :stale)")
+                .bind("now", now).bind("id", id).bind("stale", staleBefore).execute()) == 1;
+    }
+
+    /** Lets the upload take chunks and be completed again, after completing it failed for a passing reason. */
+    void endFinalize(String id) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE upload_sessions SET finalizing_since = NULL WHERE id = :id")
+                .bind("id", id).execute());
     }
 
     boolean markComplete(String id, long now) {

@@ -5,6 +5,7 @@ import dev.depot.core.DepotException;
 import dev.depot.core.SafeFileName;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
+import dev.depot.storage.ScratchStore;
 import dev.depot.storage.StoredBlob;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,11 +41,16 @@ import org.slf4j.LoggerFactory;
 public final class UploadService {
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
     private static final int BUFFER = 1 << 20;
+    /** A completion mark older than this is from a node that died while completing; another may take over. */
+    private static final Duration FINALIZE_STALE = Duration.ofHours(1);
     private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[0-9a-f-]{36}");
 
     private final UploadRepository repository;
     private final BlobStore blobs;
+    /** Where chunks go when several nodes serve uploads; null keeps them in this node's {@link #staging}. */
+    private final ScratchStore shared;
     private final Path staging;
+    private final Path incoming;
     private final Clock clock;
     private final long maxBytes;
     private final Duration expiry;
@@ -57,6 +63,18 @@ public final class UploadService {
 
     public UploadService(Jdbi jdbi, BlobStore blobs, Path staging, Clock clock, long maxBytes, Duration expiry,
                          MeterRegistry metrics) {
+        this(jdbi, blobs, null, staging, clock, maxBytes, expiry, metrics);
+    }
+
+    /**
+     * With {@code shared}, every accepted chunk is stored there (and recorded in the database) so
+     * that any node can take the next chunk or complete the upload; {@code staging} then only holds
+     * a chunk while it arrives.
+     */
+    public UploadService(Jdbi jdbi, BlobStore blobs, ScratchStore shared, Path staging, Clock clock, long maxBytes,
+                         Duration expiry, MeterRegistry metrics) {
+        this.shared = shared;
+        this.incoming = staging.resolve("incoming");
         this.metrics = metrics;
         this.chunks = Counter.builder("depot.uploads.chunks").description("chunks appended to uploads").register(metrics);
         this.bytesReceived = Counter.builder("depot.uploads.bytes").description("bytes appended to uploads").register(metrics);
@@ -68,9 +86,11 @@ public final class UploadService {
         this.expiry = expiry;
         try {
             Files.createDirectories(staging);
+            Files.createDirectories(incoming);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create upload staging directory " + staging, e);
         }
+        sweepIncoming();
     }
 
     public long maxBytes() { return maxBytes; }
@@ -89,11 +109,13 @@ public final class UploadService {
         long now = clock.millis();
         UploadSession s = new UploadSession(UUID.randomUUID().toString(), owner.userId(), protocol, fileName, 0,
                 totalLength, UploadSession.INCOMPLETE, now, null, now + expiry.toMillis(), Map.copyOf(metadata));
-        try {
-            Files.deleteIfExists(stagedFile(s.id()));
-            Files.createFile(stagedFile(s.id()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (shared == null) {
+            try {
+                Files.deleteIfExists(stagedFile(s.id()));
+                Files.createFile(stagedFile(s.id()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         repository.insert(s);
         return s;
@@ -155,17 +177,26 @@ public final class UploadService {
             if (offset + length > maxBytes) {
                 throw new DepotException.Invalid("too_large", "Size of file exceeds the limit (" + maxBytes + " bytes)");
             }
-            UploadDigests before = digestsAt(s);
-            UploadDigests working = before.copy();
+            // the hash runs along while this node saw every chunk; otherwise it is taken when the upload completes
+            UploadDigests before = digests.get(id);
+            UploadDigests working = before != null && before.position() == offset ? before.copy() : null;
+            if (working == null) {
+                digests.remove(id);
+            }
             MessageDigest chunkDigest = chunkChecksum == null ? null : chunkChecksum.newDigest();
-            Path file = stagedFile(id);
+            Path file = shared == null ? stagedFile(id) : incoming.resolve(id + "-" + offset + "-" + UUID.randomUUID() + ".chunk");
             long written;
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
-                ch.truncate(offset);
-                ch.position(offset);
-                written = copy(data, ch, working, chunkDigest, limit);
+            try {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+                    if (shared == null) {
+                        ch.truncate(offset);
+                        ch.position(offset);
+                    }
+                    written = copy(data, ch, working, chunkDigest, limit);
+                } catch (IOException e) {
+                    throw new DepotException.Invalid("interrupted", "The chunk was not received completely: " + e.getMessage());
+                }
                 if (length >= 0 ? written != length : written > limit) {
-                    ch.truncate(offset);
                     if (length < 0) {
                         throw new DepotException.Invalid("past_end", "The chunk runs past the end of the upload.");
                     }
@@ -173,19 +204,37 @@ public final class UploadService {
                             + " bytes but " + length + " were declared.");
                 }
                 if (chunkDigest != null && !chunkChecksum.matches(chunkDigest.digest())) {
-                    ch.truncate(offset);
                     throw new DepotException.Invalid("chunk_checksum_mismatch",
                             "The chunk does not match its " + chunkChecksum.algorithm() + " checksum; it was discarded.");
                 }
-            } catch (IOException e) {
-                truncateQuietly(file, offset);
-                throw new DepotException.Invalid("interrupted", "The chunk was not received completely: " + e.getMessage());
+            } catch (RuntimeException e) {
+                dropReceived(file, offset);
+                throw e;
             }
-            if (!repository.advance(id, offset, offset + written, totalLength)) {
-                truncateQuietly(file, offset);
+            String object = null;
+            if (shared != null) {
+                object = "uploads/" + id + "/" + offset + "-" + UUID.randomUUID();
+                try {
+                    shared.put(object, file);
+                } catch (IOException e) {
+                    log.warn("chunk at {} of upload {} could not be stored: {}", offset, id, e.toString());
+                    throw new DepotException.Unavailable("storage_unavailable",
+                            "The storage did not take the chunk; nothing was kept. Send it again later.");
+                } finally {
+                    dropReceived(file, offset);
+                }
+            }
+            if (!repository.advance(id, offset, offset + written, totalLength, object)) {
+                if (object != null) {
+                    deleteSharedQuietly(object);
+                } else {
+                    truncateQuietly(file, offset);
+                }
                 throw new DepotException.Conflict("concurrent_append", "Another request changed this upload at the same time.");
             }
-            digests.put(id, working);
+            if (working != null) {
+                digests.put(id, working);
+            }
             chunks.increment();
             bytesReceived.increment(written);
             return repository.byId(id).orElseThrow();
@@ -224,7 +273,9 @@ public final class UploadService {
             if (n <= 0) {
                 break;
             }
-            digests.update(buf, 0, n);
+            if (digests != null) {
+                digests.update(buf, 0, n);
+            }
             if (chunkDigest != null) {
                 chunkDigest.update(buf, 0, n);
             }
@@ -244,55 +295,109 @@ public final class UploadService {
         return total;
     }
 
-    /** The hash state at the session's offset: from memory, or rebuilt from the staged bytes. */
-    private UploadDigests digestsAt(UploadSession s) {
-        UploadDigests d = digests.get(s.id());
-        if (d != null && d.position() == s.offset()) {
-            return d;
-        }
-        UploadDigests rebuilt = new UploadDigests();
-        try (InputStream in = Files.newInputStream(stagedFile(s.id()))) {
-            byte[] buf = new byte[BUFFER];
+    /** Hashes the first {@code length} staged bytes, copying them to {@code copy} when it is not null. */
+    private UploadDigests hashStaged(UploadSession s, Path copy) throws IOException {
+        UploadDigests d = new UploadDigests();
+        byte[] buf = new byte[BUFFER];
+        try (InputStream in = openStaged(s);
+             var out = copy == null ? java.io.OutputStream.nullOutputStream() : Files.newOutputStream(copy)) {
             long remaining = s.offset();
             while (remaining > 0) {
                 int n = in.read(buf, 0, (int) Math.min(buf.length, remaining));
                 if (n < 0) {
-                    throw new IllegalStateException("staged bytes of upload " + s.id() + " are shorter than its offset");
+                    throw new IOException("staged bytes of upload " + s.id() + " are shorter than its offset " + s.offset());
                 }
-                rebuilt.update(buf, 0, n);
+                d.update(buf, 0, n);
+                out.write(buf, 0, n);
                 remaining -= n;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        digests.put(s.id(), rebuilt);
-        return rebuilt;
+        return d;
+    }
+
+    /** The staged bytes from the start: this node's file, or the chunks in shared storage one after another. */
+    private InputStream openStaged(UploadSession s) throws IOException {
+        if (shared == null) {
+            return Files.newInputStream(stagedFile(s.id()));
+        }
+        List<UploadRepository.Chunk> parts = repository.chunks(s.id());
+        long expected = 0;
+        for (UploadRepository.Chunk c : parts) {
+            if (c.start() != expected) {
+                throw new IOException("upload " + s.id() + " lacks the chunk at " + expected);
+            }
+            expected += c.length();
+        }
+        var names = parts.stream().map(UploadRepository.Chunk::object).iterator();
+        return new java.io.SequenceInputStream(new java.util.Enumeration<>() {
+            @Override
+            public boolean hasMoreElements() { return names.hasNext(); }
+
+            @Override
+            public InputStream nextElement() {
+                try {
+                    return shared.get(names.next());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
     }
 
     /**
      * Completes an upload: compares the client's checksum ({@code sha256} or {@code md5}), moves
      * the bytes into the blob store, and hands them to {@code register} (which creates the build).
      * A checksum mismatch or a failed registration discards the upload; no build and no new blob
-     * remain.
+     * remain. Storage that does not answer leaves the upload as it was, to be completed later.
+     * One request at a time, across nodes, may complete an upload.
      */
     public <T> T finalizeUpload(Principal owner, String id, Checksum declared, Function<VerifiedUpload, T> register) {
         ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
         lock.lock();
+        Path assembled = null;
         try {
             UploadSession s = requireWritable(owner, id);
             if (s.totalLength() != null && s.offset() != s.totalLength()) {
                 throw new DepotException.Invalid("incomplete", "The upload is incomplete: " + s.offset() + " of "
                         + s.totalLength() + " bytes received.");
             }
-            UploadDigests d = digestsAt(s);
+            long now = clock.millis();
+            if (!repository.beginFinalize(id, now, now - FINALIZE_STALE.toMillis())) {
+                throw new DepotException.Conflict("finalizing", "Another request is completing this upload.");
+            }
+            UploadDigests d = digests.get(id);
+            if (d != null && d.position() != s.offset()) {
+                d = null;
+            }
+            Path file;
+            try {
+                if (shared == null) {
+                    file = stagedFile(id);
+                    if (d == null) {
+                        d = hashStaged(s, null);
+                    }
+                } else {
+                    assembled = incoming.resolve(id + "-" + UUID.randomUUID() + ".whole");
+                    d = hashStaged(s, assembled);
+                    file = assembled;
+                }
+            } catch (IOException | UncheckedIOException e) {
+                repository.endFinalize(id);
+                log.warn("upload {} could not be read back: {}", id, e.toString());
+                throw new DepotException.Unavailable("storage_unavailable",
+                        "The storage did not return the upload's bytes; complete it again later.");
+            }
             String sha256 = d.sha256Hex();
             String md5 = d.md5Hex();
             if (declared != null) {
                 String actual = switch (declared.algorithm()) {
                     case "sha256" -> sha256;
                     case "md5" -> md5;
-                    default -> throw new DepotException.Invalid("unsupported_checksum",
-                            "A whole upload is checked with sha256 or md5, not " + declared.algorithm() + ".");
+                    default -> {
+                        repository.endFinalize(id);
+                        throw new DepotException.Invalid("unsupported_checksum",
+                                "A whole upload is checked with sha256 or md5, not " + declared.algorithm() + ".");
+                    }
                 };
                 if (!declared.matches(HexFormat.of().parseHex(actual))) {
                     finished("checksum_mismatch");
@@ -305,14 +410,18 @@ public final class UploadService {
             StoredBlob blob;
             try {
                 existed = blobs.exists(key);
-                blob = blobs.importFile(stagedFile(id), key);
+                blob = blobs.importFile(file, key);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot store upload " + id, e);
+                repository.endFinalize(id);
+                log.warn("upload {} could not be stored: {}", id, e.toString());
+                throw new DepotException.Unavailable("storage_unavailable",
+                        "The storage did not take the upload; it is kept. Complete it again later.");
             }
             try {
                 T result = register.apply(new VerifiedUpload(s, blob, sha256, md5));
                 repository.markComplete(id, clock.millis());
                 digests.remove(id);
+                removeShared(id);
                 finished("ok");
                 return result;
             } catch (RuntimeException e) {
@@ -324,6 +433,13 @@ public final class UploadService {
                 throw e;
             }
         } finally {
+            if (assembled != null) {
+                try {
+                    Files.deleteIfExists(assembled);
+                } catch (IOException ignored) {
+                    // a leftover in incoming/ goes with the sweep at the next start
+                }
+            }
             lock.unlock();
             locks.remove(id, lock);
         }
@@ -336,12 +452,60 @@ public final class UploadService {
 
     /** Removes a session and its staged bytes. */
     public void discard(String id) {
+        removeShared(id);
         repository.delete(id);
         digests.remove(id);
         try {
             Files.deleteIfExists(stagedFile(id));
         } catch (IOException e) {
             log.warn("could not delete staged bytes of upload {}: {}", id, e.toString());
+        }
+    }
+
+    /** Deletes the upload's chunks from shared storage, and their rows. */
+    private void removeShared(String id) {
+        if (shared == null) {
+            return;
+        }
+        for (UploadRepository.Chunk c : repository.chunks(id)) {
+            deleteSharedQuietly(c.object());
+        }
+        repository.deleteChunks(id);
+    }
+
+    private void deleteSharedQuietly(String object) {
+        try {
+            shared.delete(object);
+        } catch (IOException e) {
+            log.warn("could not delete {} from shared storage (a bucket lifecycle rule on staging/ removes it): {}",
+                    object, e.toString());
+        }
+    }
+
+    /** Forgets a chunk that was not accepted: cuts this node's file back, or deletes the arrived copy. */
+    private void dropReceived(Path file, long offset) {
+        if (shared == null) {
+            truncateQuietly(file, offset);
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("could not delete {}: {}", file, e.toString());
+        }
+    }
+
+    /** Deletes what requests that died left in {@code incoming/} (files untouched for an hour). */
+    private void sweepIncoming() {
+        long before = clock.millis() - Duration.ofHours(1).toMillis();
+        try (var files = Files.list(incoming)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.getLastModifiedTime(f).toMillis() < before) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("could not clean {}: {}", incoming, e.toString());
         }
     }
 

@@ -16,7 +16,9 @@ public final class S3ProxyServer implements AutoCloseable {
     public static final String SECRET = "depot-secret-key";
     private static final java.util.concurrent.atomic.AtomicInteger BUCKETS = new java.util.concurrent.atomic.AtomicInteger();
     private static S3ProxyServer shared;
-    private final S3Proxy proxy;
+    private final TransientNio2BlobStore store = new TransientNio2BlobStore();
+    private S3Proxy proxy;
+    private int port;
 
     /** One endpoint for the whole test JVM, started on first use; tests keep apart by bucket. */
     public static synchronized S3ProxyServer shared() {
@@ -36,16 +38,27 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     public S3ProxyServer() throws Exception {
-        proxy = S3Proxy.builder().blobStore(new TransientNio2BlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
+        start();
+    }
+
+    /** Starts serving (again, on the same port and with the same objects after {@link #stop()}). */
+    public void start() throws Exception {
+        proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).stopTimeout(0).build();
         proxy.start();
         while (!proxy.getState().equals("STARTED")) {
             Thread.sleep(10);
         }
+        port = proxy.getPort();
+    }
+
+    /** Stops answering, as an unreachable endpoint would; the objects stay for {@link #start()}. */
+    public void stop() throws Exception {
+        proxy.stop();
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + proxy.getPort();
+        return "http://127.0.0.1:" + port;
     }
 
     /** Creates a bucket and returns the configuration of a store in it. */

@@ -25,6 +25,7 @@ public final class FeedErrors {
             case DepotException.Gone g -> 410;
             case DepotException.Throttled t -> 429;
             case DepotException.Conflict c -> 409;
+            case DepotException.Unavailable u -> 503;
         };
         ctx.status(status).contentType("text/plain; charset=utf-8").result(e.getMessage() + "\n");
     }

@@ -41,6 +41,7 @@ public final class Envelope {
             case DepotException.Conflict c -> new int[] {409, 4009};
             case DepotException.Gone g -> new int[] {410, 4010};
             case DepotException.Throttled t -> new int[] {429, 4029};
+            case DepotException.Unavailable u -> new int[] {503, 5003};
         };
         int code = CODE_BY_REASON.getOrDefault(e.reason(), statusAndCode[1]);
         String message = e instanceof Unauthenticated u ? switch (u.kind()) {

@@ -51,6 +51,7 @@ public final class ShipperErrors {
             case DepotException.Conflict c -> 400;
             case DepotException.Gone g -> 410;
             case DepotException.Throttled t -> 429;
+            case DepotException.Unavailable u -> 503;
         };
     }
 
