@@ -21,6 +21,12 @@ public final class ErrorMapping {
         routes.exception(DepotException.class, (e, ctx) -> render(ctx, e));
         routes.exception(FeedService.NotAvailable.class, (e, ctx) -> FeedErrors.render(ctx, e));
         routes.exception(Exception.class, (e, ctx) -> {
+            if (lostDatabase(e)) {
+                log.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
+                render(ctx, new DepotException.Unavailable("database_unavailable",
+                        "The database did not answer; nothing was changed. Try again shortly."));
+                return;
+            }
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             if (isShipper(ctx)) {
                 ShipperErrors.internal(ctx);
@@ -34,6 +40,35 @@ public final class ErrorMapping {
                 render(ctx, new DepotException.NotFound("route_not_found", "Not found."));
             }
         });
+    }
+
+    /**
+     * True when {@code e} comes from the database being out of reach (no connection within the
+     * pool's timeout, or a connection that broke: SQLState class 08, or a PostgreSQL server
+     * shutting down, 57P), rather than from a bug.
+     */
+    static boolean lostDatabase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString();
     }
 
     static void render(Context ctx, DepotException e) {

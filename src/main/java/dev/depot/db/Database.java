@@ -82,13 +82,33 @@ public final class Database implements AutoCloseable {
     public Dialect dialect() { return dialect; }
 
     /** True when a trivial query answers within a second; used by {@code /readyz}. */
+    /**
+     * Whether the database answers within two seconds (a health check must not wait for the
+     * pool's whole connection timeout).
+     */
     public boolean isReachable() {
-        try (var c = dataSource.getConnection()) {
-            return c.isValid(1);
-        } catch (Exception e) {
+        var check = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (var c = dataSource.getConnection()) {
+                return c.isValid(1);
+            } catch (Exception e) {
+                return false;
+            }
+        }, CHECKS);
+        try {
+            return check.get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }
+
+    private static final java.util.concurrent.ExecutorService CHECKS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "database-check");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Override
     public void close() {

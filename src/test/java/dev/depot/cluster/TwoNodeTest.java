@@ -2,11 +2,14 @@ package dev.depot.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.depot.auth.Scope;
 import dev.depot.config.Setting;
 import dev.depot.delivery.DownloadType;
+import dev.depot.feed.FeedService;
 import dev.depot.support.AppFixture;
 import dev.depot.support.Backend;
 import dev.depot.support.Json;
+import dev.depot.support.MutableClock;
 import dev.depot.support.OtaFixture;
 import dev.depot.support.S3ProxyServer;
 import dev.depot.support.ShippyClient;
@@ -17,6 +20,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -189,6 +194,58 @@ class TwoNodeTest {
         } finally {
             own.close();
         }
+    }
+
+    @Test
+    void downloadTokensAndFeedPackagesWorkFromEitherNode() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-05-21T10:02:00Z"));
+        Map<Setting, String> settings = new java.util.EnumMap<>(cluster(S3ProxyServer.newBucketName("tokens")));
+        settings.put(Setting.PUBLIC_URL, "http://depot.example");
+        try (TestServer a = TestServer.start(Backend.POSTGRESQL, Files.createTempDirectory("depot-node-a"), clock, settings);
+             TestServer b = TestServer.node(a, Files.createTempDirectory("depot-node-b"), clock, settings)) {
+            String analyst = a.userWithToken("analyst", false, Scope.FEED);
+            FeedService feedA = a.depot().startFeed(() -> "http://depot.example");
+            FeedService feedB = b.depot().startFeed(() -> "http://depot.example");
+            for (int i = 0; i < 20; i++) {
+                (i % 2 == 0 ? feedA : feedB).receive(String.format("%064x", 5000 + i), 10 + i, null, null, null, null, null);
+                clock.advance(Duration.ofSeconds(70));
+            }
+            clock.advance(Duration.ofHours(1));
+            byte[] fromA = feedPackage(a, "/feed/apks?package=20260521T10", analyst);
+            byte[] fromB = feedPackage(b, "/feed/apks?package=20260521T10", analyst);
+            assertThat(fromA).isEqualTo(fromB);
+            assertThat(fromA.length).isGreaterThan(100);
+
+        }
+    }
+
+    @Test
+    void aDownloadTokenIssuedOnOneNodeWorksOnTheOther() throws Exception {
+        var settings = cluster(S3ProxyServer.newBucketName("tokens"));
+        try (TestServer a = TestServer.start(Backend.POSTGRESQL, Files.createTempDirectory("depot-node-a"), Clock.systemUTC(), settings);
+             TestServer b = TestServer.node(a, Files.createTempDirectory("depot-node-b"), Clock.systemUTC(), settings)) {
+            AppFixture f = new AppFixture(a);
+            var build = f.uploadAndWait(f.maintainer, "apps/a2dp.Vol_137.apk", "tiny");
+            String token = AppFixture.ok(a.get("/v1/organizations/acme/apps/tiny/builds/" + build.get("id").asText()
+                    + "/downloadToken?type=file", AppFixture.bearer(f.viewer))).get("token").asText();
+
+            HttpResponse<String> onB = b.get("/v1/download/" + token);
+            assertThat(onB.statusCode()).isEqualTo(302);
+            URI link = URI.create(onB.headers().firstValue("Location").orElseThrow());
+            // the signed link b made, followed on a
+            HttpResponse<String> onA = a.get(link.getRawPath() + (link.getRawQuery() == null ? "" : "?" + link.getRawQuery()));
+            assertThat(onA.statusCode()).as(onA.body()).isEqualTo(302);
+            byte[] bytes = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(onA.headers().firstValue("Location")
+                    .orElseThrow())).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+            assertThat(bytes).isEqualTo(Files.readAllBytes(AppFixture.APKS.resolve("apps/a2dp.Vol_137.apk")));
+        }
+    }
+
+    private static byte[] feedPackage(TestServer s, String path, String token) {
+        HttpResponse<byte[]> r = s.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.server().port() + path))
+                .header("Authorization", "Token " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
     }
 
     private static long chunkRows(TestServer s) {
