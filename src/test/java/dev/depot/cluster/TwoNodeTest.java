@@ -88,8 +88,7 @@ class TwoNodeTest {
     @Test
     void chunksOfOneShippyUploadAlternateBetweenNodesAndTheOtherNodeCompletesIt() throws Exception {
         var settings = cluster(S3ProxyServer.newBucketName("shippy"));
-        try (TestServer a = TestServer.start(Backend.POSTGRESQL, Files.createTempDirectory("depot-node-a"), Clock.systemUTC(), settings);
-             TestServer b = TestServer.node(a, Files.createTempDirectory("depot-node-b"), Clock.systemUTC(), settings)) {
+        try (TestServer a = firstNode(Clock.systemUTC(), settings); TestServer b = nextNode(a, Clock.systemUTC(), settings)) {
             OtaFixture f = new OtaFixture(a);
             List<ShippyClient> nodes = List.of(new ShippyClient(a, f.maintainerToken), new ShippyClient(b, f.maintainerToken));
             byte[] rom = OtaFixture.randomBytes(4_600_000, 8);
@@ -119,8 +118,7 @@ class TwoNodeTest {
     @Test
     void aTusUploadMovesBetweenNodesAndItsBuildIsInspectedOnce() throws Exception {
         var settings = cluster(S3ProxyServer.newBucketName("tus"));
-        try (TestServer a = TestServer.start(Backend.POSTGRESQL, Files.createTempDirectory("depot-node-a"), Clock.systemUTC(), settings);
-             TestServer b = TestServer.node(a, Files.createTempDirectory("depot-node-b"), Clock.systemUTC(), settings)) {
+        try (TestServer a = firstNode(Clock.systemUTC(), settings); TestServer b = nextNode(a, Clock.systemUTC(), settings)) {
             AppFixture f = new AppFixture(a);
             byte[] apk = Files.readAllBytes(AppFixture.APKS.resolve("apps/a2dp.Vol_137.apk"));
             HttpResponse<String> created = a.send(HttpRequest.newBuilder(URI.create(a.url("/v1/uploads")))
@@ -159,8 +157,7 @@ class TwoNodeTest {
         try {
             String bucket = S3ProxyServer.newBucketName("outage");
             var settings = own.depotSettings(bucket, "auto");
-            try (TestServer a = TestServer.start(Backend.POSTGRESQL, Files.createTempDirectory("depot-node-a"), Clock.systemUTC(), settings);
-                 TestServer b = TestServer.node(a, Files.createTempDirectory("depot-node-b"), Clock.systemUTC(), settings)) {
+            try (TestServer a = firstNode(Clock.systemUTC(), settings); TestServer b = nextNode(a, Clock.systemUTC(), settings)) {
                 OtaFixture f = new OtaFixture(a);
                 ShippyClient onA = new ShippyClient(a, f.maintainerToken);
                 ShippyClient onB = new ShippyClient(b, f.maintainerToken);
@@ -201,8 +198,7 @@ class TwoNodeTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-05-21T10:02:00Z"));
         Map<Setting, String> settings = new java.util.EnumMap<>(cluster(S3ProxyServer.newBucketName("tokens")));
         settings.put(Setting.PUBLIC_URL, "http://depot.example");
-        try (TestServer a = TestServer.start(Backend.POSTGRESQL, Files.createTempDirectory("depot-node-a"), clock, settings);
-             TestServer b = TestServer.node(a, Files.createTempDirectory("depot-node-b"), clock, settings)) {
+        try (TestServer a = firstNode(clock, settings); TestServer b = nextNode(a, clock, settings)) {
             String analyst = a.userWithToken("analyst", false, Scope.FEED);
             FeedService feedA = a.depot().startFeed(() -> "http://depot.example");
             FeedService feedB = b.depot().startFeed(() -> "http://depot.example");
@@ -222,8 +218,7 @@ class TwoNodeTest {
     @Test
     void aDownloadTokenIssuedOnOneNodeWorksOnTheOther() throws Exception {
         var settings = cluster(S3ProxyServer.newBucketName("tokens"));
-        try (TestServer a = TestServer.start(Backend.POSTGRESQL, Files.createTempDirectory("depot-node-a"), Clock.systemUTC(), settings);
-             TestServer b = TestServer.node(a, Files.createTempDirectory("depot-node-b"), Clock.systemUTC(), settings)) {
+        try (TestServer a = firstNode(Clock.systemUTC(), settings); TestServer b = nextNode(a, Clock.systemUTC(), settings)) {
             AppFixture f = new AppFixture(a);
             var build = f.uploadAndWait(f.maintainer, "apps/a2dp.Vol_137.apk", "tiny");
             String token = AppFixture.ok(a.get("/v1/organizations/acme/apps/tiny/builds/" + build.get("id").asText()
@@ -246,6 +241,16 @@ class TwoNodeTest {
                 .header("Authorization", "Token " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
+    }
+
+    /** A node over PostgreSQL with a data directory of its own. */
+    static TestServer firstNode(Clock clock, Map<Setting, String> settings) throws java.io.IOException {
+        return TestServer.start(Backend.POSTGRESQL, Files.createTempDirectory("depot-node"), clock, settings);
+    }
+
+    /** Another node sharing only {@code first}'s database (and bucket, through {@code settings}). */
+    static TestServer nextNode(TestServer first, Clock clock, Map<Setting, String> settings) throws java.io.IOException {
+        return TestServer.node(first, Files.createTempDirectory("depot-node"), clock, settings);
     }
 
     private static long chunkRows(TestServer s) {
