@@ -106,4 +106,21 @@ class S3ServerTest {
             assertThat(depot.blobs()).isInstanceOf(S3BlobStore.class);
         }
     }
+
+    @Test
+    void serveExitsNonZeroWithTheReasonWhenTheBucketRefusesItsCredentials() throws Exception {
+        String bucket = S3ProxyServer.newBucketName("depot-serve");
+        var settings = new java.util.Properties();
+        s3(bucket, "auto").forEach((k, v) -> settings.setProperty(k.key(), v));
+        settings.setProperty(Setting.S3_SECRET_KEY.key(), "wrong-secret");
+        settings.setProperty(Setting.PORT.key(), "0");
+        java.nio.file.Path dir = Files.createTempDirectory("depot-serve-bad");
+        java.nio.file.Path file = dir.resolve("depot.properties");
+        try (var out = Files.newOutputStream(file)) {
+            settings.store(out, null);
+        }
+        var run = dev.depot.support.CliRun.depot(null, "serve", "--config", file.toString(), "--data", dir.resolve("data").toString());
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("cannot use bucket " + bucket).doesNotContain("wrong-secret");
+    }
 }
