@@ -38,6 +38,8 @@ public final class OtaService {
     private final ServerSettings settings;
     private final AuthService auth;
     private final Clock clock;
+    /** Counts this node's changes to devices, variants and builds, so cached answers know they are stale. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     public static final String INSPECT_JOB = "inspect-ota";
     private final JobQueue jobs;
@@ -50,6 +52,9 @@ public final class OtaService {
         this.clock = clock;
     }
 
+    /** Grows with every change this node makes to devices, variants or builds. */
+    public long changes() { return changes.get(); }
+
     // ---- devices, variants, maintainers -------------------------------------------------------
 
     public Device addDevice(String codename, String name, String manufacturer) {
@@ -61,6 +66,7 @@ public final class OtaService {
         }
         try {
             repository.insertDevice(codename, name.trim(), manufacturer.trim(), clock.millis());
+            changes.incrementAndGet();
         } catch (UnableToExecuteStatementException e) {
             throw new DepotException.Conflict("duplicate_device", "A device with codename '" + codename + "' already exists.");
         }
@@ -80,6 +86,7 @@ public final class OtaService {
                 note == null ? d.note() : note,
                 releaseType == null ? d.releaseType() : (releaseType.isEmpty() ? null : releaseType));
         repository.updateDevice(updated);
+        changes.incrementAndGet();
         return updated;
     }
 
@@ -112,6 +119,7 @@ public final class OtaService {
             throw new DepotException.Conflict("duplicate_variant", "A variant '" + codename + "' already exists.");
         }
         repository.insertVariant(codename, description == null ? "" : description.trim(), rt, clock.millis());
+        changes.incrementAndGet();
         return repository.variant(codename).orElseThrow();
     }
 
@@ -125,6 +133,7 @@ public final class OtaService {
             throw new DepotException.Conflict("duplicate_x86_type", "An x86 type '" + codename + "' already exists.");
         }
         repository.insertX86Type(codename, description == null ? "" : description);
+        changes.incrementAndGet();
     }
 
     public List<String> x86Types() {
@@ -135,12 +144,14 @@ public final class OtaService {
         Device d = requireDevice(codename);
         User u = auth.requireUser(username);
         repository.addMaintainer(d.id(), u.id());
+        changes.incrementAndGet();
     }
 
     public void removeMaintainer(String codename, String username) {
         Device d = requireDevice(codename);
         User u = auth.requireUser(username);
         repository.removeMaintainer(d.id(), u.id());
+        changes.incrementAndGet();
     }
 
     /** Codenames each user maintains, keyed by user id. */
@@ -263,6 +274,7 @@ public final class OtaService {
                     n.variant().id(), n.version(), n.buildDate(), n.x86Type(), n.extraGroups(), caller.userId(),
                     clock.millis());
             jobs.enqueue(INSPECT_JOB, Long.toString(id));
+            changes.incrementAndGet();
             return repository.build(id).orElseThrow();
         } catch (UnableToExecuteStatementException e) {
             if (repository.buildByFileName(fileName).isPresent()) {
@@ -275,6 +287,7 @@ public final class OtaService {
     /** Stores what inspection read from a build's zip. */
     void recordFacts(long buildId, String factsJson) {
         repository.setFacts(buildId, factsJson);
+        changes.incrementAndGet();
     }
 
     public Optional<OtaBuild> build(long id) {
@@ -306,6 +319,7 @@ public final class OtaService {
                     "You are not authorized to modify builds associated with this device!");
         }
         repository.setEnabled(buildId, enabled);
+        changes.incrementAndGet();
         return repository.build(buildId).orElseThrow();
     }
 

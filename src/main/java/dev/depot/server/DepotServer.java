@@ -113,7 +113,8 @@ public final class DepotServer implements AutoCloseable {
             ErrorMapping.install(cfg.routes);
             Routes routes = new Routes(cfg.routes);
             new OpsRoutes(depot.database(), depot.blobs(), metrics).register(routes);
-            new ShipperPublicRoutes(depot.ota(), depot.auth(), counter, links, Depot.VERSION).register(routes);
+            new ShipperPublicRoutes(depot.ota(), depot.auth(), counter, links, Depot.VERSION,
+                    settings.getDuration(Setting.UPDATER_CACHE_TTL)).register(routes);
             new ShipperMaintainerRoutes(depot.auth(), depot.ota(), depot.uploads(), links).register(routes);
             new NativeAdminRoutes(depot.auth(), depot.ota(), counter, links)
                     .withFeedDownloads(() -> depot.startFeed(links::base).downloadsSince(null)).register(routes);

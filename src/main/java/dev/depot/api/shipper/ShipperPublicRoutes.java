@@ -34,9 +34,11 @@ public final class ShipperPublicRoutes {
     private final DownloadCounter counter;
     private final Links links;
     private final String depotVersion;
+    private final AnswerCache answers;
 
     public ShipperPublicRoutes(OtaService ota, AuthService auth, DownloadCounter counter, Links links,
-                               String depotVersion) {
+                               String depotVersion, java.time.Duration answerTtl) {
+        this.answers = new AnswerCache(ota::changes, answerTtl);
         this.ota = ota;
         this.auth = auth;
         this.counter = counter;
@@ -65,14 +67,18 @@ public final class ShipperPublicRoutes {
     }
 
     private void updater(Context ctx) {
-        List<OtaBuild> builds = ota.updaterBuilds(ctx.pathParam("codename"), ctx.pathParam("variant"), null);
-        ctx.json(Map.of("response", builds.stream().map(b -> updaterEntry(b, null)).toList()));
+        String codename = ctx.pathParam("codename");
+        String variant = ctx.pathParam("variant");
+        answers.serve(ctx, codename + "/" + variant, () -> Map.of("response",
+                ota.updaterBuilds(codename, variant, null).stream().map(b -> updaterEntry(b, null)).toList()));
     }
 
     private void updaterX86(Context ctx) {
+        String codename = ctx.pathParam("codename");
+        String variant = ctx.pathParam("variant");
         String x86Type = ctx.pathParam("x86_type");
-        List<OtaBuild> builds = ota.updaterBuilds(ctx.pathParam("codename"), ctx.pathParam("variant"), x86Type);
-        ctx.json(Map.of("response", builds.stream().map(b -> updaterEntry(b, x86Type)).toList()));
+        answers.serve(ctx, codename + "/" + x86Type + "/" + variant, () -> Map.of("response",
+                ota.updaterBuilds(codename, variant, x86Type).stream().map(b -> updaterEntry(b, x86Type)).toList()));
     }
 
     private Map<String, Object> updaterEntry(OtaBuild b, String x86Type) {

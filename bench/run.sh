@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Depot side by side with its peers (nginx for serving, openssl for hashing) on this machine.
+# Usage: bench/run.sh [SCENARIO...]   scenarios: start update download upload (default: all)
+# Installs wrk, nginx and hyperfine from Debian when missing, builds Depot, starts it on the
+# embedded default with a seeded dataset and nginx on loopback with the same bytes, runs each
+# scenario for a bounded time, stops what it started, and writes bench/results/<UTC date>.md and
+# the summary table of docs/performance.md.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/scripts/java-home.sh"
+scenarios=("$@")
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(start update download upload)
+duration=${BENCH_DURATION:-10s}
+
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bench: installing ${missing[*]}" >&2
+  sudo_=""; [ "$(id -u)" -ne 0 ] && sudo_="sudo"
+  $sudo_ apt-get update -qq && $sudo_ apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+
+work=$(mktemp -d /tmp/depot-bench.XXXXXX)
+depot_pid=""; nginx_pid=""
+cleanup() {
+  [ -n "$depot_pid" ] && kill "$depot_pid" 2>/dev/null && wait "$depot_pid" 2>/dev/null || true
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+echo "bench: building Depot" >&2
+(cd "$root" && ./mvnw -q -B package -Dmaven.test.skip=true) >&2
+jar="$work/depot.jar"; cp "$root/target/depot.jar" "$jar"
+depot() { DEPOT_DATA="$work/data" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"; }
+
+# --- the dataset: a device with builds, an admin token
+size=${BENCH_FILE_BYTES:-1073741824}
+label=$(python3 -c "n=$size; print(f'{n/2**30:g} GiB' if n >= 2**30 else f'{n/2**20:g} MiB')")
+file="$work/Bench-v1.0-benchdev-OFFICIAL-gapps-20240101.zip"
+head -c "$size" /dev/urandom > "$file"
+depot user add bench --admin --password-stdin <<< "bench-password" >/dev/null
+depot device add benchdev --name Bench --manufacturer Depot >/dev/null
+depot variant add gapps >/dev/null
+token=$(depot token create --user bench --scope admin)
+
+port=$(free_port)
+launch=$(date +%s.%N)
+DEPOT_DATA="$work/data" DEPOT_PORT=$port DEPOT_LOG_LEVEL=WARN \
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" serve > "$work/serve.log" 2>&1 &
+depot_pid=$!
+until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do
+  kill -0 "$depot_pid" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
+  sleep 0.02
+done
+first_200=$(python3 -c "import time; print(f'{time.time() - $launch:.2f}')")
+sleep 2
+rss=$(rss_mb "$depot_pid")
+base="http://127.0.0.1:$port"
+
+echo "bench: seeding builds" >&2
+upload_s=$(python3 "$root/bench/shippy_upload.py" "$base" "$token" "$file")
+build_id=$(curl -sf "$base/api/v1/updater/los/benchdev/gapps/" | python3 -c 'import json,sys; print(json.load(sys.stdin)["response"][0]["id"])' 2>/dev/null || true)
+download_path=$(curl -sf "$base/api/v1/updater/los/benchdev/gapps/" | python3 -c 'import json,sys,urllib.parse as u; print(u.urlparse(json.load(sys.stdin)["response"][0]["url"]).path)')
+
+# --- nginx with the same bytes
+mkdir -p "$work/static/api/v1/updater/los/benchdev/gapps"
+curl -sf "$base/api/v1/updater/los/benchdev/gapps/" > "$work/static/api/v1/updater/los/benchdev/gapps/index.json"
+ln "$file" "$work/static/build.zip"
+chmod 755 "$work"; chmod -R a+rX "$work/static"; chmod a+r "$file"   # nginx workers run as nobody
+nport=$(free_port)
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 2;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  types { application/json json; application/zip zip; }
+  server {
+    listen 127.0.0.1:$nport;
+    root $work/static;
+    index index.json;
+  }
+}
+NGINX
+"$nginx_bin" -c "$work/nginx.conf" -p "$work" &
+nginx_pid=$!
+for i in $(seq 200); do
+  curl -sf "http://127.0.0.1:$nport/build.zip" -r 0-0 >/dev/null && break
+  [ "$i" = 200 ] && { echo "bench: nginx does not serve the files" >&2; cat "$work/nginx-error.log" >&2; exit 1; }
+  sleep 0.05
+done
+nbase="http://127.0.0.1:$nport"
+
+# --- scenarios
+rows=()
+row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); printf '%-34s depot %-22s peer %-22s ratio %-6s target %-8s %s\n' "$1" "$2" "$3" "$4" "$5" "$6"; }
+met() { python3 -c "print('met' if $1 >= $2 else 'not met')"; }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+
+wrk_rps() {  # url -> "rps p50 p99"
+  wrk -t2 -c64 -d"$duration" --latency "$1" | python3 -c '
+import re, sys
+t = sys.stdin.read()
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+def ms(p):
+    v, unit = re.search(p + r"%\s+([\d.]+)(us|ms|s)", t).groups()
+    return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+errs = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+p50, p99 = ms("50"), ms("99")
+print(f"{rps:.0f} {p50:.2f} {p99:.2f} {errs.group(1) if errs else 0}")'
+}
+
+mbps() {  # curl the url (args...) n times, print best MB/s
+  local best=0
+  for _ in 1 2 3; do
+    local s; s=$(curl -s -o /dev/null -w '%{speed_download}' "$@")
+    best=$(python3 -c "print(max($best, $s / 1e6))")
+  done
+  printf '%.0f' "$best"
+}
+
+for sc in "${scenarios[@]}"; do
+  case "$sc" in
+    start)
+      row "idle RSS" "$rss MB" "-" "-" "< 256 MB" "$(python3 -c "print('met' if $rss < 256 else 'not met')")"
+      row "start: launch to first 200" "${first_200} s" "-" "-" "< 2 s" "$(python3 -c "print('met' if $first_200 < 2 else 'not met')")"
+      ;;
+    update)
+      read -r d_rps d50 d99 derr <<< "$(wrk_rps "$base/api/v1/updater/los/benchdev/gapps/")"
+      read -r n_rps n50 n99 nerr <<< "$(wrk_rps "$nbase/api/v1/updater/los/benchdev/gapps/")"
+      r=$(ratio "$d_rps" "$n_rps")
+      row "update check (wrk -t2 -c64)" "$d_rps req/s p50 $d50 p99 $d99 ms" "$n_rps req/s p50 $n50 p99 $n99 ms" "$r" "≥ 0.7" "$(met "$r" 0.7)"
+      ;;
+    download)
+      d=$(mbps "$base$download_path"); n=$(mbps "$nbase/build.zip"); r=$(ratio "$d" "$n")
+      row "download $label whole" "$d MB/s" "$n MB/s" "$r" "≥ 0.9" "$(met "$r" 0.9)"
+      ranged() {  # base-url path -> MB/s over 8 MiB ranges of the whole file
+        python3 - "$1" "$size" <<'PY'
+import sys, time, http.client, urllib.parse
+url, size = sys.argv[1], int(sys.argv[2])
+u = urllib.parse.urlparse(url)
+c = http.client.HTTPConnection(u.hostname, u.port)
+step = 8 << 20
+t = time.time()
+for start in range(0, size, step):
+    c.request("GET", u.path, headers={"Range": f"bytes={start}-{min(size, start + step) - 1}"})
+    r = c.getresponse()
+    assert r.status == 206, r.status
+    while r.read(1 << 20):
+        pass
+print(f"{size / (time.time() - t) / 1e6:.0f}")
+PY
+      }
+      d=$(ranged "$base$download_path"); n=$(ranged "$nbase/build.zip"); r=$(ratio "$d" "$n")
+      row "download $label by 8 MiB ranges" "$d MB/s" "$n MB/s" "$r" "≥ 0.9" "$(met "$r" 0.9)"
+      row "RSS after downloads" "$(rss_mb "$depot_pid") MB" "-" "-" "-" "-"
+      ;;
+    upload)
+      cat "$file" > /dev/null
+      t_openssl=$( { /usr/bin/time -f %e openssl dgst -sha256 "$file" >/dev/null; } 2>&1 )
+      o=$(python3 -c "print(f'{$size / $t_openssl / 1e6:.0f}')")
+      d=$(python3 -c "print(f'{$size / $upload_s / 1e6:.0f}')")
+      r=$(ratio "$d" "$o")
+      row "upload $label, shipper 1 MB chunks" "$d MB/s" "$o MB/s (openssl)" "$r" "≥ 0.35" "$(met "$r" 0.35)"
+      ;;
+    *) echo "bench: unknown scenario $sc" >&2; exit 2 ;;
+  esac
+done
+
+# --- the report
+stamp=$(date -u +%Y-%m-%dT%H%MZ)
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), nginx $("$nginx_bin" -v 2>&1 | cut -d/ -f2)"
+mkdir -p "$root/bench/results"
+{
+  echo "# bench/run.sh $stamp"
+  echo
+  echo "Machine: $machine. Scenarios: ${scenarios[*]}. wrk duration $duration."
+  echo
+  echo "| scenario | Depot | peer | ratio | target | |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+  printf '%s\n' "${rows[@]}"
+} > "$root/bench/results/$stamp.md"
+python3 - "$root/docs/performance.md" "$root/bench/results/$stamp.md" <<'PY'
+import sys, re
+doc, result = sys.argv[1], open(sys.argv[2]).read()
+text = open(doc).read()
+start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+text = re.sub(re.escape(start) + ".*?" + re.escape(end), start + "\n" + result.split("\n", 2)[2].strip() + "\n" + end, text, flags=re.S)
+open(doc, "w").write(text)
+PY
+echo "bench: wrote bench/results/$stamp.md and docs/performance.md" >&2

@@ -1,0 +1,57 @@
+package dev.depot.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.depot.auth.Principal;
+import dev.depot.config.Setting;
+import dev.depot.support.Backend;
+import dev.depot.support.OtaFixture;
+import dev.depot.support.TestServer;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Cached update-check answers: this node's changes show at once, another node's within the TTL. */
+@ParameterizedClass
+@EnumSource(Backend.class)
+class UpdaterCacheTest {
+    @Parameter
+    Backend backend;
+
+    @Test
+    void anotherNodesChangeShowsWithinTheTtl() throws Exception {
+        Map<Setting, String> ttl = Map.of(Setting.UPDATER_CACHE_TTL, "1s");
+        try (TestServer a = TestServer.start(backend, Files.createTempDirectory("depot-cache"), Clock.systemUTC(), ttl);
+             TestServer b = TestServer.secondNode(a, Clock.systemUTC(), ttl)) {
+            OtaFixture f = new OtaFixture(a);
+            long id = f.upload("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", OtaFixture.randomBytes(1000, 1));
+            String path = "/api/v1/updater/los/sunfish/gapps/";
+            String before = a.get(path).body();
+            assertThat(before).contains("v1.0");
+            assertThat(b.get(path).body()).contains("v1.0");
+
+            b.depot().ota().setBuildEnabled(Principal.operator(), id, false);
+            assertThat(b.get(path).statusCode()).as("the changing node sees it at once").isEqualTo(404);
+            assertThat(a.get(path).body()).as("the other node may answer from its cache").isEqualTo(before);
+            Thread.sleep(1_100);
+            assertThat(a.get(path).statusCode()).as("but not after the TTL").isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aZeroTtlCachesNothing() throws Exception {
+        Map<Setting, String> none = Map.of(Setting.UPDATER_CACHE_TTL, "0s");
+        try (TestServer a = TestServer.start(backend, Files.createTempDirectory("depot-cache"), Clock.systemUTC(), none);
+             TestServer b = TestServer.secondNode(a, Clock.systemUTC(), none)) {
+            OtaFixture f = new OtaFixture(a);
+            long id = f.upload("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", OtaFixture.randomBytes(1000, 1));
+            assertThat(a.get("/api/v1/updater/los/sunfish/gapps/").statusCode()).isEqualTo(200);
+            b.depot().ota().setBuildEnabled(Principal.operator(), id, false);
+            assertThat(a.get("/api/v1/updater/los/sunfish/gapps/").statusCode()).isEqualTo(404);
+        }
+    }
+}
