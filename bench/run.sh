@@ -110,7 +110,8 @@ row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); printf '%-34s depot %-22s pee
 met() { python3 -c "print('met' if $1 >= $2 else 'not met')"; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 
-wrk_rps() {  # url -> "rps p50 p99"
+wrk_rps() {  # url -> "rps p50 p99"; a first run warms up (the JIT, connection pools) and is not counted
+  wrk -t2 -c64 -d"${BENCH_WARMUP:-5s}" "$1" >/dev/null
   wrk -t2 -c64 -d"$duration" --latency "$1" | python3 -c '
 import re, sys
 t = sys.stdin.read()
