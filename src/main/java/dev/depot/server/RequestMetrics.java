@@ -19,6 +19,8 @@ final class RequestMetrics {
     private final MeterRegistry registry;
     private final Counter bytesIn;
     private final Counter bytesOut;
+    /** One timer per method, route and status, found without building a meter id per request. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     RequestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -31,13 +33,17 @@ final class RequestMetrics {
         int status = ctx.statusCode();
         long in = Math.max(0, ctx.req().getContentLengthLong());
         long out = bytesWritten(ctx);
-        Timer.builder("depot.http.requests").tag("method", ctx.method().name()).tag("route", route)
-                .tag("status", Integer.toString(status)).publishPercentileHistogram(false)
-                .register(registry).record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+        String method = ctx.method().name();
+        timers.computeIfAbsent(method + ' ' + status + ' ' + route, k -> Timer.builder("depot.http.requests")
+                        .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                        .publishPercentileHistogram(false).register(registry))
+                .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
         bytesIn.increment(in);
         bytesOut.increment(out);
-        log.info("method={} route={} status={} ms={} in={} out={} ip={}", ctx.method().name(), route, status,
-                String.format("%.1f", ms), in, out, ctx.ip());
+        if (log.isInfoEnabled()) {
+            log.info("method={} route={} status={} ms={} in={} out={} ip={}", method, route, status,
+                    Math.round(ms * 10) / 10.0, in, out, ctx.ip());
+        }
     }
 
     private static String routeOf(Context ctx) {
