@@ -36,6 +36,8 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+# downloads map blob files: their pages count in RSS but are the page cache, shared and reclaimable
+anon_mb() { awk '/RssAnon/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
 echo "bench: building Depot" >&2
 (cd "$root" && ./mvnw -q -B package -Dmaven.test.skip=true) >&2
@@ -167,7 +169,7 @@ PY
       }
       d=$(ranged "$base$download_path"); n=$(ranged "$nbase/build.zip"); r=$(ratio "$d" "$n")
       row "download $label by 8 MiB ranges" "$d MB/s" "$n MB/s" "$r" "≥ 0.9" "$(met "$r" 0.9)"
-      row "RSS after downloads" "$(rss_mb "$depot_pid") MB" "-" "-" "-" "-"
+      row "RSS after downloads" "$(rss_mb "$depot_pid") MB, private $(anon_mb "$depot_pid") MB" "-" "-" "-" "-"
       ;;
     upload)
       cat "$file" > /dev/null
