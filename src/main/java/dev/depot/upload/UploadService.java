@@ -177,8 +177,9 @@ public final class UploadService {
             if (offset + length > maxBytes) {
                 throw new DepotException.Invalid("too_large", "Size of file exceeds the limit (" + maxBytes + " bytes)");
             }
-            // the hash runs along while this node saw every chunk; otherwise it is taken when the upload completes
-            UploadDigests before = digests.get(id);
+            // on this node's disk the hash runs along while this node saw every chunk; otherwise (and
+            // always with shared staging, which reads every chunk back anyway) it is taken at completion
+            UploadDigests before = shared == null ? digests.get(id) : null;
             UploadDigests working = before != null && before.position() == offset ? before.copy() : null;
             if (working == null) {
                 digests.remove(id);
@@ -365,17 +366,13 @@ public final class UploadService {
             if (!repository.beginFinalize(id, now, now - FINALIZE_STALE.toMillis())) {
                 throw new DepotException.Conflict("finalizing", "Another request is completing this upload.");
             }
-            UploadDigests d = digests.get(id);
-            if (d != null && d.position() != s.offset()) {
-                d = null;
-            }
+            UploadDigests d;
             Path file;
             try {
                 if (shared == null) {
                     file = stagedFile(id);
-                    if (d == null) {
-                        d = hashStaged(s, null);
-                    }
+                    UploadDigests running = digests.get(id);
+                    d = running != null && running.position() == s.offset() ? running : hashStaged(s, null);
                 } else {
                     assembled = incoming.resolve(id + "-" + UUID.randomUUID() + ".whole");
                     d = hashStaged(s, assembled);
