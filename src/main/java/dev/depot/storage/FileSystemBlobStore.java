@@ -3,7 +3,6 @@ package dev.depot.storage;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -13,9 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -43,19 +39,9 @@ public final class FileSystemBlobStore implements BlobStore {
     public StoredBlob write(InputStream in) throws IOException {
         Path temp = tmp.resolve(UUID.randomUUID() + ".part");
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            long size;
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 OutputStream out = Channels.newOutputStream(ch);
-                 DigestInputStream din = new DigestInputStream(in, sha256)) {
-                size = din.transferTo(out);
-                ch.force(true);
-            }
-            BlobKey key = new BlobKey(HexFormat.of().formatHex(sha256.digest()));
-            publish(temp, key);
-            return new StoredBlob(key, size);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            StoredBlob blob = Spool.toFile(in, temp, true);
+            publish(temp, blob.key());
+            return blob;
         } finally {
             Files.deleteIfExists(temp);
         }

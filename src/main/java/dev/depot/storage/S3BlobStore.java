@@ -2,18 +2,13 @@ package dev.depot.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -86,16 +81,9 @@ public final class S3BlobStore implements BlobStore, ScratchStore {
     public StoredBlob write(InputStream in) throws IOException {
         Path temp = tmp.resolve(UUID.randomUUID() + ".part");
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            long size;
-            try (OutputStream out = Files.newOutputStream(temp); DigestInputStream din = new DigestInputStream(in, sha256)) {
-                size = din.transferTo(out);
-            }
-            BlobKey key = new BlobKey(HexFormat.of().formatHex(sha256.digest()));
-            upload(temp, key, size);
-            return new StoredBlob(key, size);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            StoredBlob blob = Spool.toFile(in, temp, false);
+            upload(temp, blob.key(), blob.size());
+            return blob;
         } finally {
             Files.deleteIfExists(temp);
         }
