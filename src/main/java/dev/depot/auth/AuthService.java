@@ -27,6 +27,17 @@ public final class AuthService {
     private static final String TOKEN_PREFIX = "dpt_";
     /** Token use is recorded at most this often per token, to keep reads from turning into writes. */
     private static final long TOUCH_INTERVAL_MS = 60_000;
+    /**
+     * How long a token found valid is taken on trust without asking the database again. A change
+     * made through this service (revocation, deactivation) applies at once on this node; one made
+     * elsewhere (another node, the CLI) within this time.
+     */
+    private static final long TRUST_NANOS = 1_000_000_000L;
+    private static final int TRUST_MAX_ENTRIES = 10_000;
+
+    private record Trusted(ApiToken token, User user, long sinceNanos) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Trusted> trusted = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Clock clock;
     private final UserRepository users;
@@ -69,11 +80,13 @@ public final class AuthService {
             throw new DepotException.Invalid("weak_password", "A password needs at least 8 characters.");
         }
         users.setPassword(requireUser(username).id(), hasher.hash(password));
+        trusted.clear();
     }
 
     public void updateProfile(String username, String displayName, String bio, String profilePicture,
                               String contactUrl, boolean active) {
         users.updateProfile(requireUser(username).id(), displayName, bio, profilePicture, contactUrl, active);
+        trusted.clear();
     }
 
     public Optional<User> findUser(String username) {
@@ -141,7 +154,9 @@ public final class AuthService {
     }
 
     public boolean revokeToken(long tokenId) {
-        return tokens.revoke(tokenId, clock.millis());
+        boolean revoked = tokens.revoke(tokenId, clock.millis());
+        trusted.clear();
+        return revoked;
     }
 
     /** Resolves a presented token secret to its principal. */
@@ -149,17 +164,30 @@ public final class AuthService {
         if (secret == null || secret.isBlank()) {
             throw new DepotException.Unauthenticated(Kind.MISSING);
         }
-        ApiToken token = tokens.byHash(digest(secret.trim()))
-                .filter(t -> t.revokedAt() == null)
-                .orElseThrow(() -> new DepotException.Unauthenticated(Kind.INVALID));
+        String hash = digest(secret.trim());
+        long nanos = System.nanoTime();
+        Trusted known = trusted.get(hash);
+        if (known == null || nanos - known.sinceNanos() > TRUST_NANOS) {
+            ApiToken token = tokens.byHash(hash)
+                    .filter(t -> t.revokedAt() == null)
+                    .orElseThrow(() -> new DepotException.Unauthenticated(Kind.INVALID));
+            User u = users.byId(token.userId()).filter(User::active)
+                    .orElseThrow(() -> new DepotException.Unauthenticated(Kind.INVALID));
+            if (trusted.size() >= TRUST_MAX_ENTRIES) {
+                trusted.clear();
+            }
+            known = new Trusted(token, u, nanos);
+            trusted.put(hash, known);
+        }
+        ApiToken token = known.token();
+        User user = known.user();
         long now = clock.millis();
         if (token.expiresAt() != null && token.expiresAt() <= now) {
             throw new DepotException.Unauthenticated(Kind.EXPIRED);
         }
-        User user = users.byId(token.userId()).filter(User::active)
-                .orElseThrow(() -> new DepotException.Unauthenticated(Kind.INVALID));
         if (token.lastUsedAt() == null || now - token.lastUsedAt() > TOUCH_INTERVAL_MS) {
             tokens.touch(token.id(), now);
+            trusted.replace(hash, known, new Trusted(token.usedAt(now), user, known.sinceNanos()));
         }
         Set<Scope> scopes = EnumSet.copyOf(token.scopes());
         if (!user.admin()) {

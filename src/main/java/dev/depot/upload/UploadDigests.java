@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * SHA-256 and MD5 of an upload, computed incrementally as its bytes arrive. MD5 is the slower of
+ * SHA-256 and MD5 of an upload read back from shared staging at completion. MD5 is the slower of
  * the two on these CPUs, so each buffer's MD5 runs on a second (virtual) thread while SHA-256 runs
  * on the caller's: the pair costs about what MD5 alone costs.
  */
@@ -18,7 +18,6 @@ final class UploadDigests {
 
     private MessageDigest sha256;
     private MessageDigest md5;
-    private long position;
 
     UploadDigests() {
         try {
@@ -29,14 +28,10 @@ final class UploadDigests {
         }
     }
 
-    private UploadDigests(MessageDigest sha256, MessageDigest md5, long position) {
+    private UploadDigests(MessageDigest sha256, MessageDigest md5) {
         this.sha256 = sha256;
         this.md5 = md5;
-        this.position = position;
     }
-
-    /** How many bytes have been hashed. */
-    long position() { return position; }
 
     void update(byte[] buf, int off, int len) {
         if (len < 256 * 1024) {
@@ -54,12 +49,11 @@ final class UploadDigests {
                 throw new IllegalStateException(e.getCause());
             }
         }
-        position += len;
     }
 
-    UploadDigests copy() {
+    private UploadDigests copy() {
         try {
-            return new UploadDigests((MessageDigest) sha256.clone(), (MessageDigest) md5.clone(), position);
+            return new UploadDigests((MessageDigest) sha256.clone(), (MessageDigest) md5.clone());
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException(e);
         }

@@ -35,12 +35,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Resumable uploads, shared by every upload protocol. A session lives in the database; its bytes
  * are staged in {@code <staging>/<id>.part}. Each chunk is written at the session's offset and
- * hashed on the way in, so finalizing costs no second read. The hash state is kept in memory; a
- * node that lacks it (after a restart) rebuilds it once from the staged bytes.
+ * acknowledged once recorded; {@link StagedHashes} hashes the accepted bytes in the background while
+ * the client sends the next chunk, so finalizing waits for little more than the last chunk's hash.
+ * A node that has no hash state for a session (after a restart) starts it from the first byte.
  */
 public final class UploadService {
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
-    private static final int BUFFER = 1 << 20;
+    private static final int BUFFER = 256 * 1024;
     /** A completion mark older than this is from a node that died while completing; another may take over. */
     private static final Duration FINALIZE_STALE = Duration.ofHours(1);
     private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[0-9a-f-]{36}");
@@ -55,7 +56,7 @@ public final class UploadService {
     private final long maxBytes;
     private final Duration expiry;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, UploadDigests> digests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, StagedHashes> hashes = new ConcurrentHashMap<>();
 
     private final Counter chunks;
     private final Counter bytesReceived;
@@ -177,13 +178,6 @@ public final class UploadService {
             if (offset + length > maxBytes) {
                 throw new DepotException.Invalid("too_large", "Size of file exceeds the limit (" + maxBytes + " bytes)");
             }
-            // on this node's disk the hash runs along while this node saw every chunk; otherwise (and
-            // always with shared staging, which reads every chunk back anyway) it is taken at completion
-            UploadDigests before = shared == null ? digests.get(id) : null;
-            UploadDigests working = before != null && before.position() == offset ? before.copy() : null;
-            if (working == null) {
-                digests.remove(id);
-            }
             MessageDigest chunkDigest = chunkChecksum == null ? null : chunkChecksum.newDigest();
             Path file = shared == null ? stagedFile(id) : incoming.resolve(id + "-" + offset + "-" + UUID.randomUUID() + ".chunk");
             long written;
@@ -193,7 +187,7 @@ public final class UploadService {
                         ch.truncate(offset);
                         ch.position(offset);
                     }
-                    written = copy(data, ch, working, chunkDigest, limit);
+                    written = copy(data, ch, chunkDigest, limit);
                 } catch (IOException e) {
                     throw new DepotException.Invalid("interrupted", "The chunk was not received completely: " + e.getMessage());
                 }
@@ -233,12 +227,16 @@ public final class UploadService {
                 }
                 throw new DepotException.Conflict("concurrent_append", "Another request changed this upload at the same time.");
             }
-            if (working != null) {
-                digests.put(id, working);
+            if (shared == null) {
+                // shared staging hashes at completion, when it reads the chunks back anyway
+                hashes.computeIfAbsent(id, k -> new StagedHashes(stagedFile(k))).advanceTo(offset + written);
             }
             chunks.increment();
             bytesReceived.increment(written);
-            return repository.byId(id).orElseThrow();
+            // the row as the conditional update left it, without reading it back
+            return new UploadSession(s.id(), s.userId(), s.protocol(), s.fileName(), offset + written,
+                    s.totalLength() != null ? s.totalLength() : totalLength, s.status(), s.createdAt(), s.completedAt(),
+                    s.expiresAt(), s.metadata());
         } finally {
             lock.unlock();
         }
@@ -264,8 +262,7 @@ public final class UploadService {
      * Reads up to {@code length} bytes (stopping early at end of stream), writing and hashing them;
      * returns one more than {@code length} when the stream holds more.
      */
-    private static long copy(InputStream in, FileChannel out, UploadDigests digests, MessageDigest chunkDigest,
-                             long length) throws IOException {
+    private static long copy(InputStream in, FileChannel out, MessageDigest chunkDigest, long length) throws IOException {
         byte[] buf = new byte[(int) Math.min(BUFFER, Math.max(length, 1))];
         long total = 0;
         while (total < length) {
@@ -273,9 +270,6 @@ public final class UploadService {
             int n = in.readNBytes(buf, 0, want);
             if (n <= 0) {
                 break;
-            }
-            if (digests != null) {
-                digests.update(buf, 0, n);
             }
             if (chunkDigest != null) {
                 chunkDigest.update(buf, 0, n);
@@ -366,26 +360,32 @@ public final class UploadService {
             if (!repository.beginFinalize(id, now, now - FINALIZE_STALE.toMillis())) {
                 throw new DepotException.Conflict("finalizing", "Another request is completing this upload.");
             }
-            UploadDigests d;
+            String sha256;
+            String md5;
             Path file;
             try {
                 if (shared == null) {
                     file = stagedFile(id);
-                    UploadDigests running = digests.get(id);
-                    d = running != null && running.position() == s.offset() ? running : hashStaged(s, null);
+                    String[] hex = hashes.computeIfAbsent(id, k -> new StagedHashes(stagedFile(k))).await(s.offset());
+                    sha256 = hex[0];
+                    md5 = hex[1];
                 } else {
                     assembled = incoming.resolve(id + "-" + UUID.randomUUID() + ".whole");
-                    d = hashStaged(s, assembled);
+                    UploadDigests d = hashStaged(s, assembled);
                     file = assembled;
+                    sha256 = d.sha256Hex();
+                    md5 = d.md5Hex();
                 }
-            } catch (IOException | UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException | InterruptedException e) {
+                hashes.remove(id);
                 repository.endFinalize(id);
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
                 log.warn("upload {} could not be read back: {}", id, e.toString());
                 throw new DepotException.Unavailable("storage_unavailable",
                         "The storage did not return the upload's bytes; complete it again later.");
             }
-            String sha256 = d.sha256Hex();
-            String md5 = d.md5Hex();
             if (declared != null) {
                 String actual = switch (declared.algorithm()) {
                     case "sha256" -> sha256;
@@ -417,7 +417,7 @@ public final class UploadService {
             try {
                 T result = register.apply(new VerifiedUpload(s, blob, sha256, md5));
                 repository.markComplete(id, clock.millis());
-                digests.remove(id);
+                hashes.remove(id);
                 removeShared(id);
                 finished("ok");
                 return result;
@@ -451,7 +451,7 @@ public final class UploadService {
     public void discard(String id) {
         removeShared(id);
         repository.delete(id);
-        digests.remove(id);
+        hashes.remove(id);
         try {
             Files.deleteIfExists(stagedFile(id));
         } catch (IOException e) {

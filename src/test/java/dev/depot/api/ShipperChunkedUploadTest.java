@@ -166,6 +166,34 @@ class ShipperChunkedUploadTest {
     }
 
     @Test
+    void laterChunksStreamStraightToStagingAndKeepTheContract() {
+        String name = "Bliss-v4.6-sunfish-OFFICIAL-gapps-20240404.zip";
+        byte[] data = OtaFixture.randomBytes(40, 34);
+        String id = Json.parse(shippy.putChunk(null, name, java.util.Arrays.copyOfRange(data, 0, 10), 0, 40).body())
+                .get("id").asText();
+        String path = "/api/v1/maintainers/chunked_upload/" + id + "/";
+
+        assertDetail(shippy.putMultipart(path, name, java.util.Arrays.copyOfRange(data, 10, 20), "bytes 10-29/40"), 400,
+                "File size doesn't match headers: file size is 10 but 20 reported");
+        assertDetail(shippy.putMultipart(path, name, java.util.Arrays.copyOfRange(data, 10, 40), "bytes 10-19/40"), 400,
+                "File size doesn't match headers: file size is 30 but 10 reported");
+        assertDetail(shippy.putMultipart(path, name, null, "bytes 10-19/40"), 400, "No chunk file was submitted");
+        HttpResponse<String> broken = server.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url(path)))
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("--x\r\nContent-Disposition: form-data; "
+                                + "name=\"file\"; filename=\"file\"\r\n\r\n0123456789")),
+                "Content-Type", "multipart/form-data; boundary=x", "Content-Range", "bytes 10-19/40",
+                "Authorization", "Token " + f.maintainerToken);
+        assertThat(broken.statusCode()).as(broken.body()).isEqualTo(400);
+        assertThat(findUpload(id).get("offset").asLong()).isEqualTo(10);
+
+        assertThat(shippy.putChunk(id, name, java.util.Arrays.copyOfRange(data, 10, 25), 10, 40).statusCode()).isEqualTo(200);
+        HttpResponse<String> last = shippy.putChunk(id, name, java.util.Arrays.copyOfRange(data, 25, 40), 25, 40);
+        assertThat(Json.parse(last.body()).get("offset").asLong()).isEqualTo(40);
+        assertThat(shippy.finalizeUpload(id, OtaFixture.sha256(data)).statusCode()).isEqualTo(200);
+        assertThat(server.depot().ota().buildByFileName(name).orElseThrow().md5()).isEqualTo(md5(data));
+    }
+
+    @Test
     void wrongChecksumDiscardsTheUploadAndLeavesNoBuildAndNoBlob() throws IOException {
         byte[] data = OtaFixture.randomBytes(1_200_000, 31);
         String name = "Bliss-v5.0-sunfish-OFFICIAL-gapps-20240505.zip";

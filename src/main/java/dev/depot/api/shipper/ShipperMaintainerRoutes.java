@@ -3,6 +3,7 @@ package dev.depot.api.shipper;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
 import dev.depot.api.Links;
+import dev.depot.api.MultipartStream;
 import dev.depot.api.Params;
 import dev.depot.api.Routes;
 import dev.depot.auth.AuthService;
@@ -136,12 +137,71 @@ public final class ShipperMaintainerRoutes {
         ctx.json(describe(ctx, append(me, s.id(), chunk)));
     }
 
+    /**
+     * A chunk of an open session streams from the socket to the staged file: the multipart body is
+     * read as it arrives, not buffered by the container first (the first chunk, which may carry the
+     * file name after the file, goes through the container's parser).
+     */
     private void nextChunk(Context ctx) {
         Principal me = Authenticator.principal(ctx);
         String id = uploadId(ctx);
         uploads.session(me, id);
-        Chunk chunk = readChunk(ctx);
-        ctx.json(describe(ctx, append(me, id, chunk)));
+        String boundary = MultipartStream.boundaryOf(ctx.contentType()).orElseThrow(() ->
+                new DepotException.Invalid("no_chunk", "No chunk file was submitted"));
+        Range range = range(ctx);
+        try {
+            MultipartStream form = MultipartStream.of(ctx.req().getInputStream(), boundary);
+            for (MultipartStream.Part part; (part = form.next()) != null; ) {
+                if (part.name().equals("file") && part.fileName() != null) {
+                    ctx.json(describe(ctx, appendPart(me, id, range, part.content())));
+                    return;
+                }
+            }
+        } catch (MultipartStream.Malformed e) {
+            throw new DepotException.Invalid("bad_multipart",
+                    "The chunk could not be read: the multipart body is malformed, truncated or over 64 MB.");
+        } catch (java.io.IOException e) {
+            throw new DepotException.Invalid("interrupted", "The chunk could not be read: " + e.getMessage());
+        }
+        throw new DepotException.Invalid("no_chunk", "No chunk file was submitted");
+    }
+
+    private UploadSession appendPart(Principal me, String id, Range range, InputStream content) throws java.io.IOException {
+        var counted = new CountingStream(content);
+        try {
+            return uploads.append(me, id, range.start(), range.total(), counted, range.length());
+        } catch (DepotException.Invalid e) {
+            if (!e.reason().equals("size_mismatch")) {
+                throw e;
+            }
+            counted.transferTo(java.io.OutputStream.nullOutputStream());
+            throw sizeMismatch(counted.count, range.length());
+        }
+    }
+
+    private static DepotException.Invalid sizeMismatch(long actual, long declared) {
+        return new DepotException.Invalid("size_mismatch", "File size doesn't match headers: file size is "
+                + actual + " but " + declared + " reported");
+    }
+
+    private static final class CountingStream extends java.io.FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) { super(in); }
+
+        @Override
+        public int read() throws java.io.IOException {
+            int b = super.read();
+            count += b < 0 ? 0 : 1;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int n = super.read(b, off, len);
+            count += Math.max(n, 0);
+            return n;
+        }
     }
 
     private UploadSession append(Principal me, String id, Chunk chunk) {
@@ -173,6 +233,11 @@ public final class ShipperMaintainerRoutes {
         long length() { return end - start + 1; }
     }
 
+    /** What {@code Content-Range: bytes start-end/total} says of a chunk. */
+    private record Range(long start, long end, long total) {
+        long length() { return end - start + 1; }
+    }
+
     private Chunk readChunk(Context ctx) {
         UploadedFile file;
         try {
@@ -184,6 +249,15 @@ public final class ShipperMaintainerRoutes {
         if (file == null) {
             throw new DepotException.Invalid("no_chunk", "No chunk file was submitted");
         }
+        Range r = range(ctx);
+        Chunk chunk = new Chunk(file, r.start(), r.end(), r.total());
+        if (file.size() != chunk.length()) {
+            throw sizeMismatch(file.size(), chunk.length());
+        }
+        return chunk;
+    }
+
+    private Range range(Context ctx) {
         String header = ctx.header("Content-Range");
         Matcher m = header == null ? null : CONTENT_RANGE.matcher(header.trim());
         if (m == null || !m.matches()) {
@@ -205,12 +279,7 @@ public final class ShipperMaintainerRoutes {
         if (total > uploads.maxBytes()) {
             throw new DepotException.Invalid("too_large", "Size of file exceeds the limit (" + uploads.maxBytes() + " bytes)");
         }
-        Chunk chunk = new Chunk(file, start, end, total);
-        if (file.size() != chunk.length()) {
-            throw new DepotException.Invalid("size_mismatch", "File size doesn't match headers: file size is "
-                    + file.size() + " but " + chunk.length() + " reported");
-        }
-        return chunk;
+        return new Range(start, end, total);
     }
 
     private static String uploadId(Context ctx) {
