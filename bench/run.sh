@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Depot side by side with its peers (nginx for serving, openssl for hashing) on this machine.
-# Usage: bench/run.sh [SCENARIO...]   scenarios: start update download upload (default: all)
+# Usage: bench/run.sh [SCENARIO...]
+#   scenarios: start update download upload tus feed repository slow (default: all)
 # Installs wrk, nginx and hyperfine from Debian when missing, builds Depot, starts it on the
 # embedded default with a seeded dataset and nginx on loopback with the same bytes, runs each
 # scenario for a bounded time, stops what it started, and writes bench/results/<UTC date>.md and
@@ -9,7 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/java-home.sh"
 scenarios=("$@")
-[ ${#scenarios[@]} -eq 0 ] && scenarios=(start update download upload)
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(start update download upload tus feed repository slow)
 duration=${BENCH_DURATION:-10s}
 
 missing=()
@@ -42,6 +43,13 @@ anon_mb() { awk '/RssAnon/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 echo "bench: building Depot" >&2
 (cd "$root" && ./mvnw -q -B package -Dmaven.test.skip=true) >&2
 jar="$work/depot.jar"; cp "$root/target/depot.jar" "$jar"
+if [[ " ${scenarios[*]} " =~ \ (feed|repository)\  ]]; then
+  # the feed and repository benchmarks run in their own JVM over the test classes
+  (cd "$root" && ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
+      -Dmdep.includeScope=test) >&2
+  mkdir -p "$work/classes"; cp -r "$root/target/classes" "$root/target/test-classes" "$work/classes/"
+  bench_cp="$work/classes/classes:$work/classes/test-classes:$(cat "$root/target/bench-classpath.txt")"
+fi
 depot() { DEPOT_DATA="$work/data" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"; }
 
 # --- the dataset: a device with builds, an admin token
@@ -52,6 +60,8 @@ head -c "$size" /dev/urandom > "$file"
 depot user add bench --admin --password-stdin <<< "bench-password" >/dev/null
 depot device add benchdev --name Bench --manufacturer Depot >/dev/null
 depot variant add gapps >/dev/null
+depot org add bench --name Bench --owner bench >/dev/null
+depot org app bench benchapp --name "Bench app" >/dev/null
 token=$(depot token create --user bench --scope admin)
 
 port=$(free_port)
@@ -69,7 +79,7 @@ rss=$(rss_mb "$depot_pid")
 base="http://127.0.0.1:$port"
 
 echo "bench: seeding builds" >&2
-upload_s=$(python3 "$root/bench/shippy_upload.py" "$base" "$token" "$file")
+seed_s=$(python3 "$root/bench/shippy_upload.py" "$base" "$token" "$file")
 build_id=$(curl -sf "$base/api/v1/updater/los/benchdev/gapps/" | python3 -c 'import json,sys; print(json.load(sys.stdin)["response"][0]["id"])' 2>/dev/null || true)
 download_path=$(curl -sf "$base/api/v1/updater/los/benchdev/gapps/" | python3 -c 'import json,sys,urllib.parse as u; print(u.urlparse(json.load(sys.stdin)["response"][0]["url"]).path)')
 
@@ -148,6 +158,14 @@ for sc in "${scenarios[@]}"; do
       row "update check (wrk -t2 -c64)" "$d_rps req/s p50 $d50 p99 $d99 ms" "$n_rps req/s p50 $n50 p99 $n99 ms" "$r" "≥ 0.7" "$(met "$r" 0.7)"
       ;;
     download)
+      # the peak memory while downloads run, sampled every 100 ms
+      ( peak=0; peak_anon=0
+        while kill -0 "$depot_pid" 2>/dev/null; do
+          r_=$(rss_mb "$depot_pid"); a_=$(anon_mb "$depot_pid")
+          [ "$r_" -gt "$peak" ] && peak=$r_; [ "$a_" -gt "$peak_anon" ] && peak_anon=$a_
+          echo "$peak $peak_anon" > "$work/peak"; sleep 0.1
+        done ) &
+      sampler=$!
       d=$(mbps "$base$download_path"); n=$(mbps "$nbase/build.zip"); r=$(ratio "$d" "$n")
       row "download $label whole" "$d MB/s" "$n MB/s" "$r" "≥ 0.9" "$(met "$r" 0.9)"
       ranged() {  # base-url path -> MB/s over 8 MiB ranges of the whole file
@@ -169,15 +187,58 @@ PY
       }
       d=$(ranged "$base$download_path"); n=$(ranged "$nbase/build.zip"); r=$(ratio "$d" "$n")
       row "download $label by 8 MiB ranges" "$d MB/s" "$n MB/s" "$r" "≥ 0.9" "$(met "$r" 0.9)"
-      row "RSS after downloads" "$(rss_mb "$depot_pid") MB, private $(anon_mb "$depot_pid") MB" "-" "-" "-" "-"
+      kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+      read -r peak peak_anon < "$work/peak"
+      row "RSS during downloads (peak)" "$peak MB, private $peak_anon MB" "-" "-" "-" "-"
       ;;
-    upload)
-      cat "$file" > /dev/null
-      t_openssl=$( { /usr/bin/time -f %e openssl dgst -sha256 "$file" >/dev/null; } 2>&1 )
+    upload|tus)
+      # a fresh file of the same size: the seeding upload warmed the server up, and its bytes are stored
+      if [ ! -f "$work/upload-2.zip" ]; then
+        head -c "$size" /dev/urandom > "$work/Bench-v1.0-benchdev-OFFICIAL-gapps-20240102.zip"
+        ln "$work/Bench-v1.0-benchdev-OFFICIAL-gapps-20240102.zip" "$work/upload-2.zip"
+        head -c "$size" /dev/urandom > "$work/bench-tus.apk"
+      fi
+      second="$work/Bench-v1.0-benchdev-OFFICIAL-gapps-20240102.zip"
+      [ "$sc" = tus ] && second="$work/bench-tus.apk"
+      cat "$second" > /dev/null
+      t_openssl=$( { /usr/bin/time -f %e openssl dgst -sha256 "$second" >/dev/null; } 2>&1 )
       o=$(python3 -c "print(f'{$size / $t_openssl / 1e6:.0f}')")
-      d=$(python3 -c "print(f'{$size / $upload_s / 1e6:.0f}')")
+      if [ "$sc" = upload ]; then
+        up_s=$(python3 "$root/bench/shippy_upload.py" "$base" "$token" "$second")
+        what="upload $label, shipper 1 MB chunks"; target=0.35
+      else
+        up_s=$(python3 "$root/bench/tus_upload.py" "$base" "$token" "$second" bench benchapp)
+        what="upload $label, tus 32 MiB chunks"; target=0.6
+      fi
+      d=$(python3 -c "print(f'{$size / $up_s / 1e6:.0f}')")
       r=$(ratio "$d" "$o")
-      row "upload $label, shipper 1 MB chunks" "$d MB/s" "$o MB/s (openssl)" "$r" "≥ 0.35" "$(met "$r" 0.35)"
+      row "$what" "$d MB/s" "$o MB/s (openssl)" "$r" "≥ $target" "$(met "$r" $target)"
+      ;;
+    feed)
+      for n in 10000 100000; do
+        out=$("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dbench.peer.dir="$work/static" -Dbench.peer.url="$nbase" \
+            -cp "$bench_cp" dev.depot.bench.FeedPackageBench "$n" | grep '^RESULT')
+        eval "$(echo "$out" | cut -d' ' -f2-)"
+        row "feed: build a package of $n samples" "$(printf '%.0f' "$build_ms") ms" "-" "-" "< 1000 ms" \
+            "$(python3 -c "print('met' if $build_ms < 1000 else 'not met')")"
+        row "feed: fetch the $n-sample package" "$(printf '%.1f' "$fetch_ms") ms" "$(printf '%.1f' "$peer_fetch_ms") ms" \
+            "$(ratio "$peer_fetch_ms" "$fetch_ms")" "-" "-"
+      done
+      ;;
+    repository)
+      out=$("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dbench.peer.dir="$work/static" -Dbench.peer.url="$nbase" \
+          -cp "$bench_cp" dev.depot.bench.RepositoryCheckBench 100000 | grep '^RESULT')
+      eval "$(echo "$out" | cut -d' ' -f2-)"
+      row "repository check, $(printf '%.0f' "$revisions") revisions (10 behind)" "$(printf '%.2f' "$http_ms") ms" \
+          "$(printf '%.2f' "$peer_ms") ms" "$(ratio "$peer_ms" "$http_ms")" "-" "-"
+      ;;
+    slow)
+      read -r ok errors <<< "$(python3 "$root/bench/slow_clients.py" "$base$download_path" 2000 15 2> "$work/slow.log")"
+      slow_rss="$(rss_mb "$depot_pid") MB, private $(anon_mb "$depot_pid") MB"
+      read -r nok nerrors <<< "$(python3 "$root/bench/slow_clients.py" "$nbase/build.zip" 2000 15 2>> "$work/slow.log")"
+      cat "$work/slow.log" >&2
+      row "2,000 slow downloads: errors (RSS)" "$errors ($slow_rss)" "$nerrors" "-" "0 errors" \
+          "$([ "$errors" = 0 ] && echo met || echo not met)"
       ;;
     *) echo "bench: unknown scenario $sc" >&2; exit 2 ;;
   esac

@@ -4,37 +4,29 @@ Content-Range, then a POST of the sha256), using only the standard library. Prin
 
 The client should cost as little as it can, since it shares the machine with the server: the
 file's SHA-256 is taken before the clock starts, and each chunk leaves with sendfile(2) between
-the multipart head and tail instead of being copied into one body.
+the multipart head and tail instead of being copied into one body. (The first version copied
+each chunk into a body and hashed as it went: 0.6 ms of client time in each 1 MB request.)
 
 usage: shippy_upload.py BASE_URL TOKEN FILE
 """
-import hashlib
-import http.client
 import json
 import os
-import socket
 import sys
 import time
 import urllib.parse
 import uuid
+
+import benchclient
 
 CHUNK = 1_000_000
 
 
 def main():
     base, token, path = sys.argv[1], sys.argv[2], sys.argv[3]
-    url = urllib.parse.urlparse(base)
-    conn = http.client.HTTPConnection(url.hostname, url.port)
-    conn.connect()
-    # requests (urllib3), which shippy uses, sets TCP_NODELAY; without it Nagle and delayed ACKs
-    # add up to 40 ms to every request here.
-    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    conn = benchclient.connect(base)
     name = os.path.basename(path)
     total = os.path.getsize(path)
-    sha = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            sha.update(block)
+    digest = benchclient.sha256_of(path)
     started = time.monotonic()
     upload_id = None
     with open(path, "rb") as f:
@@ -60,7 +52,7 @@ def main():
                 sys.exit(f"chunk at {offset}: {r.status} {data!r}")
             upload_id = json.loads(data)["id"]
             offset += length
-    form = urllib.parse.urlencode({"sha256": sha.hexdigest()})
+    form = urllib.parse.urlencode({"sha256": digest})
     conn.request("POST", f"/api/v1/maintainers/chunked_upload/{upload_id}/", body=form, headers={
         "Authorization": "Token " + token, "Content-Type": "application/x-www-form-urlencoded"})
     r = conn.getresponse()

@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.Arrays;
 
 /**
  * Benchmark (not a test): building and serving a feed package of N samples (default 100,000) in
@@ -46,19 +45,11 @@ public final class FeedPackageBench {
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest req = HttpRequest.newBuilder(URI.create(server.publicUrl() + "/feed/apks?package=" + name.text()))
                     .header("Authorization", "Token " + token).build();
-            double[] ms = new double[21];
-            for (int i = -3; i < ms.length; i++) {
-                long s = System.nanoTime();
-                HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                if (r.statusCode() != 200 || r.body().length != p.zip().length) {
-                    throw new IllegalStateException("unexpected answer " + r.statusCode());
-                }
-                if (i >= 0) {
-                    ms[i] = (System.nanoTime() - s) / 1e6;
-                }
-            }
-            Arrays.sort(ms);
-            System.out.printf("fetched the stored package over HTTP: median %.1f ms, max %.1f ms%n", ms[ms.length / 2], ms[ms.length - 1]);
+            double depotMs = BenchPeer.medianMs(http, req, p.zip().length);
+            double peerMs = BenchPeer.peerMedianMs(http, "feed-" + n + ".zip", p.zip());
+            System.out.printf("fetched the stored package over HTTP: median %.1f ms (nginx, same bytes: %.1f ms)%n", depotMs, peerMs);
+            BenchPeer.result(new java.util.LinkedHashMap<>(java.util.Map.of("samples", (double) n, "build_ms", buildMs,
+                    "fetch_ms", depotMs, "peer_fetch_ms", peerMs)));
         }
     }
 }

@@ -75,6 +75,7 @@ public final class RepositoryCheckBench {
             System.out.println("| client holds | service median | HTTP median |");
             System.out.println("| --- | --- | --- |");
             HttpClient http = HttpClient.newHttpClient();
+            java.util.Map<String, Double> figures = new java.util.LinkedHashMap<>();
             for (String[] c : new String[][] {{"the current hash", repo.stateHash()}, {"a hash 10 revisions old", tenAgo},
                     {"a hash " + (half - 1) + " revisions old", halfWay}, {"the empty repository's hash (every revision since)", empty},
                     {"an unknown hash", unknown}}) {
@@ -83,7 +84,16 @@ public final class RepositoryCheckBench {
                 double overHttp = median(() -> http.send(HttpRequest.newBuilder(URI.create(url)).build(),
                         HttpResponse.BodyHandlers.ofString()).body());
                 System.out.printf("| %s | %.3f ms | %.3f ms |%n", c[0], service, overHttp);
+                if (c[1] == tenAgo) {
+                    HttpRequest req = HttpRequest.newBuilder(URI.create(url)).build();
+                    byte[] answer = http.send(req, HttpResponse.BodyHandlers.ofByteArray()).body();
+                    figures.put("revisions", (double) repo.revision());
+                    figures.put("service_ms", service);
+                    figures.put("http_ms", BenchPeer.medianMs(http, req, answer.length));
+                    figures.put("peer_ms", BenchPeer.peerMedianMs(http, "repository-check.json", answer));
+                }
             }
+            BenchPeer.result(figures);
         }
     }
 

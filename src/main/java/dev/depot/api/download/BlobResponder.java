@@ -8,10 +8,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
@@ -22,6 +19,7 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
  */
 public final class BlobResponder {
     private static final long MAP_SLICE = 64L << 20;
+    private final SharedMappings mappings = new SharedMappings();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BlobResponder.class);
     /** Each missing blob is logged once, not once per request. */
     private static final java.util.Set<String> MISSING_REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -101,14 +99,13 @@ public final class BlobResponder {
         OutputStream out = ctx.res().getOutputStream();
         Optional<Path> local = blobs.localFile(key);
         if (local.isPresent() && out instanceof HttpOutput http) {
-            try (FileChannel ch = FileChannel.open(local.get(), StandardOpenOption.READ)) {
+            try (SharedMappings.Mapping map = mappings.acquire(local.get())) {
                 long pos = offset;
                 long end = offset + length;
                 while (pos < end) {
-                    long n = Math.min(MAP_SLICE, end - pos);
-                    MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, pos, n);
-                    http.write(map);
-                    pos += n;
+                    java.nio.ByteBuffer slice = map.slice(pos, Math.min(MAP_SLICE, end - pos));
+                    pos += slice.remaining();
+                    http.write(slice);
                 }
             }
             return;
