@@ -64,16 +64,25 @@ depot org add bench --name Bench --owner bench >/dev/null
 depot org app bench benchapp --name "Bench app" >/dev/null
 token=$(depot token create --user bench --scope admin)
 
+# launched as ./depot launches it (scripts/jvm-opts.sh): the first start of a new jar records the
+# class cache, written when it stops; the measured start is the next one
+. "$root/scripts/jvm-opts.sh"
 port=$(free_port)
-launch=$(date +%s.%N)
-DEPOT_DATA="$work/data" DEPOT_PORT=$port DEPOT_LOG_LEVEL=WARN \
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" serve > "$work/serve.log" 2>&1 &
-depot_pid=$!
-until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do
-  kill -0 "$depot_pid" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
-  sleep 0.02
-done
-first_200=$(python3 -c "import time; print(f'{time.time() - $launch:.2f}')")
+serve() {  # starts the server and waits for its first 200; sets depot_pid and started_s (seconds since launch)
+  depot_jvm_opts "$jar" serve
+  local launch; launch=$(date +%s.%N)
+  DEPOT_DATA="$work/data" DEPOT_PORT=$port DEPOT_LOG_LEVEL=WARN \
+    "$JAVA_HOME/bin/java" "${DEPOT_JVM_OPTS[@]}" -jar "$jar" serve > "$work/serve.log" 2>&1 &
+  depot_pid=$!
+  until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do
+    kill -0 "$depot_pid" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
+    sleep 0.02
+  done
+  started_s=$(python3 -c "import time; print(f'{time.time() - $launch:.2f}')")
+}
+serve; first_start=$started_s
+kill "$depot_pid"; wait "$depot_pid" 2>/dev/null || true
+serve; first_200=$started_s
 sleep 2
 rss=$(rss_mb "$depot_pid")
 base="http://127.0.0.1:$port"
@@ -149,7 +158,8 @@ for sc in "${scenarios[@]}"; do
   case "$sc" in
     start)
       row "idle RSS" "$rss MB" "-" "-" "< 256 MB" "$(python3 -c "print('met' if $rss < 256 else 'not met')")"
-      row "start: launch to first 200" "${first_200} s" "-" "-" "< 2 s" "$(python3 -c "print('met' if $first_200 < 2 else 'not met')")"
+      row "start: launch to first 200" "${first_200} s (first start of a new jar: ${first_start} s)" "-" "-" "< 2 s" \
+          "$(python3 -c "print('met' if $first_200 < 2 else 'not met')")"
       ;;
     update)
       read -r d_rps d50 d99 derr <<< "$(wrk_rps "$base/api/v1/updater/los/benchdev/gapps/")"

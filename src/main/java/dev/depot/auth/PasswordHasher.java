@@ -7,8 +7,14 @@ import com.password4j.types.Argon2;
 /** Argon2id at OWASP's baseline (19 MiB, 2 passes, 1 lane): about 100 ms a hash on these machines. */
 public final class PasswordHasher {
     private static final Argon2Function ARGON2ID = Argon2Function.getInstance(19 * 1024, 2, 1, 32, Argon2.ID);
-    // Verified against when the user does not exist, so a missing user costs the same time.
-    private static final String DUMMY = new PasswordHasher().hash("depot-timing-equaliser");
+
+    /**
+     * Verified against when the user does not exist, so a missing user costs the same time: an
+     * Argon2id hash with the parameters above, of a password nobody has. It is a constant because
+     * making it when the class loads cost a cold JVM most of a second of every start and every CLI
+     * command.
+     */
+    static final String DUMMY = "$argon2id$v=19$m=19456,t=2,p=1$OnoWmUq0rGd4WMkP/2Kh0Q$KypxwbvfjZhM152SOIwPFRgT7UW5tuKb8lX+Bj1wKJI";
 
     public String hash(String password) {
         return Password.hash(password).addRandomSalt(16).with(ARGON2ID).getResult();
