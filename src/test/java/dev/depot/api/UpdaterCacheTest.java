@@ -54,4 +54,32 @@ class UpdaterCacheTest {
             assertThat(a.get("/api/v1/updater/los/sunfish/gapps/").statusCode()).isEqualTo(404);
         }
     }
+
+    @Test
+    void largeAnswersAreStoredGzippedAndServedSoToClientsThatAskForIt() throws Exception {
+        try (TestServer a = TestServer.start(backend, Files.createTempDirectory("depot-cache"), Clock.systemUTC(), Map.of())) {
+            OtaFixture f = new OtaFixture(a);
+            for (int day = 1; day <= 9; day++) {
+                f.upload("Bliss-v1." + day + "-sunfish-OFFICIAL-gapps-2024010" + day + ".zip", OtaFixture.randomBytes(100, day));
+            }
+            String path = "/api/v1/updater/los/sunfish/gapps/";
+            var plain = a.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.url(path))).GET(),
+                    "Accept-Encoding", "identity");
+            assertThat(plain.body().length()).isGreaterThan(1500);
+            assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+            assertThat(plain.headers().firstValue("Vary")).contains("Accept-Encoding");
+            var zipped = a.client().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.url(path)))
+                    .header("Accept-Encoding", "br, gzip;q=0.8").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(zipped.statusCode()).isEqualTo(200);
+            assertThat(zipped.headers().firstValue("Content-Encoding")).contains("gzip");
+            assertThat(zipped.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
+                assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(plain.body());
+            }
+            var refused = a.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.url(path))).GET(),
+                    "Accept-Encoding", "gzip;q=0");
+            assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
+            assertThat(refused.body()).isEqualTo(plain.body());
+        }
+    }
 }

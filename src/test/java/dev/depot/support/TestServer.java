@@ -131,6 +131,11 @@ public final class TestServer implements AutoCloseable {
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)), all);
     }
 
+    /** The HTTP client the helpers use (no redirects followed), for other body handlers. */
+    public HttpClient client() {
+        return http;
+    }
+
     public HttpResponse<String> send(HttpRequest.Builder builder, String... headers) {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);

@@ -2,11 +2,16 @@ package dev.depot.api.shipper;
 
 import dev.depot.core.DepotException;
 import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Rendered JSON answers (and refusals) of the update check, so a phone asking again costs no
@@ -17,7 +22,10 @@ import java.util.function.Supplier;
 final class AnswerCache {
     private static final int MAX_ENTRIES = 10_000;
 
-    private record Entry(long generation, long expiresAt, byte[] body, DepotException refusal) {}
+    /** Bodies this large are also kept gzipped (Javalin's own threshold for compressing). */
+    private static final int GZIP_FROM = 1500;
+
+    private record Entry(long generation, long expiresAt, byte[] body, byte[] gzipped, DepotException refusal) {}
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final LongSupplier generation;
@@ -35,10 +43,10 @@ final class AnswerCache {
         long gen = generation.getAsLong();
         if (e == null || e.generation() != gen || now - e.expiresAt() > 0) {
             try {
-                String json = ctx.jsonMapper().toJsonString(answer.get(), Object.class);
-                e = new Entry(gen, now + ttlNanos, json.getBytes(StandardCharsets.UTF_8), null);
+                byte[] json = ctx.jsonMapper().toJsonString(answer.get(), Object.class).getBytes(StandardCharsets.UTF_8);
+                e = new Entry(gen, now + ttlNanos, json, json.length >= GZIP_FROM ? gzip(json) : null, null);
             } catch (DepotException refusal) {
-                e = new Entry(gen, now + ttlNanos, null, refusal);
+                e = new Entry(gen, now + ttlNanos, null, null, refusal);
             }
             if (ttlNanos > 0) {
                 if (entries.size() >= MAX_ENTRIES) {
@@ -50,6 +58,59 @@ final class AnswerCache {
         if (e.refusal() != null) {
             throw e.refusal();
         }
-        ctx.contentType("application/json").result(e.body());
+        write(ctx, e);
+    }
+
+    /**
+     * Writes the stored bytes straight to the response: handing them to Javalin as a result would
+     * copy them through a fresh 32 KiB buffer and decide about compression on every request (a
+     * fifth of the update check's time); here that was decided once, when the answer was made.
+     */
+    private static void write(Context ctx, Entry e) {
+        byte[] body = e.body();
+        HttpServletResponse res = ctx.res();
+        res.setContentType("application/json");
+        if (e.gzipped() != null) {
+            res.setHeader("Vary", "Accept-Encoding");
+            if (acceptsGzip(ctx.header("Accept-Encoding"))) {
+                res.setHeader("Content-Encoding", "gzip");
+                body = e.gzipped();
+            }
+        }
+        res.setContentLength(body.length);
+        try {
+            res.getOutputStream().write(body);
+        } catch (IOException gone) {
+            // the client hung up; nothing to tell it
+        }
+    }
+
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String coding : acceptEncoding.split(",")) {
+            String[] parts = coding.trim().split(";");
+            if (parts[0].trim().equalsIgnoreCase("gzip")) {
+                for (int i = 1; i < parts.length; i++) {
+                    String p = parts[i].trim().replace(" ", "");
+                    if (p.equals("q=0") || p.matches("q=0\\.0{0,3}")) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        var out = new ByteArrayOutputStream(bytes.length / 4 + 64);
+        try (var gz = new GZIPOutputStream(out)) {
+            gz.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 }
