@@ -267,12 +267,5 @@ mkdir -p "$root/bench/results"
   echo "| --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${rows[@]}"
 } > "$root/bench/results/$stamp.md"
-python3 - "$root/docs/performance.md" "$root/bench/results/$stamp.md" <<'PY'
-import sys, re
-doc, result = sys.argv[1], open(sys.argv[2]).read()
-text = open(doc).read()
-start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-text = re.sub(re.escape(start) + ".*?" + re.escape(end), start + "\n" + result.split("\n", 2)[2].strip() + "\n" + end, text, flags=re.S)
-open(doc, "w").write(text)
-PY
+python3 "$root/bench/doc_section.py" bench "$root/docs/performance.md" "$root/bench/results/$stamp.md"
 echo "bench: wrote bench/results/$stamp.md and docs/performance.md" >&2

@@ -205,7 +205,7 @@ public final class FeedService {
     }
 
     /** The lines of a package: one {@code <sha256>;<signed download link>} per APK. */
-    private Package zip(List<FeedReceipt> receipts) {
+    Package zip(List<FeedReceipt> receipts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, receipts.size() * 120));
         try (ZipOutputStream z = new ZipOutputStream(out)) {
             z.setLevel(java.util.zip.Deflater.BEST_SPEED); // fixed, like everything else that shapes the bytes

@@ -46,6 +46,15 @@ public final class ApkInspector {
 
     private record ManifestFacts(ApkMeta meta, List<String> abis) {}
 
+    /** The manifest alone (what the microbenchmark measures): package name, version, SDKs. */
+    static ApkMeta manifest(Path apk) throws InspectionException {
+        try (ZipArchive zip = ZipArchive.open(apk)) {
+            return readManifest(zip).meta;
+        } catch (IOException e) {
+            throw new InspectionException("cannot read the APK: " + e.getMessage(), e);
+        }
+    }
+
     private static ManifestFacts readManifest(ZipArchive zip) throws InspectionException {
         ZipArchive.Entry manifestEntry = zip.find("AndroidManifest.xml").orElseThrow(() ->
                 new InspectionException("not an APK: there is no AndroidManifest.xml"));

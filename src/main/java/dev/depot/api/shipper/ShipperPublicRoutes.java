@@ -82,6 +82,11 @@ public final class ShipperPublicRoutes {
     }
 
     private Map<String, Object> updaterEntry(OtaBuild b, String x86Type) {
+        return updaterEntry(b, x86Type, links);
+    }
+
+    /** One build as the LineageOS updater reads it. */
+    static Map<String, Object> updaterEntry(OtaBuild b, String x86Type, Links links) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("datetime", b.buildEpochSeconds());
         e.put("filename", b.baseName() + ".zip");
