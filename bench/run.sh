@@ -213,6 +213,10 @@ PY
       cat "$second" > /dev/null
       t_openssl=$( { /usr/bin/time -f %e openssl dgst -sha256 "$second" >/dev/null; } 2>&1 )
       o=$(python3 -c "print(f'{$size / $t_openssl / 1e6:.0f}')")
+      # the other limit: writing as many new bytes, made durable, into the data directory's file system
+      t_dd=$( { /usr/bin/time -f %e dd if=/dev/zero of="$work/data/disk-probe" bs=1M count=$((size >> 20)) conv=fsync status=none; } 2>&1 )
+      rm -f "$work/data/disk-probe"
+      disk=$(python3 -c "print(f'{$size / $t_dd / 1e6:.0f}')")
       if [ "$sc" = upload ]; then
         up_s=$(python3 "$root/bench/shippy_upload.py" "$base" "$token" "$second")
         what="upload $label, shipper 1 MB chunks"; target=0.35
@@ -222,7 +226,7 @@ PY
       fi
       d=$(python3 -c "print(f'{$size / $up_s / 1e6:.0f}')")
       r=$(ratio "$d" "$o")
-      row "$what" "$d MB/s" "$o MB/s (openssl)" "$r" "≥ $target" "$(met "$r" $target)"
+      row "$what" "$d MB/s ($(ratio "$d" "$disk") of the disk)" "$o MB/s (openssl); disk $disk MB/s (dd, fsync)" "$r" "≥ $target" "$(met "$r" $target)"
       ;;
     feed)
       for n in 10000 100000; do

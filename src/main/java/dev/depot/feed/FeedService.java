@@ -52,6 +52,7 @@ public final class FeedService {
     private final Supplier<String> publicBase;
     private final Clock clock;
     private final Map<String, Package> hourly = new ConcurrentHashMap<>();
+    private final Map<String, Package> sealed = new ConcurrentHashMap<>();
 
     public FeedService(Jdbi jdbi, Dialect dialect, BlobStore blobs, LinkSigner signer, Supplier<String> publicBase, Clock clock) {
         this.jdbi = jdbi;
@@ -185,6 +186,20 @@ public final class FeedService {
     }
 
     private Package load(String sha256, int samples) {
+        // sealed packages never change: the recent ones stay in memory (analysts fetch each soon after it closes)
+        Package known = sealed.get(sha256);
+        if (known != null) {
+            return known;
+        }
+        Package p = read(sha256, samples);
+        if (sealed.size() >= 64) {
+            sealed.clear();
+        }
+        sealed.put(sha256, p);
+        return p;
+    }
+
+    private Package read(String sha256, int samples) {
         BlobKey key = new BlobKey(sha256);
         try {
             long size = blobs.size(key).orElseThrow(() -> new DepotException.NotFound("package_missing",

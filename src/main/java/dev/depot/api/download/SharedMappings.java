@@ -15,12 +15,15 @@ import java.util.Map;
  * collector got to them: thousands of concurrent downloads then held thousands of mappings, each
  * counted again in the process's RSS and all counted against {@code vm.max_map_count}. Blob files
  * never change once written, so sharing their pages is safe; a blob deleted while mapped stays
- * readable until the map goes. When the last download of a file ends the map is dropped (the
- * collector unmaps it).
+ * readable until the map goes. A map outlives its last download by {@link #LINGER_NANOS}, so a
+ * client fetching a build range by range (as updaters resume) reads one map instead of faulting
+ * every range into a new one; then it is dropped (the collector unmaps it).
  */
 final class SharedMappings {
     /** A MappedByteBuffer holds at most 2 GiB; files are mapped in regions of 1 GiB. */
     private static final long REGION = 1L << 30;
+    private static final long LINGER_NANOS = 10_000_000_000L;
+    private static final int MAX_IDLE = 64;
 
     private final Map<Path, Mapping> open = new HashMap<>();
 
@@ -29,6 +32,7 @@ final class SharedMappings {
         private final Path file;
         private final MappedByteBuffer[] regions;
         private int users;
+        private long idleSince;
 
         private Mapping(Path file, MappedByteBuffer[] regions) {
             this.file = file;
@@ -54,6 +58,7 @@ final class SharedMappings {
 
     Mapping acquire(Path file) throws IOException {
         synchronized (this) {
+            dropIdle(System.nanoTime());
             Mapping m = open.get(file);
             if (m != null) {
                 m.users++;
@@ -79,12 +84,27 @@ final class SharedMappings {
 
     private synchronized void release(Mapping m) {
         if (--m.users == 0) {
-            open.remove(m.file, m);
+            m.idleSince = System.nanoTime();
         }
     }
 
-    /** How many files are mapped for downloads now. */
+    /** Forgets maps unused for longer than the linger, and the oldest idle ones beyond {@value #MAX_IDLE}. */
+    private void dropIdle(long now) {
+        open.values().removeIf(m -> m.users == 0 && now - m.idleSince > LINGER_NANOS);
+        long idle = open.values().stream().filter(m -> m.users == 0).count();
+        if (idle > MAX_IDLE) {
+            open.values().stream().filter(m -> m.users == 0).sorted(java.util.Comparator.comparingLong(m -> m.idleSince))
+                    .limit(idle - MAX_IDLE).toList().forEach(m -> open.remove(m.file, m));
+        }
+    }
+
+    /** How many files are mapped for downloads now (in use or lingering). */
     synchronized int mapped() {
         return open.size();
+    }
+
+    /** How many maps downloads are using now. */
+    synchronized int inUse() {
+        return (int) open.values().stream().filter(m -> m.users > 0).count();
     }
 }

@@ -69,7 +69,7 @@ public final class FeedRoutes {
 
     private static void send(Context ctx, byte[] bytes, boolean body) {
         if (body) {
-            ctx.result(bytes);
+            dev.depot.api.Responses.write(ctx, bytes);
         } else {
             ctx.header("Content-Length", Integer.toString(bytes.length));
         }

@@ -61,11 +61,7 @@ final class AnswerCache {
         write(ctx, e);
     }
 
-    /**
-     * Writes the stored bytes straight to the response: handing them to Javalin as a result would
-     * copy them through a fresh 32 KiB buffer and decide about compression on every request (a
-     * fifth of the update check's time); here that was decided once, when the answer was made.
-     */
+    /** Writes the stored bytes (gzipped when stored so and welcome), as {@link dev.depot.api.Responses#write} does. */
     private static void write(Context ctx, Entry e) {
         byte[] body = e.body();
         HttpServletResponse res = ctx.res();
@@ -77,12 +73,7 @@ final class AnswerCache {
                 body = e.gzipped();
             }
         }
-        res.setContentLength(body.length);
-        try {
-            res.getOutputStream().write(body);
-        } catch (IOException gone) {
-            // the client hung up; nothing to tell it
-        }
+        dev.depot.api.Responses.write(ctx, body);
     }
 
     static boolean acceptsGzip(String acceptEncoding) {

@@ -14,7 +14,7 @@ class SharedMappingsTest {
     Path dir;
 
     @Test
-    void concurrentDownloadsShareOneMapAcrossRegionsAndTheLastOneDropsIt() throws IOException {
+    void concurrentDownloadsShareOneMapAcrossRegionsAndItOutlivesTheLastOne() throws IOException {
         long gib = 1L << 30;
         Path file = dir.resolve("blob");
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
@@ -33,6 +33,11 @@ class SharedMappingsTest {
             assertThat(new byte[] {after.get(), after.get()}).containsExactly(3, 4);
             assertThat(b.slice(gib + 4000, 1 << 20).remaining()).isEqualTo(96);
         }
-        assertThat(mappings.mapped()).isZero();
+        assertThat(mappings.inUse()).isZero();
+        assertThat(mappings.mapped()).as("it lingers for the next range").isEqualTo(1);
+        try (SharedMappings.Mapping again = mappings.acquire(file)) {
+            assertThat(again.slice(gib, 1).get()).isEqualTo((byte) 3);
+            assertThat(mappings.mapped()).isEqualTo(1);
+        }
     }
 }
