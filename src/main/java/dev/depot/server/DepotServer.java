@@ -123,7 +123,7 @@ public final class DepotServer implements AutoCloseable {
                     || (redirectSetting.equals("auto") && !(depot.blobs() instanceof dev.depot.storage.FileSystemBlobStore));
             BlobResponder responder = new BlobResponder(depot.blobs(), settings.getInt(Setting.DOWNLOAD_BUFFER_BYTES), redirect,
                     settings.getDuration(Setting.DOWNLOAD_LINK_TTL));
-            new DownloadRoutes(depot.ota(), responder, counter).register(routes);
+            new DownloadRoutes(depot.ota(), responder, counter, settings.getDuration(Setting.UPDATER_CACHE_TTL)).register(routes);
             new CatalogRoutes(depot.catalog(), depot.auth(), counter).register(routes);
             new DeliveryRoutes(depot.delivery(), responder, links, depot.clock()).register(routes);
             new IntegrationRoutes(depot.uploads(), depot.catalog(), counter).register(routes);

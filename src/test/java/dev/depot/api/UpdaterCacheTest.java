@@ -37,11 +37,17 @@ class UpdaterCacheTest {
             assertThat(before).contains("v1.0");
             assertThat(b.get(path).body()).contains("v1.0");
 
+            String download = java.net.URI.create(dev.depot.support.Json.parse(before).get("response").get(0).get("url").asText()).getPath();
+            assertThat(a.get(download).statusCode()).isEqualTo(200);
+
             b.depot().ota().setBuildEnabled(Principal.operator(), id, false);
             assertThat(b.get(path).statusCode()).as("the changing node sees it at once").isEqualTo(404);
+            assertThat(b.get(download).statusCode()).isEqualTo(404);
             assertThat(a.get(path).body()).as("the other node may answer from its cache").isEqualTo(before);
+            assertThat(a.get(download).statusCode()).as("and serve the build it looked up").isEqualTo(200);
             Thread.sleep(1_100);
             assertThat(a.get(path).statusCode()).as("but not after the TTL").isEqualTo(404);
+            assertThat(a.get(download).statusCode()).isEqualTo(404);
         }
     }
 

@@ -9,17 +9,31 @@ import dev.depot.ota.OtaBuild;
 import dev.depot.ota.OtaService;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** ROM build downloads: the {@code url} updaters are given. */
+/**
+ * ROM build downloads: the {@code url} updaters are given. The build a link names is looked up
+ * once per {@code ttl} (and again as soon as this node changes any build): updaters fetch builds
+ * range by range, and the lookup was most of each range request's own work.
+ */
 public final class DownloadRoutes {
+    private static final int MAX_CACHED = 10_000;
+
+    private record Known(long generation, long expiresAt, Optional<OtaBuild> build) {}
+
     private final OtaService ota;
     private final BlobResponder responder;
     private final DownloadCounter counter;
+    private final long ttlNanos;
+    private final ConcurrentHashMap<Long, Known> builds = new ConcurrentHashMap<>();
 
-    public DownloadRoutes(OtaService ota, BlobResponder responder, DownloadCounter counter) {
+    public DownloadRoutes(OtaService ota, BlobResponder responder, DownloadCounter counter, Duration ttl) {
         this.ota = ota;
         this.responder = responder;
         this.counter = counter;
+        this.ttlNanos = ttl.toNanos();
     }
 
     public void register(Routes routes) {
@@ -48,9 +62,26 @@ public final class DownloadRoutes {
         } catch (NumberFormatException e) {
             throw new DepotException.NotFound("unknown_build", "Entity not found");
         }
-        return ota.build(id)
+        return lookUp(id)
                 .filter(b -> b.enabled() && b.status().equals("processed"))
                 .filter(b -> b.fileName().equals(ctx.pathParam("file_name")))
                 .orElseThrow(() -> new DepotException.NotFound("unknown_build", "Entity not found"));
+    }
+
+    private Optional<OtaBuild> lookUp(long id) {
+        long generation = ota.changes();
+        long now = System.nanoTime();
+        Known known = ttlNanos <= 0 ? null : builds.get(id);
+        if (known != null && known.generation() == generation && now - known.expiresAt() < 0) {
+            return known.build();
+        }
+        Optional<OtaBuild> build = ota.build(id);
+        if (ttlNanos > 0) {
+            if (builds.size() >= MAX_CACHED) {
+                builds.clear();
+            }
+            builds.put(id, new Known(generation, now + ttlNanos, build));
+        }
+        return build;
     }
 }
