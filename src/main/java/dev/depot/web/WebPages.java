@@ -1,0 +1,118 @@
+package dev.depot.web;
+
+import dev.depot.api.Access;
+import dev.depot.api.Links;
+import dev.depot.api.Routes;
+import dev.depot.delivery.DownloadType;
+import dev.depot.ota.Device;
+import dev.depot.ota.OtaBuild;
+import dev.depot.ota.OtaService;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The public web pages, rendered on the server from templates compiled with the jar (jte): the
+ * devices with search, and a page per device with its builds by variant. They read through the
+ * same services as the API; a download button is the updater's own link, so it counts the same.
+ */
+public final class WebPages {
+    /** A device in the list. */
+    public record DeviceRow(String codename, String name, String manufacturer, boolean maintained, int builds) {}
+
+    /** A build on a device page. */
+    public record BuildRow(String version, String date, String size, String sha256, String downloadUrl) {}
+
+    private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
+
+    private final OtaService ota;
+    private final Links links;
+    private final byte[] css;
+
+    public WebPages(OtaService ota, Links links) {
+        this.ota = ota;
+        this.links = links;
+        try (InputStream in = WebPages.class.getResourceAsStream("/web/depot.css")) {
+            this.css = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void register(Routes routes) {
+        routes.get("/", Access.PUBLIC, this::home);
+        routes.get("/devices/{codename}", Access.PUBLIC, this::device);
+        routes.get("/assets/depot.css", Access.PUBLIC, ctx -> {
+            ctx.header("Cache-Control", "public, max-age=3600");
+            ctx.contentType("text/css; charset=utf-8");
+            dev.depot.api.Responses.write(ctx, css);
+        });
+    }
+
+    private void home(Context ctx) {
+        String query = ctx.queryParam("q") == null ? "" : ctx.queryParam("q").trim();
+        boolean unmaintained = ctx.queryParam("unmaintained") != null;
+        Map<String, List<String>> published = ota.publishedVariantsByDevice();
+        String q = query.toLowerCase(Locale.ROOT);
+        List<DeviceRow> rows = ota.devices().stream()
+                .filter(Device::visible)
+                .filter(d -> unmaintained || d.maintained())
+                .filter(d -> q.isEmpty() || (d.codename() + " " + d.name() + " " + d.manufacturer()).toLowerCase(Locale.ROOT).contains(q))
+                .sorted(Comparator.comparing((Device d) -> d.manufacturer().toLowerCase(Locale.ROOT)).thenComparing(Device::name))
+                .map(d -> new DeviceRow(d.codename(), d.name(), d.manufacturer(), d.maintained(),
+                        published.containsKey(d.codename()) ? (int) ota.buildsOfDevice(d.codename()).stream().filter(WebPages::listed).count() : 0))
+                .toList();
+        render(ctx, "home.jte", Map.of("devices", rows, "query", query, "unmaintained", unmaintained));
+    }
+
+    private void device(Context ctx) {
+        Device device = ota.device(ctx.pathParam("codename")).filter(Device::visible).orElse(null);
+        if (device == null) {
+            ctx.status(404);
+            render(ctx, "error.jte", Map.of("status", 404, "message", "There is no such device."));
+            return;
+        }
+        Map<String, List<BuildRow>> variants = new LinkedHashMap<>();
+        ota.buildsOfDevice(device.codename()).stream()
+                .filter(WebPages::listed)
+                .sorted(Comparator.comparing(OtaBuild::buildDate).thenComparing(OtaBuild::id).reversed())
+                .forEach(b -> variants.computeIfAbsent(b.variantCodename(), v -> new java.util.ArrayList<>()).add(new BuildRow(
+                        b.version(), b.buildDate().toString(), humanSize(b.size()), b.sha256(),
+                        links.buildDownload(b.id(), b.fileName(), DownloadType.DOWNLOAD))));
+        render(ctx, "device.jte", Map.of("device", device, "variants", variants));
+    }
+
+    private static boolean listed(OtaBuild b) {
+        return b.enabled() && "processed".equals(b.status());
+    }
+
+    static String humanSize(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    }
+
+    private static void render(Context ctx, String template, Map<String, Object> params) {
+        StringOutput out = new StringOutput();
+        TEMPLATES.render(template, params, out);
+        ctx.header("Cache-Control", "no-cache");
+        ctx.html(out.toString());
+    }
+}

@@ -1,0 +1,76 @@
+package dev.depot.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.depot.support.Backend;
+import dev.depot.support.OtaFixture;
+import dev.depot.support.TestServer;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The public pages over real HTTP: what a ROM user sees before scripting anything. */
+class WebPagesTest {
+    private TestServer server;
+    private OtaFixture f;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(Backend.SQLITE);
+        f = new OtaFixture(server);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void theHomePageListsVisibleMaintainedDevicesAndSearches() {
+        server.depot().ota().addDevice("walleye", "Pixel 2", "Google");
+        server.depot().ota().updateDevice("walleye", null, null, false, null, null, null);
+        f.upload("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", OtaFixture.randomBytes(1000, 1));
+
+        HttpResponse<String> home = server.get("/");
+        assertThat(home.statusCode()).isEqualTo(200);
+        assertThat(home.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(home.body()).contains("<a href=\"/devices/sunfish\">", "1 build").doesNotContain("walleye");
+        assertThat(server.get("/?unmaintained=1").body()).contains("walleye", "unmaintained");
+        assertThat(server.get("/?q=pixel%202&unmaintained=1").body()).contains("walleye").doesNotContain("/devices/sunfish");
+        assertThat(server.get("/?q=nothing-like-it").body()).contains("No device matches.");
+        assertThat(server.get("/assets/depot.css").body()).contains("--accent");
+    }
+
+    @Test
+    void aDevicePageShowsItsBuildsByVariantWithCountingDownloadLinks() {
+        byte[] data = OtaFixture.randomBytes(3000, 2);
+        long id = f.upload("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", data);
+
+        HttpResponse<String> page = server.get("/devices/sunfish");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<h2>gapps</h2>", "v1.0", "2024-01-01", "2.9 KiB", OtaFixture.sha256(data));
+        String link = "/download/builds/" + id + "/Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip?type=download";
+        assertThat(page.body()).contains(link);
+
+        long before = server.depot().downloads().countOfBuild(id, dev.depot.delivery.DownloadType.DOWNLOAD);
+        assertThat(server.get(link).statusCode()).isEqualTo(200);
+        assertThat(server.depot().downloads().countOfBuild(id, dev.depot.delivery.DownloadType.DOWNLOAD))
+                .as("the page's button counts like the API's link").isEqualTo(before + 1);
+
+        server.depot().ota().setBuildEnabled(dev.depot.auth.Principal.operator(), id, false);
+        assertThat(server.get("/devices/sunfish").body()).doesNotContain("v1.0").contains("No builds yet.");
+        assertThat(server.get("/devices/nosuchphone").statusCode()).isEqualTo(404);
+        assertThat(server.get("/devices/nosuchphone").body()).contains("There is no such device.");
+    }
+
+    @Test
+    void whatMaintainersWriteIsShownEscaped() {
+        f.upload("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", OtaFixture.randomBytes(100, 3));
+        server.depot().ota().updateDevice("sunfish", null, null, null, null, "<script>alert(1)</script> & more", null);
+
+        String body = server.get("/devices/sunfish").body();
+        assertThat(body).contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more").doesNotContain("<script>alert");
+        assertThat(server.get("/?q=%3Cscript%3E").body()).contains("value=\"&lt;script>\"").doesNotContain("<script>");
+    }
+}
