@@ -21,4 +21,28 @@ public final class Responses {
             // the client hung up; there is nobody to tell
         }
     }
+
+    /** How much of an unread request body is read and dropped so the connection can serve the next request. */
+    private static final long DRAIN_LIMIT = 8L << 20;
+
+    /**
+     * Reads and drops what is left of the request body, up to {@value #DRAIN_LIMIT} bytes. A
+     * handler that answers before reading the whole body (a refused chunk, the few bytes after a
+     * multipart body's last part) otherwise leaves the container to close the connection after a
+     * response it may already have sent as keep-alive; a client then sends its next request into
+     * a closed connection. Past the limit the container closes it anyway.
+     */
+    public static void drainBody(Context ctx) {
+        try {
+            var in = ctx.req().getInputStream();
+            byte[] buf = new byte[64 * 1024];
+            long left = DRAIN_LIMIT;
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException | RuntimeException gone) {
+            // nothing more to read, or the client went away
+        }
+    }
 }

@@ -30,32 +30,48 @@ public final class WebPages {
     public record DeviceRow(String codename, String name, String manufacturer, boolean maintained, int builds) {}
 
     /** A build on a device page. */
-    public record BuildRow(String version, String date, String size, String sha256, String downloadUrl) {}
+    public record BuildRow(long id, String version, String date, String size, String sha256, String downloadUrl) {}
+
+    /** htmx, from its webjar; served under /assets like the stylesheet, through a route that declares its access. */
+    private static final String HTMX = "/META-INF/resources/webjars/htmx.org/2.0.10/dist/htmx.min.js";
 
     private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
 
     private final OtaService ota;
     private final Links links;
     private final byte[] css;
+    private final byte[] htmx;
 
     public WebPages(OtaService ota, Links links) {
         this.ota = ota;
         this.links = links;
-        try (InputStream in = WebPages.class.getResourceAsStream("/web/depot.css")) {
-            this.css = in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.css = resource("/web/depot.css");
+        this.htmx = resource(HTMX);
     }
 
     public void register(Routes routes) {
         routes.get("/", Access.PUBLIC, this::home);
         routes.get("/devices/{codename}", Access.PUBLIC, this::device);
-        routes.get("/assets/depot.css", Access.PUBLIC, ctx -> {
-            ctx.header("Cache-Control", "public, max-age=3600");
-            ctx.contentType("text/css; charset=utf-8");
-            dev.depot.api.Responses.write(ctx, css);
-        });
+        routes.get("/builds/{id}", Access.PUBLIC, this::build);
+        routes.get("/assets/depot.css", Access.PUBLIC, ctx -> asset(ctx, "text/css; charset=utf-8", css));
+        routes.get("/assets/htmx-2.0.10.min.js", Access.PUBLIC, ctx -> asset(ctx, "text/javascript; charset=utf-8", htmx));
+    }
+
+    private static void asset(Context ctx, String type, byte[] bytes) {
+        ctx.header("Cache-Control", "public, max-age=86400");
+        ctx.contentType(type);
+        dev.depot.api.Responses.write(ctx, bytes);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = WebPages.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing from the jar: " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void home(Context ctx) {
@@ -77,8 +93,7 @@ public final class WebPages {
     private void device(Context ctx) {
         Device device = ota.device(ctx.pathParam("codename")).filter(Device::visible).orElse(null);
         if (device == null) {
-            ctx.status(404);
-            render(ctx, "error.jte", Map.of("status", 404, "message", "There is no such device."));
+            notFound(ctx, "There is no such device.");
             return;
         }
         Map<String, List<BuildRow>> variants = new LinkedHashMap<>();
@@ -86,9 +101,31 @@ public final class WebPages {
                 .filter(WebPages::listed)
                 .sorted(Comparator.comparing(OtaBuild::buildDate).thenComparing(OtaBuild::id).reversed())
                 .forEach(b -> variants.computeIfAbsent(b.variantCodename(), v -> new java.util.ArrayList<>()).add(new BuildRow(
-                        b.version(), b.buildDate().toString(), humanSize(b.size()), b.sha256(),
+                        b.id(), b.version(), b.buildDate().toString(), humanSize(b.size()), b.sha256(),
                         links.buildDownload(b.id(), b.fileName(), DownloadType.DOWNLOAD))));
         render(ctx, "device.jte", Map.of("device", device, "variants", variants));
+    }
+
+    private void build(Context ctx) {
+        OtaBuild build = null;
+        try {
+            build = ota.build(Long.parseLong(ctx.pathParam("id"))).filter(WebPages::listed).orElse(null);
+        } catch (NumberFormatException e) {
+            // not a build id: the same 404 as an unknown one
+        }
+        Device device = build == null ? null : ota.device(build.deviceCodename()).filter(Device::visible).orElse(null);
+        if (device == null) {
+            notFound(ctx, "There is no such build.");
+            return;
+        }
+        String url = links.buildDownload(build.id(), build.fileName(), DownloadType.DOWNLOAD);
+        render(ctx, "build.jte", Map.of("device", device, "build", build, "size", humanSize(build.size()),
+                "downloadUrl", url, "qr", (gg.jte.Content) out -> out.writeContent(QrSvg.of(url))));
+    }
+
+    private static void notFound(Context ctx, String message) {
+        ctx.status(404);
+        render(ctx, "error.jte", Map.of("status", 404, "message", message));
     }
 
     private static boolean listed(OtaBuild b) {

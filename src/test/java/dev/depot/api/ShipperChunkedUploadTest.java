@@ -194,6 +194,51 @@ class ShipperChunkedUploadTest {
     }
 
     @Test
+    void aRefusedChunkLeavesTheConnectionUsableForTheNextRequest() throws Exception {
+        String name = "Bliss-v4.7-sunfish-OFFICIAL-gapps-20240404.zip";
+        String id = Json.parse(shippy.putChunk(null, name, OtaFixture.randomBytes(10, 35), 0, 3_000_010).body()).get("id").asText();
+        java.net.URI base = java.net.URI.create(server.url("/"));
+        byte[] chunk = OtaFixture.randomBytes(1_000_000, 36);
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            var in = new java.io.BufferedInputStream(socket.getInputStream());
+            // a chunk at the wrong offset: refused before its megabyte is read
+            String head = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\n\r\n";
+            String tail = "\r\n--b--\r\n";
+            out.write(("PUT /api/v1/maintainers/chunked_upload/" + id + "/ HTTP/1.1\r\nHost: x\r\nAuthorization: Token "
+                    + f.maintainerToken + "\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Range: bytes 20-1000019/3000010"
+                    + "\r\nContent-Length: " + (head.length() + chunk.length + tail.length()) + "\r\n\r\n" + head)
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(chunk);
+            out.write(tail.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.flush();
+            String first = readResponse(in);
+            assertThat(first).startsWith("HTTP/1.1 400").contains("Offsets do not match").doesNotContainIgnoringCase("connection: close");
+            // the same connection answers the next request
+            out.write(("GET /api/v1/maintainers/chunked_upload/" + id + "/ HTTP/1.1\r\nHost: x\r\nAuthorization: Token "
+                    + f.maintainerToken + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200").contains("\"offset\":10");
+        }
+    }
+
+    /** One HTTP/1.1 response with a Content-Length body, as text. */
+    private static String readResponse(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the connection closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        return head + new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void wrongChecksumDiscardsTheUploadAndLeavesNoBuildAndNoBlob() throws IOException {
         byte[] data = OtaFixture.randomBytes(1_200_000, 31);
         String name = "Bliss-v5.0-sunfish-OFFICIAL-gapps-20240505.zip";

@@ -98,4 +98,27 @@ class BrowserTest {
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("device-phone.png")).setFullPage(true));
         }
     }
+
+    @Test
+    void theSearchFiltersAsYouTypeAndABuildPageShowsItsQrCode() {
+        server.depot().ota().addDevice("lynx", "Pixel 7a", "Google");
+        long id = f.upload("Bliss-v3.0-sunfish-OFFICIAL-gapps-20240401.zip", OtaFixture.randomBytes(100, 8));
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800))) {
+            Page page = context.newPage();
+            page.navigate(server.url("/?unmaintained=1"));
+            page.locator("a[href='/devices/lynx']").waitFor();
+            page.locator("input[name=q]").pressSequentially("sunf");
+            // htmx swaps the list in place, without a page load
+            page.locator("a[href='/devices/lynx']").waitFor(new com.microsoft.playwright.Locator.WaitForOptions()
+                    .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+            assertThat(page.locator("a[href='/devices/sunfish']").isVisible()).isTrue();
+            assertThat(page.url()).contains("q=sunf");
+
+            page.navigate(server.url("/builds/" + id));
+            var qr = page.locator("svg.qr");
+            assertThat(qr.isVisible()).isTrue();
+            assertThat(qr.boundingBox().width).isGreaterThan(100);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("build.png")).setFullPage(true));
+        }
+    }
 }

@@ -73,4 +73,30 @@ class WebPagesTest {
         assertThat(body).contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more").doesNotContain("<script>alert");
         assertThat(server.get("/?q=%3Cscript%3E").body()).contains("value=\"&lt;script>\"").doesNotContain("<script>");
     }
+
+    @Test
+    void aBuildPageShowsItsFactsChecksumsAndAQrCodeOfItsLink() {
+        byte[] data = OtaFixture.randomBytes(5000, 4);
+        long id = f.upload("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", data);
+        assertThat(server.get("/devices/sunfish").body()).contains("<a href=\"/builds/" + id + "\">v1.0</a>");
+
+        HttpResponse<String> page = server.get("/builds/" + id);
+        assertThat(page.statusCode()).isEqualTo(200);
+        var build = server.depot().ota().build(id).orElseThrow();
+        assertThat(page.body()).contains("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", "2024-01-01", "4.9 KiB (5000 bytes)",
+                OtaFixture.sha256(data), build.md5(), "<svg", "aria-label=\"QR code of the download link\"",
+                "href=\"" + server.url("/download/builds/" + id + "/Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip?type=download") + "\"");
+        assertThat(server.get("/builds/999999").statusCode()).isEqualTo(404);
+        assertThat(server.get("/builds/not-a-number").statusCode()).isEqualTo(404);
+        server.depot().ota().setBuildEnabled(dev.depot.auth.Principal.operator(), id, false);
+        assertThat(server.get("/builds/" + id).statusCode()).as("a disabled build has no page").isEqualTo(404);
+    }
+
+    @Test
+    void htmxIsServedByDepotFromItsWebjar() {
+        HttpResponse<String> htmx = server.get("/assets/htmx-2.0.10.min.js");
+        assertThat(htmx.statusCode()).isEqualTo(200);
+        assertThat(htmx.body()).contains("htmx");
+        assertThat(server.get("/").body()).contains("src=\"/assets/htmx-2.0.10.min.js\"");
+    }
 }

@@ -143,6 +143,14 @@ public final class ShipperMaintainerRoutes {
      * file name after the file, goes through the container's parser).
      */
     private void nextChunk(Context ctx) {
+        try {
+            streamChunk(ctx);
+        } finally {
+            dev.depot.api.Responses.drainBody(ctx);
+        }
+    }
+
+    private void streamChunk(Context ctx) {
         Principal me = Authenticator.principal(ctx);
         String id = uploadId(ctx);
         uploads.session(me, id);

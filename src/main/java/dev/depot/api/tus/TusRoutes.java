@@ -130,6 +130,14 @@ public final class TusRoutes {
     }
 
     private void patch(Context ctx) throws IOException {
+        try {
+            patchChunk(ctx);
+        } finally {
+            dev.depot.api.Responses.drainBody(ctx); // a refused chunk's bytes, so the connection stays usable
+        }
+    }
+
+    private void patchChunk(Context ctx) throws IOException {
         requireVersion(ctx);
         if (!"application/offset+octet-stream".equals(ctx.contentType())) {
             throw new DepotException.Invalid("unsupported_media_type", "PATCH needs Content-Type: application/offset+octet-stream.");
