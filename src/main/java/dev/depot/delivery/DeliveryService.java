@@ -85,8 +85,26 @@ public final class DeliveryService {
         return Form.UNIVERSAL_APK;
     }
 
+    /** What a token names, for an install page: no download is counted and no link is signed. */
+    public record Offer(AppBuild build, App app, Form form) {}
+
+    /** Reads a token without redeeming it (NotFound, Gone as {@link #redeem} would answer). */
+    public Offer peek(String token) {
+        return parse(token);
+    }
+
     /** Redeems a token: counts one download and returns a signed link valid for the link lifetime. */
     public Target redeem(String token) {
+        Offer offer = parse(token);
+        AppBuild build = offer.build();
+        Form form = offer.form();
+        counter.countDownload(build.id(), DownloadType.DOWNLOAD);
+        Instant expires = clock.instant().plus(linkTtl);
+        String link = form == Form.MANIFEST ? signManifest(build.id(), expires) : signFile(build, form, expires);
+        return new Target(build, offer.app(), form, link, expires);
+    }
+
+    private Offer parse(String token) {
         String payload = signer.verify(token);
         String[] parts = payload.split("\\.");
         if (parts.length != 3 || !parts[0].equals("t")) {
@@ -102,10 +120,7 @@ public final class DeliveryService {
         }
         AppBuild build = catalog.buildForDelivery(buildId).filter(AppBuild::enabled)
                 .orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
-        counter.countDownload(build.id(), DownloadType.DOWNLOAD);
-        Instant expires = clock.instant().plus(linkTtl);
-        String link = form == Form.MANIFEST ? signManifest(build.id(), expires) : signFile(build, form, expires);
-        return new Target(build, catalog.appOf(build), form, link, expires);
+        return new Offer(build, catalog.appOf(build), form);
     }
 
     private String signFile(AppBuild build, Form form, Instant expires) {

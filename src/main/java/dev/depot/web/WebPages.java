@@ -3,6 +3,7 @@ package dev.depot.web;
 import dev.depot.api.Access;
 import dev.depot.api.Links;
 import dev.depot.api.Routes;
+import dev.depot.delivery.DeliveryService;
 import dev.depot.delivery.DownloadType;
 import dev.depot.ota.Device;
 import dev.depot.ota.OtaBuild;
@@ -38,12 +39,14 @@ public final class WebPages {
     private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
 
     private final OtaService ota;
+    private final DeliveryService delivery;
     private final Links links;
     private final byte[] css;
     private final byte[] htmx;
 
-    public WebPages(OtaService ota, Links links) {
+    public WebPages(OtaService ota, DeliveryService delivery, Links links) {
         this.ota = ota;
+        this.delivery = delivery;
         this.links = links;
         this.css = resource("/web/depot.css");
         this.htmx = resource(HTMX);
@@ -53,6 +56,7 @@ public final class WebPages {
         routes.get("/", Access.PUBLIC, this::home);
         routes.get("/devices/{codename}", Access.PUBLIC, this::device);
         routes.get("/builds/{id}", Access.PUBLIC, this::build);
+        routes.get("/install/{token}", Access.PUBLIC, this::install);
         routes.get("/assets/depot.css", Access.PUBLIC, ctx -> asset(ctx, "text/css; charset=utf-8", css));
         routes.get("/assets/htmx-2.0.10.min.js", Access.PUBLIC, ctx -> asset(ctx, "text/javascript; charset=utf-8", htmx));
     }
@@ -121,6 +125,32 @@ public final class WebPages {
         String url = links.buildDownload(build.id(), build.fileName(), DownloadType.DOWNLOAD);
         render(ctx, "build.jte", Map.of("device", device, "build", build, "size", humanSize(build.size()),
                 "downloadUrl", url, "qr", (gg.jte.Content) out -> out.writeContent(QrSvg.of(url))));
+    }
+
+    /**
+     * A tester's page for a download token: what the token names, and one button. Looking counts
+     * nothing; the button is the token's own link ({@code /v1/download/{token}}), which counts the
+     * download and sends the file, or for iOS the manifest that {@code itms-services} installs from.
+     */
+    private void install(Context ctx) {
+        String token = ctx.pathParam("token");
+        DeliveryService.Offer offer;
+        try {
+            offer = delivery.peek(token);
+        } catch (dev.depot.core.DepotException.NotFound | dev.depot.core.DepotException.Gone e) {
+            int status = e instanceof dev.depot.core.DepotException.Gone ? 410 : 404;
+            ctx.status(status);
+            render(ctx, "error.jte", Map.of("status", status, "message", status == 410
+                    ? "This install link has expired; ask for a new one." : "This install link is not valid."));
+            return;
+        }
+        String redeem = links.base() + "/v1/download/" + Links.encodePathSegment(token);
+        boolean ios = offer.form() == DeliveryService.Form.MANIFEST;
+        String installUrl = ios
+                ? "itms-services://?action=download-manifest&url=" + java.net.URLEncoder.encode(redeem, java.nio.charset.StandardCharsets.UTF_8)
+                : redeem;
+        render(ctx, "install.jte", Map.of("app", offer.app(), "build", offer.build(), "ios", ios, "installUrl", installUrl,
+                "size", humanSize(offer.build().size())));
     }
 
     private static void notFound(Context ctx, String message) {

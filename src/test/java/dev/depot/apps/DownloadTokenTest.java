@@ -101,6 +101,29 @@ class DownloadTokenTest {
     }
 
     @Test
+    void anInstallPageShowsWhatATokenNamesAndOnlyTheTapCounts() {
+        long id = Long.parseLong(apk.get("id").asText());
+        String token = ok(server.get(tokenPath("tiny", apk.get("id").asText(), "auto"), bearer(f.viewer))).get("token").asText();
+        long before = server.depot().downloads().countOfBuild(id, DownloadType.DOWNLOAD);
+
+        HttpResponse<String> page = server.get("/install/" + token);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("Tiny", "hello-world.apk", apk.get("sha256").asText(), "Download and install",
+                "href=\"" + server.url("/v1/download/" + token) + "\"");
+        assertThat(server.depot().downloads().countOfBuild(id, DownloadType.DOWNLOAD)).as("looking counts nothing").isEqualTo(before);
+        assertThat(server.get("/v1/download/" + token).statusCode()).isEqualTo(302);
+        assertThat(server.depot().downloads().countOfBuild(id, DownloadType.DOWNLOAD)).isEqualTo(before + 1);
+
+        assertThat(server.get("/install/not-a-token").statusCode()).isEqualTo(404);
+        assertThat(server.get("/install/" + token.substring(0, token.length() - 2) + "xx").statusCode()).isEqualTo(404);
+        clock.advance(Duration.ofHours(2));
+        HttpResponse<String> expired = server.get("/install/" + token);
+        assertThat(expired.statusCode()).isEqualTo(410);
+        assertThat(expired.body()).contains("This install link has expired");
+    }
+
+    @Test
     void autoOnAndroidIsTheApkAndAabNeedsAnAab() {
         JsonNode auto = ok(server.get(tokenPath("tiny", apk.get("id").asText(), "auto"), bearer(f.viewer)));
         assertThat(server.get("/v1/download/" + auto.get("token").asText()).headers().firstValue("Location").orElseThrow())
@@ -217,6 +240,10 @@ class DownloadTokenTest {
 
         String auto = ok(server.get("/v1/organizations/acme/apps/ios-app/builds/" + b.get("id").asText() + "/downloadToken?type=auto",
                 bearer(f.viewer))).get("token").asText();
+        // a tester's install page offers the token's own link to itms-services
+        String installPage = server.get("/install/" + auto).body();
+        assertThat(installPage).contains("Install on this iPhone", "itms-services://?action=download-manifest&amp;url="
+                + java.net.URLEncoder.encode(server.url("/v1/download/" + auto), StandardCharsets.UTF_8));
         String manifestUrl = server.get("/v1/download/" + auto).headers().firstValue("Location").orElseThrow();
         assertThat(manifestUrl).startsWith(server.url("/v1/manifests/")).endsWith("/manifest.plist");
         HttpResponse<byte[]> manifest = fetch(manifestUrl);
