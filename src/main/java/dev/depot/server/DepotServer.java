@@ -128,7 +128,7 @@ public final class DepotServer implements AutoCloseable {
             new DeliveryRoutes(depot.delivery(), responder, links, depot.clock()).register(routes);
             new IntegrationRoutes(depot.uploads(), depot.catalog(), counter).register(routes);
             new TusRoutes(depot.uploads(), depot.catalog(), links).register(routes);
-            new dev.depot.web.WebPages(depot.ota(), depot.delivery(), links).register(routes);
+            new dev.depot.web.WebPages(depot.ota(), depot.delivery(), depot.repositories(), depot.fdroid(), links).register(routes);
             new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);
             new AptoideRoutes(depot.repositories()).register(routes);
             new FdroidRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);

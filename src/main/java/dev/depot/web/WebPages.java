@@ -8,6 +8,10 @@ import dev.depot.delivery.DownloadType;
 import dev.depot.ota.Device;
 import dev.depot.ota.OtaBuild;
 import dev.depot.ota.OtaService;
+import dev.depot.repository.FdroidExport;
+import dev.depot.repository.Repository;
+import dev.depot.repository.RepositoryEntry;
+import dev.depot.repository.RepositoryService;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -40,13 +44,17 @@ public final class WebPages {
 
     private final OtaService ota;
     private final DeliveryService delivery;
+    private final RepositoryService repositories;
+    private final FdroidExport fdroid;
     private final Links links;
     private final byte[] css;
     private final byte[] htmx;
 
-    public WebPages(OtaService ota, DeliveryService delivery, Links links) {
+    public WebPages(OtaService ota, DeliveryService delivery, RepositoryService repositories, FdroidExport fdroid, Links links) {
         this.ota = ota;
         this.delivery = delivery;
+        this.repositories = repositories;
+        this.fdroid = fdroid;
         this.links = links;
         this.css = resource("/web/depot.css");
         this.htmx = resource(HTMX);
@@ -57,6 +65,7 @@ public final class WebPages {
         routes.get("/devices/{codename}", Access.PUBLIC, this::device);
         routes.get("/builds/{id}", Access.PUBLIC, this::build);
         routes.get("/install/{token}", Access.PUBLIC, this::install);
+        routes.get("/repositories/{name}", Access.PUBLIC, this::repository);
         routes.get("/assets/depot.css", Access.PUBLIC, ctx -> asset(ctx, "text/css; charset=utf-8", css));
         routes.get("/assets/htmx-2.0.10.min.js", Access.PUBLIC, ctx -> asset(ctx, "text/javascript; charset=utf-8", htmx));
     }
@@ -153,6 +162,27 @@ public final class WebPages {
                 "size", humanSize(offer.build().size())));
     }
 
+    /** A repository (repositories are public): its apps and versions, and how to add it to F-Droid. */
+    private void repository(Context ctx) {
+        Repository repo;
+        try {
+            repo = repositories.require(ctx.pathParam("name"));
+        } catch (dev.depot.core.DepotException.NotFound e) {
+            notFound(ctx, "There is no such repository.");
+            return;
+        }
+        Map<String, List<RepositoryEntry>> apps = new java.util.TreeMap<>();
+        for (RepositoryEntry e : repositories.entries(repo)) {
+            apps.computeIfAbsent(e.packageName(), p -> new java.util.ArrayList<>()).add(e);
+        }
+        apps.values().forEach(v -> v.sort(Comparator.comparingLong(RepositoryEntry::versionCode).reversed()));
+        String address = links.base() + "/fdroid/" + repo.name() + "/repo";
+        String fingerprint = fdroid.fingerprint(repo);
+        String addUrl = address + "?fingerprint=" + fingerprint;
+        render(ctx, "repository.jte", Map.of("repository", repo, "apps", apps, "fdroidAddress", address,
+                "fingerprint", fingerprint, "qr", (gg.jte.Content) out -> out.writeContent(QrSvg.of(addUrl))));
+    }
+
     private static void notFound(Context ctx, String message) {
         ctx.status(404);
         render(ctx, "error.jte", Map.of("status", 404, "message", message));
@@ -162,7 +192,7 @@ public final class WebPages {
         return b.enabled() && "processed".equals(b.status());
     }
 
-    static String humanSize(long bytes) {
+    public static String humanSize(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
         }

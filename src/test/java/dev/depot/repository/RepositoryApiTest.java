@@ -102,6 +102,21 @@ class RepositoryApiTest {
     }
 
     @Test
+    void theRepositoryPageListsAppsAndVersionsAndHowToAddItToFdroid() {
+        String r = repo("store-web");
+        assertThat(server.get("/repositories/store-web").body()).contains("Store store-web", "Nothing is published here yet.");
+        publish(r, a2dp);
+        publish(r, jamendo);
+
+        HttpResponse<String> page = server.get("/repositories/store-web");
+        assertThat(page.statusCode()).isEqualTo(200);
+        String fingerprint = ok(server.get("/v1/repositories/store-web/fdroid")).get("fingerprint").asText();
+        assertThat(page.body()).contains("<code>a2dp.Vol</code>", "(137)", "<code>com.teleca.jamendo</code>",
+                server.url("/fdroid/store-web/repo"), fingerprint, "<svg");
+        assertThat(server.get("/repositories/no-such-store").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void theIndexCarriesAnEtagAndAnswers304WhenUnchanged() {
         String r = repo("store-etag");
         publish(r, a2dp);
