@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 public final class MultipartStream {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
     private static final int BUFFER = 256 * 1024;
+    private static final byte[] BLANK_LINE = {'\r', '\n', '\r', '\n'};
     private static final Pattern BOUNDARY = Pattern.compile("(?i)(?:^|;)\\s*boundary=(?:\"([^\"]{1,70})\"|([^;\\s]{1,70}))");
     private static final Pattern NAME = Pattern.compile("(?i)(?:^|;)\\s*name=\"([^\"]*)\"");
     private static final Pattern FILE_NAME = Pattern.compile("(?i)(?:^|;)\\s*filename=\"([^\"]*)\"");
@@ -83,10 +84,10 @@ public final class MultipartStream {
             return null;
         }
         if (current != null) {
-            current.content().transferTo(OutputStreamSink.INSTANCE);
+            current.content().transferTo(java.io.OutputStream.nullOutputStream());
         } else {
             // the preamble, which carries nothing
-            new Content().transferTo(OutputStreamSink.INSTANCE);
+            new Content().transferTo(java.io.OutputStream.nullOutputStream());
         }
         // after a delimiter: "--" closes the body, otherwise optional whitespace and CRLF
         if (!fill(2)) {
@@ -118,7 +119,7 @@ public final class MultipartStream {
     private String readHeaders() throws IOException {
         int start = pos;
         int blank;
-        while ((blank = indexOf("\r\n\r\n", start)) < 0) {
+        while ((blank = indexOf(BLANK_LINE, start)) < 0) {
             if (lim - pos > MAX_HEADER_BYTES) {
                 throw new Malformed("part headers are over " + MAX_HEADER_BYTES + " bytes");
             }
@@ -142,8 +143,7 @@ public final class MultipartStream {
         return eol < 0 ? "" : text.substring(eol + 2);
     }
 
-    private int indexOf(String needle, int from) {
-        byte[] n = needle.getBytes(StandardCharsets.ISO_8859_1);
+    private int indexOf(byte[] n, int from) {
         outer:
         for (int i = from; i + n.length <= lim; i++) {
             for (int j = 0; j < n.length; j++) {
@@ -248,15 +248,5 @@ public final class MultipartStream {
                 fill(lim - pos + 1);
             }
         }
-    }
-
-    private static final class OutputStreamSink extends java.io.OutputStream {
-        static final OutputStreamSink INSTANCE = new OutputStreamSink();
-
-        @Override
-        public void write(int b) {}
-
-        @Override
-        public void write(byte[] b, int off, int len) {}
     }
 }

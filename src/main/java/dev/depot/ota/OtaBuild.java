@@ -14,6 +14,11 @@ public record OtaBuild(long id, String fileName, long size, String sha256, Strin
         return fileName.toLowerCase().endsWith(".zip") ? fileName.substring(0, fileName.length() - 4) : fileName;
     }
 
+    /** Whether phones and visitors may see and download it: enabled, and processed. */
+    public boolean published() {
+        return enabled && "processed".equals(status);
+    }
+
     /** Unix seconds of the build date at 00:00 UTC. */
     public long buildEpochSeconds() {
         return buildDate.toEpochDay() * 86_400L;

@@ -112,6 +112,15 @@ final class OtaRepository {
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).list());
     }
 
+    /** How many published builds each device has, by codename. */
+    Map<String, Integer> publishedBuildCounts() {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT d.codename, COUNT(*) FROM builds b JOIN devices d ON d.id = b.device_id "
+                        + "WHERE b.enabled = TRUE AND b.status = 'processed' GROUP BY d.codename")
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2))).forEach(e -> counts.put(e.getKey(), e.getValue())));
+        return counts;
+    }
+
     long insertBuild(String fileName, long size, String sha256, String md5, long deviceId, long variantId,
                      String version, LocalDate buildDate, String x86Type, Map<String, String> metadata,
                      long uploadedBy, long now) {

@@ -164,6 +164,11 @@ public final class OtaService {
     }
 
     /** Device codename to the variants with enabled, processed builds. */
+    /** How many published builds each device has, by codename (devices without any are absent). */
+    public Map<String, Integer> publishedBuildCounts() {
+        return repository.publishedBuildCounts();
+    }
+
     public Map<String, List<String>> publishedVariantsByDevice() {
         Map<String, List<String>> map = new LinkedHashMap<>();
         for (var e : repository.publishedVariants()) {

@@ -90,7 +90,7 @@ public final class WebPages {
     private void home(Context ctx) {
         String query = ctx.queryParam("q") == null ? "" : ctx.queryParam("q").trim();
         boolean unmaintained = ctx.queryParam("unmaintained") != null;
-        Map<String, List<String>> published = ota.publishedVariantsByDevice();
+        Map<String, Integer> published = ota.publishedBuildCounts();
         String q = query.toLowerCase(Locale.ROOT);
         List<DeviceRow> rows = ota.devices().stream()
                 .filter(Device::visible)
@@ -98,7 +98,7 @@ public final class WebPages {
                 .filter(d -> q.isEmpty() || (d.codename() + " " + d.name() + " " + d.manufacturer()).toLowerCase(Locale.ROOT).contains(q))
                 .sorted(Comparator.comparing((Device d) -> d.manufacturer().toLowerCase(Locale.ROOT)).thenComparing(Device::name))
                 .map(d -> new DeviceRow(d.codename(), d.name(), d.manufacturer(), d.maintained(),
-                        published.containsKey(d.codename()) ? (int) ota.buildsOfDevice(d.codename()).stream().filter(WebPages::listed).count() : 0))
+                        published.getOrDefault(d.codename(), 0)))
                 .toList();
         render(ctx, "home.jte", Map.of("devices", rows, "query", query, "unmaintained", unmaintained));
     }
@@ -111,7 +111,7 @@ public final class WebPages {
         }
         Map<String, List<BuildRow>> variants = new LinkedHashMap<>();
         ota.buildsOfDevice(device.codename()).stream()
-                .filter(WebPages::listed)
+                .filter(OtaBuild::published)
                 .sorted(Comparator.comparing(OtaBuild::buildDate).thenComparing(OtaBuild::id).reversed())
                 .forEach(b -> variants.computeIfAbsent(b.variantCodename(), v -> new java.util.ArrayList<>()).add(new BuildRow(
                         b.id(), b.version(), b.buildDate().toString(), humanSize(b.size()), b.sha256(),
@@ -122,7 +122,7 @@ public final class WebPages {
     private void build(Context ctx) {
         OtaBuild build = null;
         try {
-            build = ota.build(Long.parseLong(ctx.pathParam("id"))).filter(WebPages::listed).orElse(null);
+            build = ota.build(Long.parseLong(ctx.pathParam("id"))).filter(OtaBuild::published).orElse(null);
         } catch (NumberFormatException e) {
             // not a build id: the same 404 as an unknown one
         }
@@ -186,10 +186,6 @@ public final class WebPages {
     private static void notFound(Context ctx, String message) {
         ctx.status(404);
         render(ctx, "error.jte", Map.of("status", 404, "message", message));
-    }
-
-    private static boolean listed(OtaBuild b) {
-        return b.enabled() && "processed".equals(b.status());
     }
 
     public static String humanSize(long bytes) {

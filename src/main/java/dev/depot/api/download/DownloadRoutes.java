@@ -2,6 +2,7 @@ package dev.depot.api.download;
 
 import dev.depot.api.Access;
 import dev.depot.api.Routes;
+import dev.depot.core.ChangeBoundCache;
 import dev.depot.core.DepotException;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
@@ -11,7 +12,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * ROM build downloads: the {@code url} updaters are given. The build a link names is looked up
@@ -21,19 +21,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DownloadRoutes {
     private static final int MAX_CACHED = 10_000;
 
-    private record Known(long generation, long expiresAt, Optional<OtaBuild> build) {}
-
     private final OtaService ota;
     private final BlobResponder responder;
     private final DownloadCounter counter;
-    private final long ttlNanos;
-    private final ConcurrentHashMap<Long, Known> builds = new ConcurrentHashMap<>();
+    private final ChangeBoundCache<Long, Optional<OtaBuild>> builds;
 
     public DownloadRoutes(OtaService ota, BlobResponder responder, DownloadCounter counter, Duration ttl) {
         this.ota = ota;
         this.responder = responder;
         this.counter = counter;
-        this.ttlNanos = ttl.toNanos();
+        this.builds = new ChangeBoundCache<>(ota::changes, ttl, MAX_CACHED);
     }
 
     public void register(Routes routes) {
@@ -62,26 +59,9 @@ public final class DownloadRoutes {
         } catch (NumberFormatException e) {
             throw new DepotException.NotFound("unknown_build", "Entity not found");
         }
-        return lookUp(id)
-                .filter(b -> b.enabled() && b.status().equals("processed"))
+        return builds.get(id, () -> ota.build(id))
+                .filter(OtaBuild::published)
                 .filter(b -> b.fileName().equals(ctx.pathParam("file_name")))
                 .orElseThrow(() -> new DepotException.NotFound("unknown_build", "Entity not found"));
-    }
-
-    private Optional<OtaBuild> lookUp(long id) {
-        long generation = ota.changes();
-        long now = System.nanoTime();
-        Known known = ttlNanos <= 0 ? null : builds.get(id);
-        if (known != null && known.generation() == generation && now - known.expiresAt() < 0) {
-            return known.build();
-        }
-        Optional<OtaBuild> build = ota.build(id);
-        if (ttlNanos > 0) {
-            if (builds.size() >= MAX_CACHED) {
-                builds.clear();
-            }
-            builds.put(id, new Known(generation, now + ttlNanos, build));
-        }
-        return build;
     }
 }

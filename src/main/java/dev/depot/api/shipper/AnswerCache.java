@@ -1,5 +1,6 @@
 package dev.depot.api.shipper;
 
+import dev.depot.core.ChangeBoundCache;
 import dev.depot.core.DepotException;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
@@ -25,36 +25,25 @@ final class AnswerCache {
     /** Bodies this large are also kept gzipped (Javalin's own threshold for compressing). */
     private static final int GZIP_FROM = 1500;
 
-    private record Entry(long generation, long expiresAt, byte[] body, byte[] gzipped, DepotException refusal) {}
+    /** A rendered answer, or the refusal to give one. */
+    private record Entry(byte[] body, byte[] gzipped, DepotException refusal) {}
 
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
-    private final LongSupplier generation;
-    private final long ttlNanos;
+    private final ChangeBoundCache<String, Entry> entries;
 
     AnswerCache(LongSupplier generation, Duration ttl) {
-        this.generation = generation;
-        this.ttlNanos = ttl.toNanos();
+        this.entries = new ChangeBoundCache<>(generation, ttl, MAX_ENTRIES);
     }
 
     /** Answers {@code ctx} from the cache, rendering with {@code answer} when the cached copy is stale. */
     void serve(Context ctx, String key, Supplier<Object> answer) {
-        Entry e = ttlNanos <= 0 ? null : entries.get(key);
-        long now = System.nanoTime();
-        long gen = generation.getAsLong();
-        if (e == null || e.generation() != gen || now - e.expiresAt() > 0) {
+        Entry e = entries.get(key, () -> {
             try {
                 byte[] json = ctx.jsonMapper().toJsonString(answer.get(), Object.class).getBytes(StandardCharsets.UTF_8);
-                e = new Entry(gen, now + ttlNanos, json, json.length >= GZIP_FROM ? gzip(json) : null, null);
+                return new Entry(json, json.length >= GZIP_FROM ? gzip(json) : null, null);
             } catch (DepotException refusal) {
-                e = new Entry(gen, now + ttlNanos, null, null, refusal);
+                return new Entry(null, null, refusal);
             }
-            if (ttlNanos > 0) {
-                if (entries.size() >= MAX_ENTRIES) {
-                    entries.clear();
-                }
-                entries.put(key, e);
-            }
-        }
+        });
         if (e.refusal() != null) {
             throw e.refusal();
         }

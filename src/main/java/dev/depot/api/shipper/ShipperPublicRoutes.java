@@ -160,7 +160,7 @@ public final class ShipperPublicRoutes {
         String codename = ctx.pathParam("codename");
         ota.requireDevice(codename);
         OtaBuild b = ota.buildByFileName(ctx.pathParam("file_name"))
-                .filter(x -> x.deviceCodename().equals(codename) && x.enabled() && x.status().equals("processed"))
+                .filter(x -> x.deviceCodename().equals(codename) && x.published())
                 .orElseThrow(() -> new DepotException.NotFound("invalid_build_name", "The specified build does not exist!"));
         counter.countDownload(b.id(), DownloadType.DOWNLOAD);
         ctx.redirect(links.buildDownload(b.id(), b.fileName(), null), io.javalin.http.HttpStatus.FOUND);
