@@ -8,6 +8,7 @@ import dev.depot.feed.FeedService;
 import dev.depot.core.DepotException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +18,22 @@ public final class ErrorMapping {
 
     private ErrorMapping() {}
 
-    public static void install(RoutesConfig routes) {
-        routes.exception(DepotException.class, (e, ctx) -> render(ctx, e));
+    /**
+     * @param pages renders an error on a web page ({@link Access#page()}): a sign-in redirect, an
+     *     HTML page; the API surfaces render their own bodies
+     */
+    public static void install(RoutesConfig routes, BiConsumer<Context, DepotException> pages) {
+        routes.exception(DepotException.class, (e, ctx) -> {
+            Access access = Authenticator.access(ctx);
+            if (access != null && access.page()) {
+                if (e instanceof DepotException.Throttled t) {
+                    ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
+                }
+                pages.accept(ctx, e);
+            } else {
+                render(ctx, e);
+            }
+        });
         routes.exception(FeedService.NotAvailable.class, (e, ctx) -> FeedErrors.render(ctx, e));
         routes.exception(Exception.class, (e, ctx) -> {
             if (lostDatabase(e)) {

@@ -117,6 +117,29 @@ public final class AuthService {
      * @return the token, or empty when the credentials are wrong
      */
     public Optional<IssuedToken> login(String username, String password, String clientAddress, Set<Scope> scopes) {
+        return checkPassword(username, password, clientAddress)
+                .map(u -> createToken(u, "login", scopes, loginTokenTtl));
+    }
+
+    /** The name of the tokens behind web sessions. */
+    public static final String SESSION_TOKEN_NAME = "web session";
+
+    /**
+     * Signs a browser in: checks the password as {@link #login} does (throttled alike) and issues
+     * a session token that may do what the user may: read, upload, publish, and admin for admins.
+     */
+    public Optional<IssuedToken> signIn(String username, String password, String clientAddress, Duration ttl) {
+        return checkPassword(username, password, clientAddress).map(u -> {
+            Set<Scope> scopes = EnumSet.of(Scope.READ, Scope.UPLOAD, Scope.PUBLISH);
+            if (u.admin()) {
+                scopes.add(Scope.ADMIN);
+            }
+            return createToken(u, SESSION_TOKEN_NAME, scopes, ttl);
+        });
+    }
+
+    /** The active user whose password this is; failures are throttled per username and client address. */
+    private Optional<User> checkPassword(String username, String password, String clientAddress) {
         String userKey = "user:" + username;
         String addressKey = "addr:" + clientAddress;
         throttle.check(userKey, addressKey);
@@ -128,7 +151,14 @@ public final class AuthService {
         }
         throttle.clear(userKey);
         users.touchLogin(user.get().id(), clock.millis());
-        return Optional.of(createToken(user.get(), "login", scopes, loginTokenTtl));
+        return user;
+    }
+
+    /** Ends a session: its token is revoked, so the cookie is worth nothing even if kept. */
+    public void signOut(String secret) {
+        if (secret != null && !secret.isBlank()) {
+            tokens.byHash(digest(secret.trim())).ifPresent(t -> revokeToken(t.id()));
+        }
     }
 
     public IssuedToken createToken(User user, String name, Set<Scope> scopes, Duration expiresIn) {

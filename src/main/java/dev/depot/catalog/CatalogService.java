@@ -288,6 +288,11 @@ public final class CatalogService {
         }
     }
 
+    /** Deletes the stored bytes with this SHA-256 unless a build, a universal APK or a feed sample still needs them. */
+    public void releaseBlob(String sha256) {
+        deleteBlobIfUnreferenced(sha256);
+    }
+
     private void deleteBlobIfUnreferenced(String sha256) {
         if (repository.buildsReferencing(sha256) == 0) {
             try {

@@ -30,6 +30,7 @@ public enum Setting {
     UPLOAD_CLEANUP_INTERVAL("upload.cleanup-interval", "10m", "How often expired upload sessions are removed."),
     LOGIN_TOKEN_TTL("auth.login-token-ttl", "30d", "Lifetime of tokens handed out by the shipper login endpoint."),
     LOGIN_MAX_FAILURES("auth.login-max-failures", "10", "Failed logins allowed per user and per client address within auth.login-window."),
+    SESSION_TTL("web.session-ttl", "12h", "How long a web sign-in lasts; signing out ends it at once."),
     LOGIN_WINDOW("auth.login-window", "15m", "Window over which failed logins are counted for throttling."),
     UPDATER_CACHE_TTL("updater.cache-ttl", "1s", "How long a rendered update-check answer is reused; this node's changes drop it at once, other nodes' and the CLI's show within this time. 0 disables."),
     DOWNLOAD_COUNT_FLUSH("download.count-flush", "1s", "How often counted downloads are written to the database in one batch; a crash loses at most this much."),

@@ -7,7 +7,7 @@ import java.util.Map;
 public record OtaBuild(long id, String fileName, long size, String sha256, String md5, String status,
                        boolean enabled, String deviceCodename, String variantCodename, String version,
                        LocalDate buildDate, String x86Type, String releaseType, Map<String, String> metadata,
-                       Map<String, Object> facts, long createdAt) {
+                       Map<String, Object> facts, long createdAt, String changelog) {
 
     /** The file name without its {@code .zip} extension, as shipper stores it. */
     public String baseName() {

@@ -18,7 +18,7 @@ final class OtaRepository {
     private static final String DEVICE_COLUMNS =
             "id, codename, name, manufacturer, maintained, visible, note, release_type";
     private static final String BUILD_SELECT = "SELECT b.id, b.file_name, b.size, b.sha256, b.md5, b.status, "
-            + "b.enabled, b.version, b.build_date, b.x86_type, b.metadata, b.facts, b.created_at, d.codename AS device, "
+            + "b.enabled, b.version, b.build_date, b.x86_type, b.metadata, b.facts, b.created_at, b.changelog, d.codename AS device, "
             + "v.codename AS variant, COALESCE(d.release_type, v.release_type) AS release_type "
             + "FROM builds b JOIN devices d ON d.id = b.device_id JOIN variants v ON v.id = b.variant_id ";
 
@@ -174,6 +174,15 @@ final class OtaRepository {
                 .bind("e", enabled).bind("id", buildId).execute());
     }
 
+    void setChangelog(long buildId, String changelog) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE builds SET changelog = :c WHERE id = :id")
+                .bind("c", changelog).bind("id", buildId).execute());
+    }
+
+    void deleteBuild(long buildId) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM builds WHERE id = :id").bind("id", buildId).execute());
+    }
+
     private static String toJson(Map<String, String> map) {
         try {
             return JSON.writeValueAsString(map);
@@ -207,6 +216,6 @@ final class OtaRepository {
                 rs.getString("md5"), rs.getString("status"), rs.getBoolean("enabled"), rs.getString("device"),
                 rs.getString("variant"), rs.getString("version"), LocalDate.parse(rs.getString("build_date")),
                 rs.getString("x86_type"), rs.getString("release_type"), metadata, facts(rs.getString("facts")),
-                rs.getLong("created_at"));
+                rs.getLong("created_at"), rs.getString("changelog"));
     }
 }

@@ -42,6 +42,9 @@ public final class OtaService {
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     public static final String INSPECT_JOB = "inspect-ota";
+    /** The longest note or changelog accepted. */
+    public static final int MAX_TEXT = 20_000;
+    private final List<java.util.function.Consumer<String>> deleted = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final JobQueue jobs;
 
     public OtaService(Jdbi jdbi, AuthService auth, JobQueue jobs, Clock clock) {
@@ -163,12 +166,12 @@ public final class OtaService {
         return byUser;
     }
 
-    /** Device codename to the variants with enabled, processed builds. */
     /** How many published builds each device has, by codename (devices without any are absent). */
     public Map<String, Integer> publishedBuildCounts() {
         return repository.publishedBuildCounts();
     }
 
+    /** Device codename to the variants with enabled, processed builds. */
     public Map<String, List<String>> publishedVariantsByDevice() {
         Map<String, List<String>> map = new LinkedHashMap<>();
         for (var e : repository.publishedVariants()) {
@@ -316,6 +319,53 @@ public final class OtaService {
     }
 
     public OtaBuild setBuildEnabled(Principal caller, long buildId, boolean enabled) {
+        OtaBuild b = maintainedBuild(caller, buildId);
+        repository.setEnabled(b.id(), enabled);
+        changes.incrementAndGet();
+        return repository.build(buildId).orElseThrow();
+    }
+
+    /** Sets a build's changelog (shown on its pages); for the device's maintainers and admins. */
+    public OtaBuild setBuildChangelog(Principal caller, long buildId, String changelog) {
+        OtaBuild b = maintainedBuild(caller, buildId);
+        if (changelog != null && changelog.length() > MAX_TEXT) {
+            throw new DepotException.Invalid("too_long", "A changelog is at most " + MAX_TEXT + " characters.");
+        }
+        repository.setChangelog(b.id(), changelog == null ? "" : changelog.strip());
+        changes.incrementAndGet();
+        return repository.build(buildId).orElseThrow();
+    }
+
+    /**
+     * Deletes a build: phones stop being offered it at once, its download counts go with it, and
+     * its bytes are released to the listeners (which delete them unless something else holds them).
+     */
+    public OtaBuild deleteBuild(Principal caller, long buildId) {
+        OtaBuild b = maintainedBuild(caller, buildId);
+        repository.deleteBuild(b.id());
+        changes.incrementAndGet();
+        deleted.forEach(l -> l.accept(b.sha256()));
+        return b;
+    }
+
+    /** Called with the SHA-256 of a deleted build's bytes. */
+    public void onBuildDeleted(java.util.function.Consumer<String> listener) {
+        deleted.add(listener);
+    }
+
+    /** Sets a device's note (shown on its page and to updaters that ask); for its maintainers and admins. */
+    public Device setDeviceNote(Principal caller, String codename, String note) {
+        Device d = requireDevice(codename);
+        if (!mayUploadFor(caller, d)) {
+            throw new DepotException.Forbidden("insufficient_permissions", "You are not a maintainer of this device.");
+        }
+        if (note != null && note.length() > MAX_TEXT) {
+            throw new DepotException.Invalid("too_long", "A note is at most " + MAX_TEXT + " characters.");
+        }
+        return updateDevice(codename, null, null, null, null, note == null ? "" : note.strip(), null);
+    }
+
+    private OtaBuild maintainedBuild(Principal caller, long buildId) {
         OtaBuild b = repository.build(buildId).orElseThrow(() ->
                 new DepotException.NotFound("unknown_build", "Not found."));
         Device d = requireDevice(b.deviceCodename());
@@ -323,9 +373,7 @@ public final class OtaService {
             throw new DepotException.Forbidden("insufficient_permissions",
                     "You are not authorized to modify builds associated with this device!");
         }
-        repository.setEnabled(buildId, enabled);
-        changes.incrementAndGet();
-        return repository.build(buildId).orElseThrow();
+        return b;
     }
 
     /** The builds an updater is offered for a device and variant, newest first. */

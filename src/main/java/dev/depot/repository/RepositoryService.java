@@ -61,6 +61,11 @@ public final class RepositoryService {
         return tables.ofOrganization(catalog.organization(caller, orgSlug, Role.VIEWER).id());
     }
 
+    /** Every repository, for anyone: repositories are public. */
+    public List<Repository> all() {
+        return tables.all();
+    }
+
     /** A repository by name, for anyone: repositories are public. */
     public Repository require(String name) {
         return (isValidName(name) ? tables.byName(name) : Optional.<Repository>empty()).orElseThrow(() ->

@@ -48,6 +48,11 @@ final class RepositoryTables {
                 .bind("n", name).map(RepositoryTables::map).findOne());
     }
 
+    List<Repository> all() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM repositories ORDER BY name")
+                .map(RepositoryTables::map).list());
+    }
+
     List<Repository> ofOrganization(long orgId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM repositories WHERE organization_id = :o ORDER BY name")
                 .bind("o", orgId).map(RepositoryTables::map).list());

@@ -69,6 +69,7 @@ public final class Depot implements AutoCloseable {
         this.jobs = new JobQueue(database.jdbi(), database.dialect(), clock);
         this.ota = new OtaService(database.jdbi(), auth, jobs, clock);
         this.catalog = new CatalogService(database.jdbi(), auth, blobs, jobs, clock);
+        ota.onBuildDeleted(catalog::releaseBlob);
         this.clock = clock;
         this.repositories = new RepositoryService(database.jdbi(), database.dialect(), catalog, clock,
                 settings.getLong(Setting.REPOSITORY_KEEP_REVISIONS));

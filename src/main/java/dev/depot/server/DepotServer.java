@@ -110,7 +110,8 @@ public final class DepotServer implements AutoCloseable {
             cfg.jetty.multipartConfig.maxTotalRequestSize(maxUpload + (1 << 20), SizeUnit.BYTES);
             cfg.requestLogger.http(requestMetrics::record);
             cfg.routes.beforeMatched(authenticator::check);
-            ErrorMapping.install(cfg.routes);
+            dev.depot.web.PageRenderer pages = new dev.depot.web.PageRenderer(authenticator);
+            ErrorMapping.install(cfg.routes, pages::pageError);
             Routes routes = new Routes(cfg.routes);
             new OpsRoutes(depot.database(), depot.blobs(), metrics).register(routes);
             new ShipperPublicRoutes(depot.ota(), depot.auth(), counter, links, Depot.VERSION,
@@ -127,8 +128,10 @@ public final class DepotServer implements AutoCloseable {
             new CatalogRoutes(depot.catalog(), depot.auth(), counter).register(routes);
             new DeliveryRoutes(depot.delivery(), responder, links, depot.clock()).register(routes);
             new IntegrationRoutes(depot.uploads(), depot.catalog(), counter).register(routes);
-            new TusRoutes(depot.uploads(), depot.catalog(), links).register(routes);
-            new dev.depot.web.WebPages(depot.ota(), depot.delivery(), depot.repositories(), depot.fdroid(), links).register(routes);
+            new TusRoutes(depot.uploads(), depot.catalog(), depot.ota(), links).register(routes);
+            new dev.depot.web.WebPages(depot.ota(), depot.delivery(), depot.repositories(), depot.fdroid(), links, pages).register(routes);
+            new dev.depot.web.Dashboard(depot.ota(), depot.catalog(), pages).register(routes);
+            new dev.depot.web.SignInPages(depot.auth(), pages, links, settings.getDuration(Setting.SESSION_TTL)).register(routes);
             new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);
             new AptoideRoutes(depot.repositories()).register(routes);
             new FdroidRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);

@@ -12,9 +12,6 @@ import dev.depot.repository.FdroidExport;
 import dev.depot.repository.Repository;
 import dev.depot.repository.RepositoryEntry;
 import dev.depot.repository.RepositoryService;
-import gg.jte.ContentType;
-import gg.jte.TemplateEngine;
-import gg.jte.output.StringOutput;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,28 +32,35 @@ public final class WebPages {
     public record DeviceRow(String codename, String name, String manufacturer, boolean maintained, int builds) {}
 
     /** A build on a device page. */
-    public record BuildRow(long id, String version, String date, String size, String sha256, String downloadUrl) {}
+    public record BuildRow(long id, String version, String date, String size, String sha256, String downloadUrl,
+                           String changelog) {}
+
+    /** A public app on the home page: the newest version of a package in a repository. */
+    public record AppRow(String label, String packageName, String versionName, String repository, String repositoryTitle) {}
 
     /** htmx, from its webjar; served under /assets like the stylesheet, through a route that declares its access. */
     private static final String HTMX = "/META-INF/resources/webjars/htmx.org/2.0.10/dist/htmx.min.js";
-
-    private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
 
     private final OtaService ota;
     private final DeliveryService delivery;
     private final RepositoryService repositories;
     private final FdroidExport fdroid;
     private final Links links;
+    private final PageRenderer pages;
     private final byte[] css;
+    private final byte[] js;
     private final byte[] htmx;
 
-    public WebPages(OtaService ota, DeliveryService delivery, RepositoryService repositories, FdroidExport fdroid, Links links) {
+    public WebPages(OtaService ota, DeliveryService delivery, RepositoryService repositories, FdroidExport fdroid, Links links,
+                    PageRenderer pages) {
         this.ota = ota;
+        this.pages = pages;
         this.delivery = delivery;
         this.repositories = repositories;
         this.fdroid = fdroid;
         this.links = links;
         this.css = resource("/web/depot.css");
+        this.js = resource("/web/depot.js");
         this.htmx = resource(HTMX);
     }
 
@@ -67,6 +71,7 @@ public final class WebPages {
         routes.get("/install/{token}", Access.PUBLIC, this::install);
         routes.get("/repositories/{name}", Access.PUBLIC, this::repository);
         routes.get("/assets/depot.css", Access.PUBLIC, ctx -> asset(ctx, "text/css; charset=utf-8", css));
+        routes.get("/assets/depot.js", Access.PUBLIC, ctx -> asset(ctx, "text/javascript; charset=utf-8", js));
         routes.get("/assets/htmx-2.0.10.min.js", Access.PUBLIC, ctx -> asset(ctx, "text/javascript; charset=utf-8", htmx));
     }
 
@@ -76,7 +81,7 @@ public final class WebPages {
         dev.depot.api.Responses.write(ctx, bytes);
     }
 
-    private static byte[] resource(String name) {
+    static byte[] resource(String name) {
         try (InputStream in = WebPages.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing from the jar: " + name);
@@ -100,7 +105,20 @@ public final class WebPages {
                 .map(d -> new DeviceRow(d.codename(), d.name(), d.manufacturer(), d.maintained(),
                         published.getOrDefault(d.codename(), 0)))
                 .toList();
-        render(ctx, "home.jte", Map.of("devices", rows, "query", query, "unmaintained", unmaintained));
+        List<AppRow> apps = new java.util.ArrayList<>();
+        for (Repository repo : repositories.all()) {
+            Map<String, RepositoryEntry> newest = new java.util.TreeMap<>();
+            for (RepositoryEntry e : repositories.entries(repo)) {
+                newest.merge(e.packageName(), e, (a, b) -> a.versionCode() >= b.versionCode() ? a : b);
+            }
+            for (RepositoryEntry e : newest.values()) {
+                String label = e.label() == null || e.label().isBlank() ? e.packageName() : e.label();
+                if (q.isEmpty() || (label + " " + e.packageName()).toLowerCase(Locale.ROOT).contains(q)) {
+                    apps.add(new AppRow(label, e.packageName(), e.versionName(), repo.name(), repo.title()));
+                }
+            }
+        }
+        pages.render(ctx, "home.jte", Map.of("devices", rows, "apps", apps, "query", query, "unmaintained", unmaintained));
     }
 
     private void device(Context ctx) {
@@ -115,8 +133,8 @@ public final class WebPages {
                 .sorted(Comparator.comparing(OtaBuild::buildDate).thenComparing(OtaBuild::id).reversed())
                 .forEach(b -> variants.computeIfAbsent(b.variantCodename(), v -> new java.util.ArrayList<>()).add(new BuildRow(
                         b.id(), b.version(), b.buildDate().toString(), humanSize(b.size()), b.sha256(),
-                        links.buildDownload(b.id(), b.fileName(), DownloadType.DOWNLOAD))));
-        render(ctx, "device.jte", Map.of("device", device, "variants", variants));
+                        links.buildDownload(b.id(), b.fileName(), DownloadType.DOWNLOAD), b.changelog())));
+        pages.render(ctx, "device.jte", Map.of("device", device, "variants", variants));
     }
 
     private void build(Context ctx) {
@@ -132,7 +150,7 @@ public final class WebPages {
             return;
         }
         String url = links.buildDownload(build.id(), build.fileName(), DownloadType.DOWNLOAD);
-        render(ctx, "build.jte", Map.of("device", device, "build", build, "size", humanSize(build.size()),
+        pages.render(ctx, "build.jte", Map.of("device", device, "build", build, "size", humanSize(build.size()),
                 "downloadUrl", url, "qr", (gg.jte.Content) out -> out.writeContent(QrSvg.of(url))));
     }
 
@@ -148,9 +166,8 @@ public final class WebPages {
             offer = delivery.peek(token);
         } catch (dev.depot.core.DepotException.NotFound | dev.depot.core.DepotException.Gone e) {
             int status = e instanceof dev.depot.core.DepotException.Gone ? 410 : 404;
-            ctx.status(status);
-            render(ctx, "error.jte", Map.of("status", status, "message", status == 410
-                    ? "This install link has expired; ask for a new one." : "This install link is not valid."));
+            pages.error(ctx, status, status == 410
+                    ? "This install link has expired; ask for a new one." : "This install link is not valid.");
             return;
         }
         String redeem = links.base() + "/v1/download/" + Links.encodePathSegment(token);
@@ -158,7 +175,7 @@ public final class WebPages {
         String installUrl = ios
                 ? "itms-services://?action=download-manifest&url=" + java.net.URLEncoder.encode(redeem, java.nio.charset.StandardCharsets.UTF_8)
                 : redeem;
-        render(ctx, "install.jte", Map.of("app", offer.app(), "build", offer.build(), "ios", ios, "installUrl", installUrl,
+        pages.render(ctx, "install.jte", Map.of("app", offer.app(), "build", offer.build(), "ios", ios, "installUrl", installUrl,
                 "size", humanSize(offer.build().size())));
     }
 
@@ -179,13 +196,12 @@ public final class WebPages {
         String address = links.base() + "/fdroid/" + repo.name() + "/repo";
         String fingerprint = fdroid.fingerprint(repo);
         String addUrl = address + "?fingerprint=" + fingerprint;
-        render(ctx, "repository.jte", Map.of("repository", repo, "apps", apps, "fdroidAddress", address,
+        pages.render(ctx, "repository.jte", Map.of("repository", repo, "apps", apps, "fdroidAddress", address,
                 "fingerprint", fingerprint, "qr", (gg.jte.Content) out -> out.writeContent(QrSvg.of(addUrl))));
     }
 
-    private static void notFound(Context ctx, String message) {
-        ctx.status(404);
-        render(ctx, "error.jte", Map.of("status", 404, "message", message));
+    private void notFound(Context ctx, String message) {
+        pages.error(ctx, 404, message);
     }
 
     public static String humanSize(long bytes) {
@@ -200,12 +216,5 @@ public final class WebPages {
             u++;
         }
         return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
-    }
-
-    private static void render(Context ctx, String template, Map<String, Object> params) {
-        StringOutput out = new StringOutput();
-        TEMPLATES.render(template, params, out);
-        ctx.header("Cache-Control", "no-cache");
-        ctx.html(out.toString());
     }
 }

@@ -38,8 +38,13 @@ public final class TestServer implements AutoCloseable {
 
     /** A server over a temporary data directory of its own, deleted when the server closes. */
     public static TestServer start(Backend backend) {
+        return start(backend, Map.of());
+    }
+
+    /** A server in a temporary data directory of its own, removed when it closes, with these settings. */
+    public static TestServer start(Backend backend, Map<Setting, String> extra) {
         try {
-            TestServer s = start(backend, java.nio.file.Files.createTempDirectory("depot-test-"));
+            TestServer s = start(backend, java.nio.file.Files.createTempDirectory("depot-test-"), Clock.systemUTC(), extra);
             s.ownsDataDir = true;
             return s;
         } catch (IOException e) {

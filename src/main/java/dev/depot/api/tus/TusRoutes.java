@@ -12,6 +12,8 @@ import dev.depot.catalog.BuildKind;
 import dev.depot.catalog.CatalogService;
 import dev.depot.core.DepotException;
 import dev.depot.core.SafeFileName;
+import dev.depot.ota.OtaBuild;
+import dev.depot.ota.OtaService;
 import dev.depot.upload.Checksum;
 import dev.depot.upload.UploadService;
 import dev.depot.upload.UploadSession;
@@ -31,7 +33,8 @@ import java.util.Map;
  * tus 1.0 resumable uploads at {@code /v1/uploads}: core, creation, creation-with-upload,
  * checksum (sha1, sha256), termination and expiration, over the same upload sessions as shipper's
  * protocol. Metadata names the file ({@code filename}) and where the build goes
- * ({@code organization}, {@code app}, unless the token is bound to an app); {@code sha256} is
+ * ({@code organization}, {@code app}, unless the token is bound to an app; or {@code target=ota} for
+ * a ROM build, whose device the file name names, under the same rules as shipper's uploads); {@code sha256} is
  * checked when the last byte arrives, then the build is created and its id returned in
  * {@code Depot-Build-Id}.
  */
@@ -43,11 +46,13 @@ public final class TusRoutes {
 
     private final UploadService uploads;
     private final CatalogService catalog;
+    private final OtaService ota;
     private final Links links;
 
-    public TusRoutes(UploadService uploads, CatalogService catalog, Links links) {
+    public TusRoutes(UploadService uploads, CatalogService catalog, OtaService ota, Links links) {
         this.uploads = uploads;
         this.catalog = catalog;
+        this.ota = ota;
         this.links = links;
     }
 
@@ -93,10 +98,14 @@ public final class TusRoutes {
             throw new DepotException.Invalid("missing_parameters", "Upload-Metadata needs a filename.");
         }
         new SafeFileName(fileName);
-        App app = IntegrationRoutes.targetApp(catalog, me, meta.get("organization"), meta.get("app"));
-        requireKind(app, fileName);
         Map<String, String> stored = new LinkedHashMap<>(meta);
-        stored.put("appId", Long.toString(app.id()));
+        if (isOta(meta)) {
+            ota.checkBuildName(me, fileName);
+        } else {
+            App app = IntegrationRoutes.targetApp(catalog, me, meta.get("organization"), meta.get("app"));
+            requireKind(app, fileName);
+            stored.put("appId", Long.toString(app.id()));
+        }
         UploadSession s = uploads.open(me, PROTOCOL, fileName, length, stored);
         ctx.header("Location", links.base() + BASE + "/" + s.id());
         ctx.header("Upload-Expires", HTTP_DATE.format(Instant.ofEpochMilli(s.expiresAt())));
@@ -107,6 +116,10 @@ public final class TusRoutes {
             ctx.header("Upload-Offset", Long.toString(after.offset()));
             finishIfComplete(ctx, me, after);
         }
+    }
+
+    private static boolean isOta(Map<String, String> meta) {
+        return "ota".equals(meta.get("target"));
     }
 
     private static void requireKind(App app, String fileName) {
@@ -177,8 +190,16 @@ public final class TusRoutes {
         }
         Map<String, String> meta = s.metadata();
         String sha256 = meta.get("sha256");
+        Checksum expected = sha256 == null ? null : Checksum.hex("sha256", sha256);
+        if (isOta(meta)) {
+            OtaBuild build = uploads.finalizeUpload(me, s.id(), expected,
+                    v -> ota.registerBuild(me, s.fileName(), v.blob(), v.md5()));
+            ctx.header("Depot-Build-Id", Long.toString(build.id()));
+            ctx.header("Depot-Build-Url", links.base() + "/v1/builds/" + build.id());
+            return;
+        }
         App app = catalog.appById(me, Long.parseLong(meta.get("appId")), dev.depot.catalog.Role.MAINTAINER);
-        AppBuild build = uploads.finalizeUpload(me, s.id(), sha256 == null ? null : Checksum.hex("sha256", sha256),
+        AppBuild build = uploads.finalizeUpload(me, s.id(), expected,
                 v -> catalog.addBuild(me, app, s.fileName(), v.blob(), v.md5(), meta.get("changelog"),
                         CatalogService.splitTags(meta.get("tags")), meta.get("versionName")));
         ctx.header("Depot-Build-Id", Long.toString(build.id()));

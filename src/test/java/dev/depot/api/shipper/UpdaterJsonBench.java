@@ -39,7 +39,7 @@ public class UpdaterJsonBench {
             LocalDate day = LocalDate.of(2024, 1, 1).plusDays(i);
             String name = "Bliss-v1." + i + "-sunfish-OFFICIAL-gapps-" + day.toString().replace("-", "") + ".zip";
             list.add(new OtaBuild(i + 1, name, 1_500_000_000L + i, String.format("%064x", i), null, "processed", true,
-                    "sunfish", "gapps", "1." + i, day, null, "OFFICIAL", Map.of(), Map.of(), 0));
+                    "sunfish", "gapps", "1." + i, day, null, "OFFICIAL", Map.of(), Map.of(), 0, ""));
         }
     }
 

@@ -1,0 +1,182 @@
+package dev.depot.web;
+
+import dev.depot.api.Access;
+import dev.depot.api.Authenticator;
+import dev.depot.api.Routes;
+import dev.depot.auth.Principal;
+import dev.depot.catalog.App;
+import dev.depot.catalog.AppBuild;
+import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.Organization;
+import dev.depot.catalog.Role;
+import dev.depot.core.DepotException;
+import dev.depot.ota.Device;
+import dev.depot.ota.OtaBuild;
+import dev.depot.ota.OtaService;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The maintainer's pages: their devices and apps, a browser upload over tus, and managing builds
+ * (enable, disable, delete, changelog) and device notes. Every change goes through the services'
+ * own permission checks: a device's maintainers and admins for ROM builds, an organization's
+ * maintainers for app builds.
+ */
+public final class Dashboard {
+    /** A device the viewer maintains. */
+    public record DeviceRow(String codename, String name, String manufacturer, int published) {}
+
+    /** An app the viewer can see, with their role in its organization. */
+    public record AppRow(String organization, String slug, String name, String platform, String role) {}
+
+    /** A build on a management page; {@code actions} is the path its action forms post under. */
+    public record ManagedBuild(long id, String title, String fileName, String date, String size, String status,
+                               boolean enabled, String changelog, String actions, String publicUrl) {}
+
+    private final OtaService ota;
+    private final CatalogService catalog;
+    private final PageRenderer pages;
+
+    public Dashboard(OtaService ota, CatalogService catalog, PageRenderer pages) {
+        this.ota = ota;
+        this.catalog = catalog;
+        this.pages = pages;
+    }
+
+    public void register(Routes routes) {
+        routes.get("/dashboard", Access.SIGNED_IN, this::home);
+        routes.get("/dashboard/devices/{codename}", Access.SIGNED_IN, this::device);
+        routes.post("/dashboard/devices/{codename}/note", Access.SIGNED_IN, this::deviceNote);
+        routes.post("/dashboard/builds/{id}/{action}", Access.SIGNED_IN, this::otaAction);
+        routes.get("/dashboard/apps/{org}/{app}", Access.SIGNED_IN, this::app);
+        routes.post("/dashboard/apps/{org}/{app}/builds/{id}/{action}", Access.SIGNED_IN, this::appAction);
+    }
+
+    private void home(Context ctx) {
+        Principal me = Authenticator.principal(ctx);
+        List<String> mine = me.admin() ? null : ota.maintainedDevicesByUser().getOrDefault(me.userId(), List.of());
+        Map<String, Integer> published = ota.publishedBuildCounts();
+        List<DeviceRow> devices = ota.devices().stream()
+                .filter(d -> mine == null || mine.contains(d.codename()))
+                .sorted(Comparator.comparing(Device::codename))
+                .map(d -> new DeviceRow(d.codename(), d.name(), d.manufacturer(), published.getOrDefault(d.codename(), 0)))
+                .toList();
+        List<AppRow> apps = new ArrayList<>();
+        for (Organization org : catalog.organizations(me)) {
+            String role = catalog.roleOf(me, org).wireName();
+            for (App a : catalog.apps(me, org.slug())) {
+                apps.add(new AppRow(org.slug(), a.slug(), a.name(), a.platform(), role));
+            }
+        }
+        pages.render(ctx, "dashboard.jte", Map.of("devices", devices, "apps", apps,
+                "pattern", ota.fileNamePattern().python()));
+    }
+
+    private Device maintainedDevice(Principal me, String codename) {
+        Device d = ota.requireDevice(codename);
+        if (!ota.mayUploadFor(me, d)) {
+            throw new DepotException.Forbidden("insufficient_permissions", "You are not a maintainer of this device.");
+        }
+        return d;
+    }
+
+    private void device(Context ctx) {
+        Device d = maintainedDevice(Authenticator.principal(ctx), ctx.pathParam("codename"));
+        List<ManagedBuild> builds = ota.buildsOfDevice(d.codename()).stream().map(this::managed).toList();
+        pages.render(ctx, "manage_device.jte", Map.of("device", d, "builds", builds));
+    }
+
+    private ManagedBuild managed(OtaBuild b) {
+        return new ManagedBuild(b.id(), b.version() + " · " + b.variantCodename(), b.fileName(), b.buildDate().toString(),
+                WebPages.humanSize(b.size()), b.status(), b.enabled(), b.changelog(), "/dashboard/builds/" + b.id(),
+                b.published() ? "/builds/" + b.id() : null);
+    }
+
+    private void deviceNote(Context ctx) {
+        Device d = ota.setDeviceNote(Authenticator.principal(ctx), ctx.pathParam("codename"), ctx.formParam("note"));
+        ctx.redirect("/dashboard/devices/" + d.codename(), HttpStatus.SEE_OTHER);
+    }
+
+    private void otaAction(Context ctx) {
+        Principal me = Authenticator.principal(ctx);
+        long id = parseId(ctx.pathParam("id"));
+        OtaBuild b = switch (ctx.pathParam("action")) {
+            case "enable" -> ota.setBuildEnabled(me, id, true);
+            case "disable" -> ota.setBuildEnabled(me, id, false);
+            case "changelog" -> ota.setBuildChangelog(me, id, ctx.formParam("changelog"));
+            case "delete" -> ota.deleteBuild(me, id);
+            default -> throw new DepotException.NotFound("unknown_action", "There is no such action.");
+        };
+        answer(ctx, ctx.pathParam("action").equals("delete") ? null : managed(b), "/dashboard/devices/" + b.deviceCodename());
+    }
+
+    private void app(Context ctx) {
+        Principal me = Authenticator.principal(ctx);
+        App app = catalog.app(me, ctx.pathParam("org"), ctx.pathParam("app"), Role.VIEWER);
+        List<ManagedBuild> builds = catalog.builds(me, app.organizationSlug(), app.slug()).stream()
+                .sorted(Comparator.comparingLong(AppBuild::createdAt).thenComparingLong(AppBuild::id).reversed())
+                .map(b -> managed(app, b)).toList();
+        pages.render(ctx, "manage_app.jte", Map.of("app", app, "builds", builds));
+    }
+
+    private ManagedBuild managed(App app, AppBuild b) {
+        String title = (b.versionName() == null ? "(not yet read)" : b.versionName())
+                + (b.versionCode() == null ? "" : " (" + b.versionCode() + ")");
+        return new ManagedBuild(b.id(), title, b.fileName(),
+                Instant.ofEpochMilli(b.createdAt()).atZone(ZoneOffset.UTC).toLocalDate().toString(),
+                WebPages.humanSize(b.size()), b.status(), b.enabled(), b.changelog(),
+                "/dashboard/apps/" + app.organizationSlug() + "/" + app.slug() + "/builds/" + b.id(), null);
+    }
+
+    private void appAction(Context ctx) {
+        Principal me = Authenticator.principal(ctx);
+        String org = ctx.pathParam("org");
+        String appRef = ctx.pathParam("app");
+        long id = parseId(ctx.pathParam("id"));
+        App app = catalog.app(me, org, appRef, Role.MAINTAINER);
+        AppBuild b = switch (ctx.pathParam("action")) {
+            case "enable" -> catalog.updateBuild(me, org, appRef, id, true, null, null);
+            case "disable" -> catalog.updateBuild(me, org, appRef, id, false, null, null);
+            case "changelog" -> catalog.updateBuild(me, org, appRef, id, null, textOf(ctx.formParam("changelog")), null);
+            case "delete" -> {
+                catalog.deleteBuild(me, org, appRef, id);
+                yield null;
+            }
+            default -> throw new DepotException.NotFound("unknown_action", "There is no such action.");
+        };
+        answer(ctx, b == null ? null : managed(app, b), "/dashboard/apps/" + app.organizationSlug() + "/" + app.slug());
+    }
+
+    private static String textOf(String changelog) {
+        String c = changelog == null ? "" : changelog.strip();
+        if (c.length() > OtaService.MAX_TEXT) {
+            throw new DepotException.Invalid("too_long", "A changelog is at most " + OtaService.MAX_TEXT + " characters.");
+        }
+        return c;
+    }
+
+    /** htmx swaps the build's row (gone when deleted); a plain form post goes back to the page. */
+    private void answer(Context ctx, ManagedBuild row, String page) {
+        if (ctx.header("HX-Request") == null) {
+            ctx.redirect(page, HttpStatus.SEE_OTHER);
+        } else if (row == null) {
+            ctx.html("");
+        } else {
+            pages.render(ctx, "build_row.jte", Map.of("b", row));
+        }
+    }
+
+    static long parseId(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new DepotException.NotFound("unknown_build", "There is no such build.");
+        }
+    }
+}

@@ -1,0 +1,174 @@
+// Depot's own script: the CSRF header on htmx requests, browser uploads over tus, and charts.
+(function () {
+  "use strict";
+
+  function csrf() {
+    var m = document.querySelector('meta[name="csrf-token"]');
+    return m ? m.content : null;
+  }
+
+  document.addEventListener("htmx:configRequest", function (e) {
+    var token = csrf();
+    if (token) e.detail.headers["X-CSRF-Token"] = token;
+  });
+
+  // htmx leaves the page alone on an error answer; say what went wrong instead of nothing.
+  document.addEventListener("htmx:responseError", function (e) {
+    var doc = new DOMParser().parseFromString(e.detail.xhr.responseText || "", "text/html");
+    var msg = doc.querySelector(".message");
+    window.alert((msg ? msg.textContent : "The server refused: " + e.detail.xhr.status).trim());
+  });
+
+  // ---- tus 1.0 uploads from the dashboard ----------------------------------------------------
+
+  var CHUNK = 8 * 1024 * 1024;
+
+  function b64(text) {
+    var bytes = new TextEncoder().encode(text), bin = "";
+    for (var i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
+    return btoa(bin);
+  }
+
+  function request(method, url, headers, body, onProgress) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open(method, url);
+      xhr.setRequestHeader("Tus-Resumable", "1.0.0");
+      xhr.setRequestHeader("X-CSRF-Token", csrf());
+      Object.keys(headers).forEach(function (k) { xhr.setRequestHeader(k, headers[k]); });
+      if (onProgress) xhr.upload.onprogress = function (ev) { onProgress(ev.loaded); };
+      xhr.onload = function () { resolve(xhr); };
+      xhr.onerror = function () { reject(new Error("network")); };
+      xhr.send(body);
+    });
+  }
+
+  function problem(xhr) {
+    try {
+      var body = JSON.parse(xhr.responseText);
+      if (body.error && body.error.message) return body.error.message;
+      if (body.message) return body.message;
+    } catch (ignored) { /* not JSON */ }
+    return "The server answered " + xhr.status + ".";
+  }
+
+  function Upload(form) {
+    this.form = form;
+    this.endpoint = form.dataset.endpoint;
+    this.bar = form.querySelector("progress");
+    this.status = form.querySelector(".upload-status");
+    this.pauseButton = form.querySelector("[data-pause]");
+    this.paused = false;
+    var self = this;
+    form.addEventListener("submit", function (e) { e.preventDefault(); self.start(); });
+    this.pauseButton.addEventListener("click", function () {
+      if (self.paused) { self.paused = false; self.pauseButton.textContent = "Pause"; self.start(); }
+      else { self.paused = true; self.pauseButton.textContent = "Resume"; }
+    });
+  }
+
+  Upload.prototype.say = function (text, error) {
+    this.status.textContent = text;
+    this.status.className = "upload-status" + (error ? " error" : "");
+  };
+
+  Upload.prototype.show = function (offset) {
+    this.bar.hidden = false;
+    this.bar.max = this.file.size || 1;
+    this.bar.value = offset;
+    var pct = this.file.size ? Math.floor(offset * 100 / this.file.size) : 100;
+    this.say("Uploading " + this.file.name + ": " + pct + " %");
+  };
+
+  Upload.prototype.key = function () {
+    var f = this.file;
+    return "depot-upload:" + this.target + ":" + f.name + ":" + f.size + ":" + f.lastModified;
+  };
+
+  Upload.prototype.metadata = function () {
+    var pairs = ["filename " + b64(this.file.name)];
+    if (this.target === "ota") {
+      pairs.push("target " + b64("ota"));
+    } else {
+      var parts = this.target.substring(4).split("/");
+      pairs.push("organization " + b64(parts[0]), "app " + b64(parts[1]));
+      var changelog = this.form.elements.changelog.value;
+      if (changelog) pairs.push("changelog " + b64(changelog));
+    }
+    return pairs.join(",");
+  };
+
+  Upload.prototype.start = async function () {
+    var input = this.form.elements.file;
+    if (!input.files.length) { this.say("Choose a file first.", true); return; }
+    this.file = input.files[0];
+    this.target = this.form.elements.target.value;
+    this.pauseButton.hidden = false;
+    try {
+      var url = await this.locate();
+      await this.send(url);
+    } catch (e) {
+      this.say(e.message === "network" ? "The connection broke; press Upload to resume." : e.message, true);
+    }
+  };
+
+  // The upload this file already has on the server (resumed at its offset), or a new one.
+  Upload.prototype.locate = async function () {
+    var url = localStorage.getItem(this.key());
+    if (url) {
+      var head = await request("HEAD", url, {}, null);
+      if (head.status === 200) {
+        this.offset = parseInt(head.getResponseHeader("Upload-Offset"), 10);
+        return url;
+      }
+      localStorage.removeItem(this.key());
+    }
+    var created = await request("POST", this.endpoint,
+        { "Upload-Length": String(this.file.size), "Upload-Metadata": this.metadata() }, null);
+    if (created.status !== 201) throw new Error(problem(created));
+    url = created.getResponseHeader("Location");
+    localStorage.setItem(this.key(), url);
+    this.offset = 0;
+    return url;
+  };
+
+  Upload.prototype.send = async function (url) {
+    var self = this;
+    this.show(this.offset);
+    while (this.offset < this.file.size || this.file.size === 0) {
+      if (this.paused) { this.say("Paused at " + Math.floor(this.offset * 100 / this.file.size) + " %."); return; }
+      var end = Math.min(this.offset + CHUNK, this.file.size);
+      var base = this.offset;
+      var xhr = await request("PATCH", url,
+          { "Upload-Offset": String(base), "Content-Type": "application/offset+octet-stream" },
+          this.file.slice(base, end), function (loaded) { self.show(base + loaded); });
+      if (xhr.status !== 204) {
+        if (xhr.status === 404 || xhr.status === 410) localStorage.removeItem(this.key());
+        throw new Error(problem(xhr));
+      }
+      this.offset = parseInt(xhr.getResponseHeader("Upload-Offset"), 10);
+      var build = xhr.getResponseHeader("Depot-Build-Id");
+      if (build) { this.done(build); return; }
+      if (this.file.size === 0) break;
+    }
+  };
+
+  Upload.prototype.done = function (build) {
+    localStorage.removeItem(this.key());
+    this.pauseButton.hidden = true;
+    this.bar.value = this.bar.max;
+    var link = this.target === "ota" ? "/builds/" + build : "/dashboard/apps/" + this.target.substring(4);
+    this.status.className = "upload-status ok";
+    this.status.textContent = "Uploaded " + this.file.name + " as build " + build + ". ";
+    var a = document.createElement("a");
+    a.href = link;
+    a.textContent = this.target === "ota" ? "Its page (once checked)" : "The app's builds";
+    this.status.appendChild(a);
+  };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.upload").forEach(function (f) { new Upload(f); });
+  });
+
+  window.Depot = { csrf: csrf };
+})();
