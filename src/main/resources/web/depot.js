@@ -172,3 +172,30 @@
 
   window.Depot = { csrf: csrf };
 })();
+
+// ---- statistics charts (uPlot) ---------------------------------------------------------------
+(function () {
+  "use strict";
+  function draw(el) {
+    var data = JSON.parse(el.dataset.series);
+    var opts = {
+      width: Math.max(280, el.clientWidth),
+      height: 300,
+      series: [
+        {},
+        { label: "Downloads", stroke: "#0b6bcb", fill: "rgba(11,107,203,0.12)", width: 2 },
+        { label: "Updates", stroke: "#d97706", width: 2 }
+      ],
+      axes: [{}, { size: 50 }],
+      scales: { x: { time: true } }
+    };
+    var plot = new uPlot(opts, data, el);
+    window.addEventListener("resize", function () {
+      plot.setSize({ width: Math.max(280, el.clientWidth), height: 300 });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof uPlot === "undefined") return;
+    document.querySelectorAll(".chart[data-series]").forEach(draw);
+  });
+})();

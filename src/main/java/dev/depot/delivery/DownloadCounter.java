@@ -4,13 +4,19 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +34,7 @@ public final class DownloadCounter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DownloadCounter.class);
     static final int MAX_PENDING = 1_000_000;
     private static final int BATCH = 5_000;
+    private static final long DAY_MS = 86_400_000L;
 
     private record Event(long buildId, String type, long at) {}
 
@@ -128,6 +135,90 @@ public final class DownloadCounter implements AutoCloseable {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM download_events WHERE build_id = :b "
                         + "AND download_type = :t")
                 .bind("b", buildId).bind("t", type.wireName()).mapTo(Long.class).one());
+    }
+
+    /** What a statistics query covers: every build, or the builds of these devices and these apps. */
+    public record StatsFilter(boolean all, Collection<Long> deviceIds, Collection<Long> appIds, Long buildId) {
+        public static StatsFilter everything() {
+            return new StatsFilter(true, List.of(), List.of(), null);
+        }
+
+        /** The same builds, narrowed to one. */
+        public StatsFilter build(long id) {
+            return new StatsFilter(all, deviceIds, appIds, id);
+        }
+    }
+
+    private record DayCount(long day, String type, long count) {}
+
+    /** Downloads and updates counted on one day (UTC). */
+    public record Day(LocalDate day, long downloads, long updates) {}
+
+    /** A build among the most fetched. */
+    public record TopBuild(long buildId, String fileName, long downloads, long updates) {}
+
+    /** Each of the last {@code days} days (UTC, today included, oldest first), with days without any as zero. */
+    public List<Day> daily(StatsFilter filter, int days) {
+        flushQuietly();
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate first = today.minusDays(days - 1L);
+        long since = first.toEpochDay() * DAY_MS;
+        Map<Long, long[]> counts = new HashMap<>();
+        jdbi.useHandle(h -> bindFilter(h.createQuery("SELECT e.occurred_at / " + DAY_MS + " AS day, e.download_type, COUNT(*) AS n "
+                        + "FROM download_events e JOIN builds b ON b.id = e.build_id WHERE e.occurred_at >= :since AND "
+                        + where(filter) + " GROUP BY e.occurred_at / " + DAY_MS + ", e.download_type"), filter)
+                .bind("since", since)
+                .map((rs, ctx) -> new DayCount(rs.getLong("day"), rs.getString("download_type"), rs.getLong("n")))
+                .forEach(r -> counts.computeIfAbsent(r.day(), d -> new long[2])
+                        [DownloadType.UPDATE.wireName().equals(r.type()) ? 1 : 0] += r.count()));
+        List<Day> out = new ArrayList<>(days);
+        for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
+            long[] c = counts.getOrDefault(d.toEpochDay(), new long[2]);
+            out.add(new Day(d, c[0], c[1]));
+        }
+        return out;
+    }
+
+    /** The builds fetched most in the last {@code days} days, most first. */
+    public List<TopBuild> top(StatsFilter filter, int days, int limit) {
+        flushQuietly();
+        long since = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(days - 1L).toEpochDay() * DAY_MS;
+        return jdbi.withHandle(h -> bindFilter(h.createQuery("SELECT b.id, b.file_name, "
+                        + "SUM(CASE WHEN e.download_type = 'update' THEN 0 ELSE 1 END) AS downloads, "
+                        + "SUM(CASE WHEN e.download_type = 'update' THEN 1 ELSE 0 END) AS updates "
+                        + "FROM download_events e JOIN builds b ON b.id = e.build_id WHERE e.occurred_at >= :since AND "
+                        + where(filter) + " GROUP BY b.id, b.file_name ORDER BY COUNT(*) DESC, b.id DESC LIMIT :limit"), filter)
+                .bind("since", since).bind("limit", limit)
+                .map((rs, ctx) -> new TopBuild(rs.getLong("id"), rs.getString("file_name"), rs.getLong("downloads"),
+                        rs.getLong("updates"))).list());
+    }
+
+    private static String where(StatsFilter f) {
+        List<String> any = new ArrayList<>();
+        if (f.all()) {
+            any.add("1 = 1");
+        }
+        if (!f.deviceIds().isEmpty()) {
+            any.add("b.device_id IN (<devices>)");
+        }
+        if (!f.appIds().isEmpty()) {
+            any.add("b.app_id IN (<apps>)");
+        }
+        String scope = any.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", any) + ")";
+        return f.buildId() == null ? scope : scope + " AND b.id = :build";
+    }
+
+    private static Query bindFilter(Query q, StatsFilter f) {
+        if (!f.deviceIds().isEmpty()) {
+            q.bindList("devices", List.copyOf(f.deviceIds()));
+        }
+        if (!f.appIds().isEmpty()) {
+            q.bindList("apps", List.copyOf(f.appIds()));
+        }
+        if (f.buildId() != null) {
+            q.bind("build", f.buildId());
+        }
+        return q;
     }
 
     /** Stops the timer and writes what is waiting. */

@@ -180,6 +180,15 @@ public final class OtaService {
         return map;
     }
 
+    /** The devices the caller may upload for and manage: all for admins, else those they maintain. */
+    public List<Device> devicesManagedBy(Principal caller) {
+        if (caller.admin()) {
+            return devices();
+        }
+        List<String> mine = maintainedDevicesByUser().getOrDefault(caller.userId(), List.of());
+        return devices().stream().filter(d -> mine.contains(d.codename())).toList();
+    }
+
     public boolean mayUploadFor(Principal caller, Device device) {
         return caller.admin() || repository.isMaintainer(device.id(), caller.userId());
     }

@@ -60,10 +60,8 @@ public final class Dashboard {
 
     private void home(Context ctx) {
         Principal me = Authenticator.principal(ctx);
-        List<String> mine = me.admin() ? null : ota.maintainedDevicesByUser().getOrDefault(me.userId(), List.of());
         Map<String, Integer> published = ota.publishedBuildCounts();
-        List<DeviceRow> devices = ota.devices().stream()
-                .filter(d -> mine == null || mine.contains(d.codename()))
+        List<DeviceRow> devices = ota.devicesManagedBy(me).stream()
                 .sorted(Comparator.comparing(Device::codename))
                 .map(d -> new DeviceRow(d.codename(), d.name(), d.manufacturer(), published.getOrDefault(d.codename(), 0)))
                 .toList();

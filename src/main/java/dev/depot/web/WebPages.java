@@ -40,6 +40,8 @@ public final class WebPages {
 
     /** htmx, from its webjar; served under /assets like the stylesheet, through a route that declares its access. */
     private static final String HTMX = "/META-INF/resources/webjars/htmx.org/2.0.10/dist/htmx.min.js";
+    /** uPlot, for the statistics charts, from its webjar. */
+    private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
 
     private final OtaService ota;
     private final DeliveryService delivery;
@@ -50,6 +52,8 @@ public final class WebPages {
     private final byte[] css;
     private final byte[] js;
     private final byte[] htmx;
+    private final byte[] uplot;
+    private final byte[] uplotCss;
 
     public WebPages(OtaService ota, DeliveryService delivery, RepositoryService repositories, FdroidExport fdroid, Links links,
                     PageRenderer pages) {
@@ -62,6 +66,8 @@ public final class WebPages {
         this.css = resource("/web/depot.css");
         this.js = resource("/web/depot.js");
         this.htmx = resource(HTMX);
+        this.uplot = resource(UPLOT + "uPlot.iife.min.js");
+        this.uplotCss = resource(UPLOT + "uPlot.min.css");
     }
 
     public void register(Routes routes) {
@@ -72,6 +78,8 @@ public final class WebPages {
         routes.get("/repositories/{name}", Access.PUBLIC, this::repository);
         routes.get("/assets/depot.css", Access.PUBLIC, ctx -> asset(ctx, "text/css; charset=utf-8", css));
         routes.get("/assets/depot.js", Access.PUBLIC, ctx -> asset(ctx, "text/javascript; charset=utf-8", js));
+        routes.get("/assets/uPlot-1.6.30.min.js", Access.PUBLIC, ctx -> asset(ctx, "text/javascript; charset=utf-8", uplot));
+        routes.get("/assets/uPlot-1.6.30.min.css", Access.PUBLIC, ctx -> asset(ctx, "text/css; charset=utf-8", uplotCss));
         routes.get("/assets/htmx-2.0.10.min.js", Access.PUBLIC, ctx -> asset(ctx, "text/javascript; charset=utf-8", htmx));
     }
 

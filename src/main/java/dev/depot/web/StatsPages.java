@@ -1,0 +1,131 @@
+package dev.depot.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.depot.api.Access;
+import dev.depot.api.Authenticator;
+import dev.depot.api.Routes;
+import dev.depot.auth.Principal;
+import dev.depot.catalog.App;
+import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.Organization;
+import dev.depot.core.DepotException;
+import dev.depot.delivery.DownloadCounter;
+import dev.depot.delivery.DownloadCounter.Day;
+import dev.depot.delivery.DownloadCounter.StatsFilter;
+import dev.depot.ota.Device;
+import dev.depot.ota.OtaService;
+import io.javalin.http.Context;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Download statistics as charts: downloads and updates per day over 7, 30 or 90 days, for all
+ * the builds the viewer may see (admins: every build; others: the devices they maintain and the
+ * apps of their organizations), one device, one app or one build, and the most fetched builds.
+ */
+public final class StatsPages {
+    static final Set<Integer> PERIODS = Set.of(7, 30, 90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A choice in the "of" menu: its value and label. */
+    public record Choice(String value, String label) {}
+
+    /** The numbers beside the chart. */
+    public record Totals(long downloads, long updates) {}
+
+    private final OtaService ota;
+    private final CatalogService catalog;
+    private final DownloadCounter counter;
+    private final PageRenderer pages;
+
+    public StatsPages(OtaService ota, CatalogService catalog, DownloadCounter counter, PageRenderer pages) {
+        this.ota = ota;
+        this.catalog = catalog;
+        this.counter = counter;
+        this.pages = pages;
+    }
+
+    public void register(Routes routes) {
+        routes.get("/dashboard/stats", Access.SIGNED_IN, this::stats);
+    }
+
+    private void stats(Context ctx) {
+        Principal me = Authenticator.principal(ctx);
+        int days = period(ctx.queryParam("days"));
+        String of = ctx.queryParam("of") == null || ctx.queryParam("of").isBlank() ? "all" : ctx.queryParam("of");
+
+        Map<String, Device> devices = new LinkedHashMap<>();
+        ota.devicesManagedBy(me).forEach(d -> devices.put(d.codename(), d));
+        Map<String, App> apps = new LinkedHashMap<>();
+        for (Organization org : catalog.organizations(me)) {
+            for (App a : catalog.apps(me, org.slug())) {
+                apps.put(org.slug() + "/" + a.slug(), a);
+            }
+        }
+        List<Choice> choices = new ArrayList<>();
+        choices.add(new Choice("all", me.admin() ? "Every build" : "All my builds"));
+        devices.values().forEach(d -> choices.add(new Choice("device:" + d.codename(), d.manufacturer() + " " + d.name() + " (" + d.codename() + ")")));
+        apps.forEach((ref, a) -> choices.add(new Choice("app:" + ref, "App " + a.name() + " (" + ref + ")")));
+
+        StatsFilter filter;
+        if (of.equals("all")) {
+            filter = me.admin() ? StatsFilter.everything()
+                    : new StatsFilter(false, devices.values().stream().map(Device::id).toList(),
+                            apps.values().stream().map(App::id).toList(), null);
+        } else if (of.startsWith("device:") && devices.containsKey(of.substring(7))) {
+            filter = new StatsFilter(false, List.of(devices.get(of.substring(7)).id()), List.of(), null);
+        } else if (of.startsWith("app:") && apps.containsKey(of.substring(4))) {
+            filter = new StatsFilter(false, List.of(), List.of(apps.get(of.substring(4)).id()), null);
+        } else {
+            throw new DepotException.NotFound("unknown_selection", "There is no such device or app among yours.");
+        }
+        String buildParam = ctx.queryParam("build");
+        if (buildParam != null && !buildParam.isBlank()) {
+            filter = filter.build(Dashboard.parseId(buildParam));
+        }
+
+        List<Day> daily = counter.daily(filter, days);
+        long downloads = daily.stream().mapToLong(Day::downloads).sum();
+        long updates = daily.stream().mapToLong(Day::updates).sum();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("days", days);
+        params.put("of", of);
+        params.put("build", buildParam == null ? "" : buildParam);
+        params.put("choices", choices);
+        params.put("totals", new Totals(downloads, updates));
+        params.put("series", series(daily));
+        params.put("top", counter.top(filter, days, 10));
+        pages.render(ctx, "stats.jte", params);
+    }
+
+    static int period(String text) {
+        try {
+            int d = Integer.parseInt(text == null ? "30" : text.trim());
+            return PERIODS.contains(d) ? d : 30;
+        } catch (NumberFormatException e) {
+            return 30;
+        }
+    }
+
+    /** The chart's data as uPlot takes it: x in Unix seconds, then one array per series. */
+    private static String series(List<Day> daily) {
+        List<Long> x = new ArrayList<>();
+        List<Long> d = new ArrayList<>();
+        List<Long> u = new ArrayList<>();
+        for (Day day : daily) {
+            x.add(day.day().atStartOfDay(ZoneOffset.UTC).toEpochSecond());
+            d.add(day.downloads());
+            u.add(day.updates());
+        }
+        try {
+            return JSON.writeValueAsString(List.of(x, d, u));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
