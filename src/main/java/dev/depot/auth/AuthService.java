@@ -89,6 +89,23 @@ public final class AuthService {
         trusted.clear();
     }
 
+    /**
+     * Makes a user an admin or not, and active or not (null keeps the current value). The last
+     * active admin cannot be demoted or deactivated: someone must be able to manage the server.
+     */
+    public User setAccess(String username, Boolean admin, Boolean active) {
+        User u = requireUser(username);
+        boolean newAdmin = admin == null ? u.admin() : admin;
+        boolean newActive = active == null ? u.active() : active;
+        if (u.admin() && u.active() && !(newAdmin && newActive)
+                && users.all().stream().filter(x -> x.admin() && x.active()).count() <= 1) {
+            throw new DepotException.Invalid("last_admin", "This is the last active admin; make another admin first.");
+        }
+        users.setAccess(u.id(), newAdmin, newActive);
+        trusted.clear();
+        return users.byId(u.id()).orElseThrow();
+    }
+
     public Optional<User> findUser(String username) {
         return isPossibleUsername(username) ? users.byUsername(username) : Optional.empty();
     }

@@ -57,6 +57,11 @@ final class UserRepository {
                 .bind("a", active).bind("id", userId).execute());
     }
 
+    void setAccess(long userId, boolean admin, boolean active) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET is_admin = :ad, active = :a WHERE id = :id")
+                .bind("ad", admin).bind("a", active).bind("id", userId).execute());
+    }
+
     void touchLogin(long userId, long now) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE users SET last_login_at = :now WHERE id = :id")
                 .bind("now", now).bind("id", userId).execute());
