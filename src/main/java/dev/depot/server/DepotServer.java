@@ -132,7 +132,7 @@ public final class DepotServer implements AutoCloseable {
             new dev.depot.web.WebPages(depot.ota(), depot.delivery(), depot.repositories(), depot.fdroid(), links, pages).register(routes);
             new dev.depot.web.Dashboard(depot.ota(), depot.catalog(), pages).register(routes);
             new dev.depot.web.AdminPages(depot.auth(), depot.ota(), depot.catalog(), depot.repositories(),
-                    () -> depot.startFeed(links::base), pages).register(routes);
+                    () -> depot.startFeed(links::base), pages, links).register(routes);
             new dev.depot.web.StatsPages(depot.ota(), depot.catalog(), counter, pages).register(routes);
             new dev.depot.web.SignInPages(depot.auth(), pages, links, settings.getDuration(Setting.SESSION_TTL)).register(routes);
             new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);

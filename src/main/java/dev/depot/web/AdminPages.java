@@ -2,6 +2,8 @@ package dev.depot.web;
 
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
+import dev.depot.api.Links;
+import dev.depot.api.SessionCookie;
 import dev.depot.api.Params;
 import dev.depot.api.Routes;
 import dev.depot.auth.ApiToken;
@@ -21,6 +23,8 @@ import dev.depot.ota.OtaService;
 import dev.depot.repository.Repository;
 import dev.depot.repository.RepositoryService;
 import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,15 +61,19 @@ public final class AdminPages {
     /** The feed at a glance. */
     public record FeedState(int windows, long samples, String latest, long downloads7d) {}
 
+    static final String ISSUED_COOKIE = "depot_issued";
+
     private final AuthService auth;
     private final OtaService ota;
     private final CatalogService catalog;
     private final RepositoryService repositories;
     private final Supplier<FeedService> feed;
     private final PageRenderer pages;
+    private final Links links;
 
     public AdminPages(AuthService auth, OtaService ota, CatalogService catalog, RepositoryService repositories,
-                      Supplier<FeedService> feed, PageRenderer pages) {
+                      Supplier<FeedService> feed, PageRenderer pages, Links links) {
+        this.links = links;
         this.auth = auth;
         this.ota = ota;
         this.catalog = catalog;
@@ -78,7 +86,7 @@ public final class AdminPages {
         r.get("/admin", Access.SIGNED_IN_ADMIN, this::overview);
         r.get("/admin/users", Access.SIGNED_IN_ADMIN, this::users);
         r.post("/admin/users", Access.SIGNED_IN_ADMIN, this::createUser);
-        r.get("/admin/users/{username}", Access.SIGNED_IN_ADMIN, ctx -> user(ctx, null));
+        r.get("/admin/users/{username}", Access.SIGNED_IN_ADMIN, this::user);
         r.post("/admin/users/{username}/access", Access.SIGNED_IN_ADMIN, this::userAccess);
         r.post("/admin/users/{username}/tokens", Access.SIGNED_IN_ADMIN, this::createToken);
         r.post("/admin/users/{username}/tokens/{id}/revoke", Access.SIGNED_IN_ADMIN, this::revokeToken);
@@ -130,14 +138,14 @@ public final class AdminPages {
 
     private void users(Context ctx) {
         List<UserRow> rows = auth.listUsers().stream().map(u -> new UserRow(u.username(), u.admin(), u.active(),
-                u.lastLoginAt() == null ? "never" : Instant.ofEpochMilli(u.lastLoginAt()).toString(),
+                u.lastLoginAt() == null ? "never" : when(u.lastLoginAt()),
                 (int) auth.listTokens(u.username()).stream().filter(t -> t.revokedAt() == null).count())).toList();
         pages.render(ctx, "admin_users.jte", Map.of("users", rows));
     }
 
     private void createUser(Context ctx) {
         User u = auth.createUser(form(ctx, "username"), ctx.formParam("password"), "on".equals(ctx.formParam("admin")));
-        back(ctx, "/admin/users/" + u.username());
+        back(ctx, userPath(u.username()));
     }
 
     private void userAccess(Context ctx) {
@@ -145,9 +153,14 @@ public final class AdminPages {
         back(ctx, "/admin/users/" + ctx.pathParam("username"));
     }
 
-    /** A user's page; {@code issued} is a token just created, whose secret is shown this once. */
-    private void user(Context ctx, IssuedToken issued) {
+    /** A user's page, with the secret of a token just created shown this once. */
+    private void user(Context ctx) {
         User u = auth.requireUser(ctx.pathParam("username"));
+        String issued = ctx.cookie(ISSUED_COOKIE);
+        if (issued != null) {
+            ctx.cookie(new Cookie(ISSUED_COOKIE, "", userPath(u.username()), 0, SessionCookie.secure(ctx, links), true, null,
+                    SameSite.STRICT));
+        }
         long now = System.currentTimeMillis();
         List<TokenRow> tokens = auth.listTokens(u.username()).stream()
                 .sorted((a, b) -> Long.compare(b.createdAt(), a.createdAt()))
@@ -157,15 +170,23 @@ public final class AdminPages {
         params.put("tokens", tokens);
         params.put("scopes", (u.admin() ? EnumSet.allOf(Scope.class) : EnumSet.complementOf(EnumSet.of(Scope.ADMIN)))
                 .stream().map(Scope::wireName).toList());
-        params.put("issued", issued == null ? null : issued.secret());
+        params.put("issued", issued == null || issued.isBlank() ? null : issued);
         pages.render(ctx, "admin_user.jte", params);
     }
 
     private static TokenRow tokenRow(ApiToken t, long now) {
         String state = t.revokedAt() != null ? "revoked" : t.expiresAt() != null && t.expiresAt() <= now ? "expired" : "active";
-        return new TokenRow(t.id(), t.name(), Scope.format(t.scopes()), Instant.ofEpochMilli(t.createdAt()).toString(),
-                t.expiresAt() == null ? "never" : Instant.ofEpochMilli(t.expiresAt()).toString(),
-                t.lastUsedAt() == null ? "never" : Instant.ofEpochMilli(t.lastUsedAt()).toString(), state);
+        return new TokenRow(t.id(), t.name(), Scope.format(t.scopes()), when(t.createdAt()),
+                t.expiresAt() == null ? "never" : when(t.expiresAt()),
+                t.lastUsedAt() == null ? "never" : when(t.lastUsedAt()), state);
+    }
+
+    private static final java.time.format.DateTimeFormatter WHEN =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+    /** A moment as people read it in a table. */
+    static String when(long millis) {
+        return WHEN.format(Instant.ofEpochMilli(millis));
     }
 
     private void createToken(Context ctx) {
@@ -175,8 +196,15 @@ public final class AdminPages {
         Duration ttl = Params.of(ctx).duration("expires").orElse(null);
         String name = form(ctx, "name").isEmpty() ? "api" : form(ctx, "name");
         IssuedToken t = auth.createToken(u, name, scopes, ttl);
-        ctx.status(201);
-        user(ctx, t);
+        // Post/redirect/get, so reloading the page cannot make a second token; the secret crosses
+        // the redirect in a cookie that only the user's page reads, once, within a minute.
+        ctx.cookie(new Cookie(ISSUED_COOKIE, t.secret(), userPath(u.username()), 60, SessionCookie.secure(ctx, links), true, null,
+                SameSite.STRICT));
+        back(ctx, userPath(u.username()));
+    }
+
+    private static String userPath(String username) {
+        return "/admin/users/" + username;
     }
 
     private void revokeToken(Context ctx) {

@@ -73,12 +73,18 @@ class AdminPagesTest {
 
         HttpResponse<String> created = postMulti("/admin/users/ci-bot/tokens", List.of(
                 Map.entry("name", "deploy"), Map.entry("scope", "read"), Map.entry("scope", "upload"), Map.entry("expires", "30d")));
-        assertThat(created.statusCode()).isEqualTo(201);
-        assertThat(created.headers().firstValue("Cache-Control")).contains("no-store");
-        Matcher m = SECRET.matcher(created.body());
-        assertThat(m.find()).as(created.body()).isTrue();
+        assertThat(created.statusCode()).as("redirected, so a reload makes no second token").isEqualTo(303);
+        assertThat(created.headers().firstValue("Location")).contains("/admin/users/ci-bot");
+        String carried = WebClient.setCookie(created, "depot_issued").orElseThrow();
+        assertThat(carried).contains("HttpOnly", "SameSite=Strict", "Path=/admin/users/ci-bot", "Max-Age=60");
+        HttpResponse<String> shown = server.get("/admin/users/ci-bot", "Cookie",
+                "depot_session=" + admin.session() + "; depot_issued=" + WebClient.cookie(created, "depot_issued"));
+        assertThat(shown.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(WebClient.setCookie(shown, "depot_issued").orElseThrow()).as("read once").contains("Expires=Thu, 01 Jan 1970");
+        Matcher m = SECRET.matcher(shown.body());
+        assertThat(m.find()).as(shown.body()).isTrue();
         String secret = m.group(1);
-        assertThat(created.body()).contains("deploy", "read,upload");
+        assertThat(shown.body()).contains("deploy", "read,upload");
 
         HttpResponse<String> me = server.get("/v1/me", TestServer.auth(secret));
         assertThat(me.statusCode()).isEqualTo(200);

@@ -3,56 +3,27 @@ package dev.depot.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import dev.depot.support.Backend;
 import dev.depot.support.OtaFixture;
 import dev.depot.support.TestServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-/**
- * The web pages in a real browser: Debian's chromium (installed by .ci/run), driven by Playwright.
- * Screenshots of the pages go to {@code target/screenshots/} for a reviewer to look at.
- */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BrowserTest {
-    static final Path CHROMIUM = Path.of(System.getProperty("depot.chromium", "/usr/bin/chromium"));
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
+/** The public pages in a real browser (see {@link ChromiumTest}). */
+class BrowserTest extends ChromiumTest {
     private TestServer server;
     private OtaFixture f;
-    private Playwright playwright;
-    private Browser browser;
 
     @BeforeAll
-    void start() throws Exception {
-        // like the other tests that need a Debian tool: skipped (and counted as skipped) without it
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: install Debian's chromium (.ci/run does)");
-        Files.createDirectories(SCREENSHOTS);
+    void start() {
         server = TestServer.start(Backend.SQLITE);
         f = new OtaFixture(server);
-        playwright = Playwright.create();
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM).setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run")));
     }
 
     @AfterAll
     void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
         if (server != null) {
             server.close();
         }
@@ -68,7 +39,7 @@ class BrowserTest {
             Page page = context.newPage();
             page.navigate(server.url("/"));
             assertThat(page.title()).isEqualTo("Devices · Depot");
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("home.png")).setFullPage(true));
+            screenshot(page, "home");
 
             page.fill("input[name=q]", "pixel");
             page.click("button[type=submit]");
@@ -76,7 +47,7 @@ class BrowserTest {
             assertThat(page.url()).endsWith("/devices/sunfish");
             assertThat(page.locator("tbody tr").allTextContents()).anyMatch(t -> t.contains("v1.1"))
                     .anyMatch(t -> t.contains("v1.0"));
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("device.png")).setFullPage(true));
+            screenshot(page, "device");
 
             long before = server.depot().downloads().countOfBuild(id, dev.depot.delivery.DownloadType.DOWNLOAD);
             var download = page.waitForDownload(() -> page.locator("tbody tr", new Page.LocatorOptions().setHasText("v1.0"))
@@ -95,7 +66,7 @@ class BrowserTest {
             page.navigate(server.url("/devices/sunfish"));
             Object overflow = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth");
             assertThat(overflow).as("no sideways scrolling on a phone").isEqualTo(false);
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("device-phone.png")).setFullPage(true));
+            screenshot(page, "device-phone");
         }
     }
 
@@ -118,7 +89,7 @@ class BrowserTest {
             var qr = page.locator("svg.qr");
             assertThat(qr.isVisible()).isTrue();
             assertThat(qr.boundingBox().width).isGreaterThan(100);
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("build.png")).setFullPage(true));
+            screenshot(page, "build");
         }
     }
 }
