@@ -180,8 +180,10 @@ public final class WebPages {
         }
         String redeem = links.base() + "/v1/download/" + Links.encodePathSegment(token);
         boolean ios = offer.form() == DeliveryService.Form.MANIFEST;
+        // iOS fetches the manifest itself; its link redeems the token into the plist directly
         String installUrl = ios
-                ? "itms-services://?action=download-manifest&url=" + java.net.URLEncoder.encode(redeem, java.nio.charset.StandardCharsets.UTF_8)
+                ? "itms-services://?action=download-manifest&url="
+                        + java.net.URLEncoder.encode(redeem + "/manifest.plist", java.nio.charset.StandardCharsets.UTF_8)
                 : redeem;
         pages.render(ctx, "install.jte", Map.of("app", offer.app(), "build", offer.build(), "ios", ios, "installUrl", installUrl,
                 "size", humanSize(offer.build().size())));

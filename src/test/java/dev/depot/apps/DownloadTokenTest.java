@@ -240,10 +240,18 @@ class DownloadTokenTest {
 
         String auto = ok(server.get("/v1/organizations/acme/apps/ios-app/builds/" + b.get("id").asText() + "/downloadToken?type=auto",
                 bearer(f.viewer))).get("token").asText();
-        // a tester's install page offers the token's own link to itms-services
+        // a tester's install page hands itms-services a link that redeems the token straight into the manifest
         String installPage = server.get("/install/" + auto).body();
+        String direct = server.url("/v1/download/" + auto + "/manifest.plist");
         assertThat(installPage).contains("Install on this iPhone", "itms-services://?action=download-manifest&amp;url="
-                + java.net.URLEncoder.encode(server.url("/v1/download/" + auto), StandardCharsets.UTF_8));
+                + java.net.URLEncoder.encode(direct, StandardCharsets.UTF_8));
+        long id = Long.parseLong(b.get("id").asText());
+        long before = server.depot().downloads().countOfBuild(id, DownloadType.DOWNLOAD);
+        HttpResponse<byte[]> plist = fetch(direct);
+        assertThat(plist.statusCode()).as("no redirect for the installer to follow").isEqualTo(200);
+        assertThat(plist.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/xml");
+        assertThat(new String(plist.body(), StandardCharsets.UTF_8)).contains("<string>software-package</string>", "<string>com.acme.ios</string>");
+        assertThat(server.depot().downloads().countOfBuild(id, DownloadType.DOWNLOAD)).as("fetching it counts").isEqualTo(before + 1);
         String manifestUrl = server.get("/v1/download/" + auto).headers().firstValue("Location").orElseThrow();
         assertThat(manifestUrl).startsWith(server.url("/v1/manifests/")).endsWith("/manifest.plist");
         HttpResponse<byte[]> manifest = fetch(manifestUrl);
@@ -257,5 +265,7 @@ class DownloadTokenTest {
         String file = ok(server.get("/v1/organizations/acme/apps/ios-app/builds/" + b.get("id").asText() + "/downloadToken?type=file",
                 bearer(f.viewer))).get("token").asText();
         assertThat(server.get("/v1/download/" + file).headers().firstValue("Location").orElseThrow()).endsWith("/Acme.ipa");
+        assertThat(server.get("/v1/download/" + file + "/manifest.plist").statusCode()).as("not an iOS install token").isEqualTo(404);
+        assertThat(server.get("/v1/download/not-a-token/manifest.plist").statusCode()).isEqualTo(404);
     }
 }

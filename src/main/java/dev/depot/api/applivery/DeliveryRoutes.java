@@ -40,6 +40,7 @@ public final class DeliveryRoutes {
         routes.get("/v1/files/{link}/{file_name}", Access.PUBLIC, ctx -> file(ctx, true));
         routes.head("/v1/files/{link}/{file_name}", Access.PUBLIC, ctx -> file(ctx, false));
         routes.get("/v1/manifests/{link}/manifest.plist", Access.PUBLIC, this::manifest);
+        routes.get("/v1/download/{token}/manifest.plist", Access.PUBLIC, this::redeemManifest);
     }
 
     private void issue(Context ctx) {
@@ -83,8 +84,23 @@ public final class DeliveryRoutes {
         responder.respond(ctx, new BlobResponder.Blob(f.sha256(), f.size(), name, contentType(name)), body);
     }
 
+    /**
+     * An iOS token redeemed straight into its manifest, without the redirect: what the install
+     * page's {@code itms-services} link names, so the installer needs to follow nothing.
+     */
+    private void redeemManifest(Context ctx) {
+        DeliveryService.Target t = delivery.redeem(ctx.pathParam("token"));
+        if (t.form() != DeliveryService.Form.MANIFEST) {
+            throw new DepotException.NotFound("entity_not_found", "This token is not for an iOS install.");
+        }
+        writeManifest(ctx, t);
+    }
+
     private void manifest(Context ctx) {
-        DeliveryService.Target t = delivery.openManifestLink(ctx.pathParam("link"), clock.instant());
+        writeManifest(ctx, delivery.openManifestLink(ctx.pathParam("link"), clock.instant()));
+    }
+
+    private void writeManifest(Context ctx, DeliveryService.Target t) {
         AppBuild b = t.build();
         Object info = b.facts().get("bundleId");
         String bundleId = info == null ? String.valueOf(t.app().packageName()) : String.valueOf(info);
