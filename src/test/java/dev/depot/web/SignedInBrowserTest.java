@@ -195,6 +195,22 @@ class SignedInBrowserTest extends ChromiumTest {
         }
     }
 
+    @Test
+    void theSignedInPagesFitAPhoneScreen() {
+        f.upload("Bliss-v6.0-sunfish-OFFICIAL-gapps-20240701.zip", OtaFixture.randomBytes(100, 13));
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844).setIsMobile(true))) {
+            Page page = signIn(context, "root", null);
+            for (String path : java.util.List.of("/dashboard", "/dashboard/devices/sunfish", "/dashboard/stats", "/admin",
+                    "/admin/users/maint", "/admin/organizations", "/admin/devices", "/admin/repositories")) {
+                page.navigate(server.url(path));
+                Object overflow = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth");
+                assertThat(overflow).as("no sideways scrolling on a phone: " + path).isEqualTo(false);
+            }
+            page.navigate(server.url("/dashboard/devices/sunfish"));
+            screenshot(page, "manage-device-phone");
+        }
+    }
+
     private static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
