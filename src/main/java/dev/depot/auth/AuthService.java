@@ -171,6 +171,14 @@ public final class AuthService {
         return user;
     }
 
+    /**
+     * Forgets web sessions that ended (expired or signed out) more than a day ago, so signing in
+     * every day does not grow the token table; API tokens are kept, revoked or not, for the record.
+     */
+    public int removeEndedSessions() {
+        return tokens.deleteEnded(SESSION_TOKEN_NAME, clock.millis() - Duration.ofDays(1).toMillis());
+    }
+
     /** Ends a session: its token is revoked, so the cookie is worth nothing even if kept. */
     public void signOut(String secret) {
         if (secret != null && !secret.isBlank()) {

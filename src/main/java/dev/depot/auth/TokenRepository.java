@@ -39,6 +39,13 @@ final class TokenRepository {
                         + "AND revoked_at IS NULL").bind("now", now).bind("id", tokenId).execute()) > 0;
     }
 
+    /** Deletes the named tokens that expired or were revoked before {@code before}. */
+    int deleteEnded(String name, long before) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM api_tokens WHERE name = :n AND "
+                        + "((expires_at IS NOT NULL AND expires_at < :b) OR (revoked_at IS NOT NULL AND revoked_at < :b))")
+                .bind("n", name).bind("b", before).execute());
+    }
+
     void touch(long tokenId, long now) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE api_tokens SET last_used_at = :now WHERE id = :id")
                 .bind("now", now).bind("id", tokenId).execute());

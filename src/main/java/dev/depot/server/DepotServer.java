@@ -164,6 +164,12 @@ public final class DepotServer implements AutoCloseable {
                 log.info("removed {} expired upload session(s)", n);
             }
         });
+        scheduler.every("remove-ended-web-sessions", Duration.ofHours(1), () -> {
+            int n = depot.auth().removeEndedSessions();
+            if (n > 0) {
+                log.info("removed {} ended web session(s)", n);
+            }
+        });
         String url = settings.publicUrl(app.port());
         log.info("Depot {} serving on {} (data: {}, database: {})", Depot.VERSION, url, settings.dataDir(),
                 depot.database().dialect().name().toLowerCase());

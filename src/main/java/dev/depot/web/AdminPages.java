@@ -162,9 +162,12 @@ public final class AdminPages {
                     SameSite.STRICT));
         }
         long now = System.currentTimeMillis();
+        // ended web sessions are noise beside API tokens (and are removed a day later)
         List<TokenRow> tokens = auth.listTokens(u.username()).stream()
                 .sorted((a, b) -> Long.compare(b.createdAt(), a.createdAt()))
-                .map(t -> tokenRow(t, now)).toList();
+                .map(t -> tokenRow(t, now))
+                .filter(t -> !(t.name().equals(AuthService.SESSION_TOKEN_NAME) && !t.state().equals("active")))
+                .toList();
         Map<String, Object> params = new HashMap<>();
         params.put("user", u);
         params.put("tokens", tokens);
