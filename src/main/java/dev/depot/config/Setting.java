@@ -10,6 +10,7 @@ import java.util.Optional;
 public enum Setting {
     HOST("host", "127.0.0.1", "Address the HTTP server binds to."),
     PORT("port", "8080", "TCP port of the HTTP server; 0 picks a free port."),
+    TRUSTED_PROXIES("http.trusted-proxies", "", "Addresses of reverse proxies (comma-separated) whose X-Forwarded-For names the client, for login throttling and the access log. Empty: the connection's own address."),
     DATA("data", "./depot-data", "Data directory: the SQLite database, blobs and upload staging."),
     DATABASE_URL("database.url", "", "JDBC URL. Empty means SQLite at <data>/depot.db; jdbc:postgresql:... selects PostgreSQL."),
     DATABASE_USERNAME("database.username", "", "Database user (PostgreSQL)."),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
+import dev.depot.api.ClientAddress;
 import dev.depot.api.OpenApiDocument;
 import dev.depot.api.ErrorMapping;
 import dev.depot.api.Links;
@@ -85,7 +86,8 @@ public final class DepotServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
-        RequestMetrics requestMetrics = new RequestMetrics(metrics);
+        ClientAddress clients = new ClientAddress(settings.get(Setting.TRUSTED_PROXIES));
+        RequestMetrics requestMetrics = new RequestMetrics(metrics, clients);
 
         AtomicInteger boundPort = new AtomicInteger(settings.port());
         Links links = new Links(() -> settings.publicUrl(boundPort.get()));
@@ -116,7 +118,7 @@ public final class DepotServer implements AutoCloseable {
             new OpsRoutes(depot.database(), depot.blobs(), metrics).register(routes);
             new ShipperPublicRoutes(depot.ota(), depot.auth(), counter, links, Depot.VERSION,
                     settings.getDuration(Setting.UPDATER_CACHE_TTL)).register(routes);
-            new ShipperMaintainerRoutes(depot.auth(), depot.ota(), depot.uploads(), links).register(routes);
+            new ShipperMaintainerRoutes(depot.auth(), depot.ota(), depot.uploads(), links, clients).register(routes);
             new NativeAdminRoutes(depot.auth(), depot.ota(), counter, links)
                     .withFeedDownloads(() -> depot.startFeed(links::base).downloadsSince(null)).register(routes);
             String redirectSetting = settings.get(Setting.DOWNLOAD_REDIRECT).trim().toLowerCase();
@@ -134,7 +136,7 @@ public final class DepotServer implements AutoCloseable {
             new dev.depot.web.AdminPages(depot.auth(), depot.ota(), depot.catalog(), depot.repositories(),
                     () -> depot.startFeed(links::base), pages, links).register(routes);
             new dev.depot.web.StatsPages(depot.ota(), depot.catalog(), counter, pages).register(routes);
-            new dev.depot.web.SignInPages(depot.auth(), pages, links, settings.getDuration(Setting.SESSION_TTL)).register(routes);
+            new dev.depot.web.SignInPages(depot.auth(), pages, links, settings.getDuration(Setting.SESSION_TTL), clients).register(routes);
             new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);
             new AptoideRoutes(depot.repositories()).register(routes);
             new FdroidRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);

@@ -1,5 +1,6 @@
 package dev.depot.server;
 
+import dev.depot.api.ClientAddress;
 import io.javalin.http.Context;
 import java.io.IOException;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
@@ -17,13 +18,15 @@ import org.slf4j.LoggerFactory;
 final class RequestMetrics {
     private static final Logger log = LoggerFactory.getLogger("depot.access");
     private final MeterRegistry registry;
+    private final ClientAddress clients;
     private final Counter bytesIn;
     private final Counter bytesOut;
     /** One timer per method, route and status, found without building a meter id per request. */
     private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    RequestMetrics(MeterRegistry registry) {
+    RequestMetrics(MeterRegistry registry, ClientAddress clients) {
         this.registry = registry;
+        this.clients = clients;
         this.bytesIn = Counter.builder("depot.http.bytes.in").description("request body bytes").register(registry);
         this.bytesOut = Counter.builder("depot.http.bytes.out").description("response body bytes").register(registry);
     }
@@ -42,7 +45,7 @@ final class RequestMetrics {
         bytesOut.increment(out);
         if (log.isInfoEnabled()) {
             log.info("method={} route={} status={} ms={} in={} out={} ip={}", method, route, status,
-                    Math.round(ms * 10) / 10.0, in, out, ctx.ip());
+                    Math.round(ms * 10) / 10.0, in, out, clients.of(ctx));
         }
     }
 

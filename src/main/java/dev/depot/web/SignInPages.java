@@ -1,6 +1,7 @@
 package dev.depot.web;
 
 import dev.depot.api.Access;
+import dev.depot.api.ClientAddress;
 import dev.depot.api.Links;
 import dev.depot.api.Routes;
 import dev.depot.api.SessionCookie;
@@ -32,9 +33,11 @@ public final class SignInPages {
     private final PageRenderer pages;
     private final Links links;
     private final Duration sessionTtl;
+    private final ClientAddress clients;
     private final SecureRandom random = new SecureRandom();
 
-    public SignInPages(AuthService auth, PageRenderer pages, Links links, Duration sessionTtl) {
+    public SignInPages(AuthService auth, PageRenderer pages, Links links, Duration sessionTtl, ClientAddress clients) {
+        this.clients = clients;
         this.auth = auth;
         this.pages = pages;
         this.links = links;
@@ -85,7 +88,7 @@ public final class SignInPages {
         }
         Optional<IssuedToken> session;
         try {
-            session = auth.signIn(username, password, ctx.ip(), sessionTtl);
+            session = auth.signIn(username, password, clients.of(ctx), sessionTtl);
         } catch (DepotException.Throttled t) {
             ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
             show(ctx, 429, username, "Too many failed sign-ins; try again in " + t.retryAfterSeconds() + " s.");

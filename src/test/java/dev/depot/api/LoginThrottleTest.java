@@ -68,4 +68,34 @@ class LoginThrottleTest {
 
         assertThat(login("d", "guess").statusCode()).isEqualTo(429);
     }
+
+    @Test
+    void behindATrustedProxyEachClientIsThrottledByItsForwardedAddress() throws Exception {
+        server = TestServer.start(backend, Files.createTempDirectory("depot-throttle"), clock,
+                Map.of(Setting.LOGIN_MAX_FAILURES, "3", Setting.TRUSTED_PROXIES, "127.0.0.1"));
+        for (String user : new String[] {"a", "b", "c"}) {
+            server.postForm("/api/v1/maintainers/login/", Map.of("username", user, "password", "guess"),
+                    "X-Forwarded-For", "198.51.100.7");
+        }
+        assertThat(server.postForm("/api/v1/maintainers/login/", Map.of("username", "d", "password", "guess"),
+                "X-Forwarded-For", "198.51.100.7").statusCode()).isEqualTo(429);
+        assertThat(server.postForm("/api/v1/maintainers/login/", Map.of("username", "d", "password", "guess"),
+                "X-Forwarded-For", "203.0.113.9").statusCode()).as("another client behind the same proxy").isEqualTo(404);
+        assertThat(server.postForm("/api/v1/maintainers/login/", Map.of("username", "e", "password", "guess"),
+                "X-Forwarded-For", "198.51.100.7, 127.0.0.1").statusCode()).as("trusted hops are skipped").isEqualTo(429);
+        assertThat(server.postForm("/api/v1/maintainers/login/", Map.of("username", "e", "password", "guess"),
+                "X-Forwarded-For", "203.0.113.9, 198.51.100.7").statusCode())
+                .as("the right-most untrusted hop counts, not what the client claimed").isEqualTo(429);
+    }
+
+    @Test
+    void withoutATrustedProxyTheForwardedHeaderIsIgnored() throws Exception {
+        server = TestServer.start(backend, Files.createTempDirectory("depot-throttle"), clock,
+                Map.of(Setting.LOGIN_MAX_FAILURES, "3"));
+        for (String user : new String[] {"a", "b", "c"}) {
+            server.postForm("/api/v1/maintainers/login/", Map.of("username", user, "password", "guess"),
+                    "X-Forwarded-For", "198.51.100." + (int) user.charAt(0));
+        }
+        assertThat(login("d", "guess").statusCode()).as("a client cannot pick a fresh address per guess").isEqualTo(429);
+    }
 }

@@ -99,11 +99,18 @@ class OperationsTest {
                 .extracting(r -> r.method() + " " + r.path())
                 .containsExactlyInAnyOrder("GET /v1/download/{token}", "GET /v1/files/{link}/{file_name}",
                         "HEAD /v1/files/{link}/{file_name}", "GET /v1/manifests/{link}/manifest.plist",
-                        "OPTIONS /v1/uploads", "OPTIONS /v1/uploads/{id}", "GET /v1/repositories/{repo}",
+                        "GET /v1/download/{token}/manifest.plist", "OPTIONS /v1/uploads", "OPTIONS /v1/uploads/{id}", "GET /v1/repositories/{repo}",
                         "GET /v1/repositories/{repo}/changes", "POST /v1/repositories/{repo}/updates",
                         "GET /v1/repositories/{repo}/fdroid",
                         "GET /v1/repositories/{repo}/files/{build}/{file_name}",
                         "HEAD /v1/repositories/{repo}/files/{build}/{file_name}");
+        // the signed-in pages are signed in, and the admin pages are for admins
+        assertThat(server.server().routes()).filteredOn(r -> r.path().startsWith("/dashboard") || r.path().equals("/logout"))
+                .isNotEmpty().allSatisfy(r -> assertThat(r.access()).isEqualTo(Access.SIGNED_IN));
+        assertThat(server.server().routes()).filteredOn(r -> r.path().startsWith("/admin"))
+                .isNotEmpty().allSatisfy(r -> assertThat(r.access()).isEqualTo(Access.SIGNED_IN_ADMIN));
+        assertThat(server.server().routes()).filteredOn(r -> r.access().page())
+                .allSatisfy(r -> assertThat(r.path()).matches("/(dashboard|admin|logout).*"));
     }
 
     @Test

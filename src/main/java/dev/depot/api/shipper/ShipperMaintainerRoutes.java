@@ -1,6 +1,7 @@
 package dev.depot.api.shipper;
 
 import dev.depot.api.Access;
+import dev.depot.api.ClientAddress;
 import dev.depot.api.Authenticator;
 import dev.depot.api.Links;
 import dev.depot.api.MultipartStream;
@@ -37,11 +38,13 @@ public final class ShipperMaintainerRoutes {
     private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F-]{36}");
 
     private final AuthService auth;
+    private final ClientAddress clients;
     private final OtaService ota;
     private final UploadService uploads;
     private final Links links;
 
-    public ShipperMaintainerRoutes(AuthService auth, OtaService ota, UploadService uploads, Links links) {
+    public ShipperMaintainerRoutes(AuthService auth, OtaService ota, UploadService uploads, Links links, ClientAddress clients) {
+        this.clients = clients;
         this.auth = auth;
         this.ota = ota;
         this.uploads = uploads;
@@ -73,7 +76,7 @@ public final class ShipperMaintainerRoutes {
         if (username.isBlank() || password.isBlank()) {
             throw new DepotException.Invalid("blank_username_or_password", "Username or password cannot be blank!");
         }
-        IssuedToken token = auth.login(username, password, ctx.ip(), EnumSet.of(Scope.READ, Scope.UPLOAD, Scope.PUBLISH))
+        IssuedToken token = auth.login(username, password, clients.of(ctx), EnumSet.of(Scope.READ, Scope.UPLOAD, Scope.PUBLISH))
                 .orElseThrow(() -> new DepotException.NotFound("invalid_credential", "Invalid credentials. Please try again."));
         ctx.json(Map.of("token", token.secret(), "message", "Successfully logged in!"));
     }
