@@ -144,7 +144,7 @@ public final class AdminPages {
     }
 
     private void createUser(Context ctx) {
-        User u = auth.createUser(form(ctx, "username"), ctx.formParam("password"), "on".equals(ctx.formParam("admin")));
+        User u = auth.createUser(form(ctx, "username"), Params.of(ctx).require("password"), "on".equals(ctx.formParam("admin")));
         back(ctx, userPath(u.username()));
     }
 

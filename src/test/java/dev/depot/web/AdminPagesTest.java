@@ -140,6 +140,23 @@ class AdminPagesTest {
         assertThat(admin.get("/admin").body()).contains("APK feed", "Samples available");
     }
 
+    @Test
+    void emptyOrMalformedFormsGetAClearErrorNeverA500() {
+        for (var r : server.server().routes()) {
+            if (!r.access().page() || r.method().name().equals("GET") || r.path().equals("/logout")) {
+                continue;
+            }
+            String path = r.path().replace("{username}", "nobody").replace("{id}", "x").replace("{org}", "nope")
+                    .replace("{codename}", "nope").replace("{app}", "nope").replace("{action}", "disable");
+            HttpResponse<String> empty = admin.post(path, Map.of());
+            assertThat(empty.statusCode()).as("POST " + path + ": " + empty.body()).isBetween(300, 499);
+            HttpResponse<String> odd = admin.post(path, Map.of("username", "\u0000<x>", "role", "", "note", "n", "scope", "nope",
+                    "expires", "soon", "pattern", "", "codename", "../x", "name", "", "organization", "", "password", ""));
+            assertThat(odd.statusCode()).as("POST " + path + ": " + odd.body()).isBetween(300, 499);
+        }
+        assertThat(server.depot().auth().findUser("")).isEmpty();
+    }
+
     private HttpResponse<String> postMulti(String path, List<Map.Entry<String, String>> fields) {
         StringBuilder body = new StringBuilder("_csrf=" + admin.csrf());
         for (var e : fields) {
