@@ -114,6 +114,12 @@ class RepositoryApiTest {
         assertThat(page.body()).contains("<code>a2dp.Vol</code>", "(137)", "<code>com.teleca.jamendo</code>",
                 server.url("/fdroid/store-web/repo"), fingerprint, "<svg");
         assertThat(server.get("/repositories/no-such-store").statusCode()).isEqualTo(404);
+
+        // the home page lists published apps (their newest version) beside the devices, and searches them
+        String home = server.get("/").body();
+        assertThat(home).contains("<h2>Apps</h2>", "<code>a2dp.Vol</code>", "<code>com.teleca.jamendo</code>",
+                "href=\"/repositories/store-web\"");
+        assertThat(server.get("/?q=jamendo").body()).contains("com.teleca.jamendo").doesNotContain("a2dp.Vol");
     }
 
     @Test
