@@ -92,9 +92,9 @@
     } else {
       var parts = this.target.substring(4).split("/");
       pairs.push("organization " + b64(parts[0]), "app " + b64(parts[1]));
-      var changelog = this.form.elements.changelog.value;
-      if (changelog) pairs.push("changelog " + b64(changelog));
     }
+    var changelog = this.form.elements.changelog.value;
+    if (changelog) pairs.push("changelog " + b64(changelog));
     return pairs.join(",");
   };
 
@@ -168,6 +168,10 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.upload").forEach(function (f) { new Upload(f); });
+    // a menu that applies as soon as it changes (no inline handlers: the pages' CSP runs only these scripts)
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
+      s.addEventListener("change", function () { s.form.submit(); });
+    });
   });
 
   window.Depot = { csrf: csrf };

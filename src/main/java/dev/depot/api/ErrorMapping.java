@@ -8,7 +8,6 @@ import dev.depot.feed.FeedService;
 import dev.depot.core.DepotException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,18 +17,22 @@ public final class ErrorMapping {
 
     private ErrorMapping() {}
 
-    /**
-     * @param pages renders an error on a web page ({@link Access#page()}): a sign-in redirect, an
-     *     HTML page; the API surfaces render their own bodies
-     */
-    public static void install(RoutesConfig routes, BiConsumer<Context, DepotException> pages) {
+    /** How the web pages answer errors: as pages (a sign-in redirect, an HTML page with the status). */
+    public interface PageErrors {
+        void render(Context ctx, DepotException e);
+
+        /** An unexpected failure, already logged. */
+        void internal(Context ctx);
+    }
+
+    /** @param pages renders errors on web pages ({@link Access#page()}); the API surfaces render their own bodies */
+    public static void install(RoutesConfig routes, PageErrors pages) {
         routes.exception(DepotException.class, (e, ctx) -> {
-            Access access = Authenticator.access(ctx);
-            if (access != null && access.page()) {
+            if (isPage(ctx)) {
                 if (e instanceof DepotException.Throttled t) {
                     ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
                 }
-                pages.accept(ctx, e);
+                pages.render(ctx, e);
             } else {
                 render(ctx, e);
             }
@@ -43,7 +46,9 @@ public final class ErrorMapping {
                 return;
             }
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-            if (isShipper(ctx)) {
+            if (isPage(ctx)) {
+                pages.internal(ctx);
+            } else if (isShipper(ctx)) {
                 ShipperErrors.internal(ctx);
             } else {
                 Envelope.internal(ctx);
@@ -96,6 +101,11 @@ public final class ErrorMapping {
         } else {
             Envelope.error(ctx, e);
         }
+    }
+
+    private static boolean isPage(Context ctx) {
+        Access access = Authenticator.access(ctx);
+        return access != null && access.page();
     }
 
     private static boolean isShipper(Context ctx) {

@@ -113,7 +113,7 @@ public final class DepotServer implements AutoCloseable {
             cfg.requestLogger.http(requestMetrics::record);
             cfg.routes.beforeMatched(authenticator::check);
             dev.depot.web.PageRenderer pages = new dev.depot.web.PageRenderer(authenticator);
-            ErrorMapping.install(cfg.routes, pages::pageError);
+            ErrorMapping.install(cfg.routes, pages);
             Routes routes = new Routes(cfg.routes);
             new OpsRoutes(depot.database(), depot.blobs(), metrics).register(routes);
             new ShipperPublicRoutes(depot.ota(), depot.auth(), counter, links, Depot.VERSION,

@@ -19,7 +19,7 @@ import java.util.Optional;
  * needs, and renders errors on signed-in pages as pages: no session sends a browser to sign in,
  * the rest show their status and message.
  */
-public final class PageRenderer {
+public final class PageRenderer implements dev.depot.api.ErrorMapping.PageErrors {
     private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
 
     private final Authenticator authenticator;
@@ -45,7 +45,21 @@ public final class PageRenderer {
         StringOutput out = new StringOutput();
         TEMPLATES.render(template, all, out);
         ctx.header("Cache-Control", "no-store");
+        hardenHtml(ctx);
         ctx.html(out.toString());
+    }
+
+    /**
+     * What a browser may do with a page: run only Depot's own scripts (so text that slipped past
+     * escaping still could not run), post forms only to Depot, never be framed by another site.
+     * Styles may be inline: htmx and uPlot set some.
+     */
+    static void hardenHtml(Context ctx) {
+        ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                + "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "same-origin");
     }
 
     /** An error page with this status and message. */
@@ -54,8 +68,14 @@ public final class PageRenderer {
         render(ctx, "error.jte", Map.of("status", status, "message", message));
     }
 
+    @Override
+    public void internal(Context ctx) {
+        error(ctx, 500, "Something went wrong on the server; it has been logged. Try again.");
+    }
+
     /** How a signed-in page answers a domain error (installed through {@code ErrorMapping}). */
-    public void pageError(Context ctx, DepotException e) {
+    @Override
+    public void render(Context ctx, DepotException e) {
         switch (e) {
             case DepotException.Unauthenticated u -> {
                 if (ctx.method().equals(io.javalin.http.HandlerType.GET)) {

@@ -178,7 +178,8 @@ class SignInTest {
         WebClient web = new WebClient(server);
         web.signIn("maint", "password-maint");
         String cookie = "depot_session=" + web.session();
-        String meta = "filename " + b64("Bliss-v2.0-sunfish-OFFICIAL-gapps-20240201.zip") + ",target " + b64("ota");
+        String meta = "filename " + b64("Bliss-v2.0-sunfish-OFFICIAL-gapps-20240201.zip") + ",target " + b64("ota")
+                + ",changelog " + b64("Faster boot");
         HttpResponse<String> created = server.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url("/v1/uploads")))
                         .POST(java.net.http.HttpRequest.BodyPublishers.noBody()),
                 "Cookie", cookie, "X-CSRF-Token", web.csrf(), "Tus-Resumable", "1.0.0",
@@ -192,6 +193,7 @@ class SignInTest {
         assertThat(patched.statusCode()).as(patched.body()).isEqualTo(204);
         long id = Long.parseLong(patched.headers().firstValue("Depot-Build-Id").orElseThrow());
         assertThat(server.depot().ota().build(id).orElseThrow().sha256()).isEqualTo(OtaFixture.sha256(data));
+        assertThat(server.depot().ota().build(id).orElseThrow().changelog()).isEqualTo("Faster boot");
 
         String unknown = "filename " + b64("Bliss-v2.0-nosuch-OFFICIAL-gapps-20240201.zip") + ",target " + b64("ota");
         HttpResponse<String> refused = server.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url("/v1/uploads")))

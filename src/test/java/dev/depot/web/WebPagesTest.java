@@ -40,6 +40,9 @@ class WebPagesTest {
         assertThat(server.get("/?q=pixel%202&unmaintained=1").body()).contains("walleye").doesNotContain("/devices/sunfish");
         assertThat(server.get("/?q=nothing-like-it").body()).contains("No device matches.");
         assertThat(server.get("/assets/depot.css").body()).contains("--accent");
+        assertThat(home.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .as("only Depot's own scripts run; no framing").contains("script-src 'self';", "frame-ancestors 'none'");
+        assertThat(home.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     }
 
     @Test

@@ -34,7 +34,8 @@ import java.util.Map;
  * checksum (sha1, sha256), termination and expiration, over the same upload sessions as shipper's
  * protocol. Metadata names the file ({@code filename}) and where the build goes
  * ({@code organization}, {@code app}, unless the token is bound to an app; or {@code target=ota} for
- * a ROM build, whose device the file name names, under the same rules as shipper's uploads); {@code sha256} is
+ * a ROM build, whose device the file name names, under the same rules as shipper's uploads; both
+ * take a {@code changelog}); {@code sha256} is
  * checked when the last byte arrives, then the build is created and its id returned in
  * {@code Depot-Build-Id}.
  */
@@ -101,6 +102,10 @@ public final class TusRoutes {
         Map<String, String> stored = new LinkedHashMap<>(meta);
         if (isOta(meta)) {
             ota.checkBuildName(me, fileName);
+            String changelog = meta.get("changelog");
+            if (changelog != null && changelog.length() > OtaService.MAX_TEXT) {
+                throw new DepotException.Invalid("too_long", "A changelog is at most " + OtaService.MAX_TEXT + " characters.");
+            }
         } else {
             App app = IntegrationRoutes.targetApp(catalog, me, meta.get("organization"), meta.get("app"));
             requireKind(app, fileName);
@@ -194,6 +199,9 @@ public final class TusRoutes {
         if (isOta(meta)) {
             OtaBuild build = uploads.finalizeUpload(me, s.id(), expected,
                     v -> ota.registerBuild(me, s.fileName(), v.blob(), v.md5()));
+            if (meta.get("changelog") != null && !meta.get("changelog").isBlank()) {
+                ota.setBuildChangelog(me, build.id(), meta.get("changelog"));
+            }
             ctx.header("Depot-Build-Id", Long.toString(build.id()));
             ctx.header("Depot-Build-Url", links.base() + "/v1/builds/" + build.id());
             return;
