@@ -113,20 +113,41 @@ public final class WebPages {
                 .map(d -> new DeviceRow(d.codename(), d.name(), d.manufacturer(), d.maintained(),
                         published.getOrDefault(d.codename(), 0)))
                 .toList();
+        List<AppRow> apps = publishedApps().stream()
+                .filter(a -> q.isEmpty() || (a.label() + " " + a.packageName()).toLowerCase(Locale.ROOT).contains(q))
+                .toList();
+        pages.render(ctx, "home.jte", Map.of("devices", rows, "apps", apps, "query", query, "unmaintained", unmaintained));
+    }
+
+    private record AppsAt(String revisions, List<AppRow> apps) {}
+
+    private volatile AppsAt appsCache = new AppsAt("", List.of());
+
+    /**
+     * The newest version of each app in each repository. Reading every entry of every repository
+     * is the costly part of the home page, so the list is kept until a repository's revision moves
+     * (one small query per request tells).
+     */
+    private List<AppRow> publishedApps() {
+        List<Repository> all = repositories.all();
+        String revisions = all.stream().map(r -> r.id() + ":" + r.revision()).collect(java.util.stream.Collectors.joining(","));
+        AppsAt cached = appsCache;
+        if (cached.revisions().equals(revisions)) {
+            return cached.apps();
+        }
         List<AppRow> apps = new java.util.ArrayList<>();
-        for (Repository repo : repositories.all()) {
+        for (Repository repo : all) {
             Map<String, RepositoryEntry> newest = new java.util.TreeMap<>();
             for (RepositoryEntry e : repositories.entries(repo)) {
                 newest.merge(e.packageName(), e, (a, b) -> a.versionCode() >= b.versionCode() ? a : b);
             }
             for (RepositoryEntry e : newest.values()) {
                 String label = e.label() == null || e.label().isBlank() ? e.packageName() : e.label();
-                if (q.isEmpty() || (label + " " + e.packageName()).toLowerCase(Locale.ROOT).contains(q)) {
-                    apps.add(new AppRow(label, e.packageName(), e.versionName(), repo.name(), repo.title()));
-                }
+                apps.add(new AppRow(label, e.packageName(), e.versionName(), repo.name(), repo.title()));
             }
         }
-        pages.render(ctx, "home.jte", Map.of("devices", rows, "apps", apps, "query", query, "unmaintained", unmaintained));
+        appsCache = new AppsAt(revisions, List.copyOf(apps));
+        return apps;
     }
 
     private void device(Context ctx) {
