@@ -151,7 +151,7 @@ public final class AuthService {
             if (u.admin()) {
                 scopes.add(Scope.ADMIN);
             }
-            return createToken(u, SESSION_TOKEN_NAME, scopes, ttl);
+            return issue(u, SESSION_TOKEN_NAME, scopes, ttl, null);
         });
     }
 
@@ -192,6 +192,13 @@ public final class AuthService {
 
     /** A token; with {@code appId}, one bound to that app (the caller checks the user may use the app). */
     public IssuedToken createToken(User user, String name, Set<Scope> scopes, Duration expiresIn, Long appId) {
+        if (SESSION_TOKEN_NAME.equalsIgnoreCase(name == null ? "" : name.trim())) {
+            throw new DepotException.Invalid("reserved_name", "'" + SESSION_TOKEN_NAME + "' names the tokens of web sign-ins; pick another name.");
+        }
+        return issue(user, name, scopes, expiresIn, appId);
+    }
+
+    private IssuedToken issue(User user, String name, Set<Scope> scopes, Duration expiresIn, Long appId) {
         if (scopes.contains(Scope.ADMIN) && !user.admin()) {
             throw new DepotException.Forbidden("insufficient_permissions", "Only admins can hold the admin scope.");
         }

@@ -98,6 +98,8 @@ class AdminPagesTest {
         assertThat(postMulti("/admin/users/ci-bot/tokens", List.of(Map.entry("name", "x"), Map.entry("scope", "admin"))).statusCode())
                 .as("only admins hold the admin scope").isEqualTo(403);
         assertThat(postMulti("/admin/users/ci-bot/tokens", List.of(Map.entry("name", "x"))).statusCode()).isEqualTo(400);
+        assertThat(postMulti("/admin/users/ci-bot/tokens", List.of(Map.entry("name", "Web Session"), Map.entry("scope", "read"))).statusCode())
+                .as("the name of sign-in tokens is reserved (ended ones are deleted by it)").isEqualTo(400);
 
         long id = server.depot().auth().listTokens("ci-bot").getFirst().id();
         assertThat(admin.post("/admin/users/maint/tokens/" + id + "/revoke", Map.of()).statusCode())
