@@ -242,6 +242,10 @@ public final class OtaService {
      * device, the caller's permission, duplicates, the variant, the x86 type, the version.
      */
     public BuildName checkBuildName(Principal caller, String fileName) {
+        if (caller.appId() != null) {
+            throw new DepotException.Forbidden("insufficient_permissions",
+                    "This token is bound to an app; ROM builds need a maintainer's own token.");
+        }
         new SafeFileName(fileName);
         Map<String, String> groups = fileNamePattern().match(fileName).orElseThrow(() ->
                 new DepotException.Invalid("invalid_file_name", "The file name does not match the server's build file-name pattern."));

@@ -114,6 +114,46 @@ class TusUploadTest {
         assertThat(done.get("facts").get("packageName").asText()).isEqualTo("a2dp.Vol");
     }
 
+    @Test
+    void romBuildsGoUpOverTusUnderShippersRulesButNotWithAnAppToken() throws Exception {
+        var ota = server.depot().ota();
+        if (ota.device("sunfish").isEmpty()) {
+            ota.addDevice("sunfish", "Pixel 4a", "Google");
+            ota.addVariant("gapps", "With Google apps", null);
+            ota.addMaintainer("sunfish", "mark");
+        }
+        byte[] rom = dev.depot.support.OtaFixture.randomBytes(300_000, 21);
+        Path file = Files.write(Files.createTempFile("tus", ".zip"), rom);
+        TusUpload u = new TusUpload(file.toFile());
+        u.setMetadata(Map.of("filename", "Bliss-v9.0-sunfish-OFFICIAL-gapps-20240901.zip", "target", "ota", "changelog", "tus ROM"));
+        TusUploader up = client(new TusURLMemoryStore()).resumeOrCreateUpload(u);
+        up.setChunkSize(64 * 1024);
+        while (up.uploadChunk() > -1) {
+            // keep going
+        }
+        up.finish();
+        var build = ota.buildByFileName("Bliss-v9.0-sunfish-OFFICIAL-gapps-20240901.zip").orElseThrow();
+        assertThat(build.sha256()).isEqualTo(hex(MessageDigest.getInstance("SHA-256").digest(rom)));
+        assertThat(build.changelog()).isEqualTo("tus ROM");
+
+        String meta = "filename " + b64("Bliss-v9.1-sunfish-OFFICIAL-gapps-20240902.zip") + ",target " + b64("ota");
+        String appToken = ok(server.postJson("/v1/organizations/acme/apps/tiny/tokens", "{\"scopes\":\"read,upload\"}",
+                bearer(f.maintainer))).get("token").asText();
+        assertThat(tus("POST", "/v1/uploads", null, "Authorization", "Bearer " + appToken, "Tus-Resumable", "1.0.0",
+                "Upload-Length", "10", "Upload-Metadata", meta).statusCode()).as("an app's token").isEqualTo(403);
+        assertThat(tus("POST", "/v1/uploads", null, "Authorization", "Bearer " + f.outsider, "Tus-Resumable", "1.0.0",
+                "Upload-Length", "10", "Upload-Metadata", meta).statusCode()).as("not a maintainer of the device").isEqualTo(403);
+        String badName = "filename " + b64("not-a-rom.zip") + ",target " + b64("ota");
+        assertThat(tus("POST", "/v1/uploads", null, "Authorization", "Bearer " + f.maintainer, "Tus-Resumable", "1.0.0",
+                "Upload-Length", "10", "Upload-Metadata", badName).statusCode()).isEqualTo(400);
+        assertThat(tus("POST", "/v1/uploads", null, "Authorization", "Bearer " + f.maintainer, "Tus-Resumable", "1.0.0",
+                "Upload-Length", "10", "Upload-Metadata", meta).statusCode()).isEqualTo(201);
+    }
+
+    private static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private HttpResponse<String> tus(String method, String path, byte[] body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : server.url(path)))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
