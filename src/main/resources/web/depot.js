@@ -101,15 +101,28 @@
   Upload.prototype.start = async function () {
     var input = this.form.elements.file;
     if (!input.files.length) { this.say("Choose a file first.", true); return; }
+    if (this.running) return;
+    this.running = true;
     this.file = input.files[0];
     this.target = this.form.elements.target.value;
     this.pauseButton.hidden = false;
-    try {
-      var url = await this.locate();
-      await this.send(url);
-    } catch (e) {
-      this.say(e.message === "network" ? "The connection broke; press Upload to resume." : e.message, true);
+    // a broken connection is retried from the server's offset, waiting 2, 4, 8, 16, 32 s
+    for (var attempt = 1; ; attempt++) {
+      try {
+        var url = await this.locate();
+        await this.send(url);
+        break;
+      } catch (e) {
+        if (e.message !== "network" || attempt > 5 || this.paused) {
+          this.say(e.message === "network" ? "The connection broke; press Upload to resume." : e.message, true);
+          break;
+        }
+        var wait = Math.pow(2, attempt);
+        this.say("The connection broke; trying again in " + wait + " s.", true);
+        await new Promise(function (r) { setTimeout(r, wait * 1000); });
+      }
     }
+    this.running = false;
   };
 
   // The upload this file already has on the server (resumed at its offset), or a new one.

@@ -144,6 +144,33 @@ class SignedInBrowserTest extends ChromiumTest {
     }
 
     @Test
+    void aBrokenConnectionIsRetriedFromTheServersOffset() throws Exception {
+        byte[] data = OtaFixture.randomBytes(9 * 1024 * 1024, 14);
+        Path file = Files.createTempDirectory("depot-browser-").resolve("Bliss-v7.0-sunfish-OFFICIAL-gapps-20240801.zip");
+        Files.write(file, data);
+        try (BrowserContext context = context()) {
+            Page page = signIn(context, "maint", null);
+            java.util.concurrent.atomic.AtomicInteger patches = new java.util.concurrent.atomic.AtomicInteger();
+            page.route("**/v1/uploads/*", route -> {
+                // the second PATCH (after the first 8 MiB) dies on the way, as a dropped connection does
+                if (route.request().method().equals("PATCH") && patches.incrementAndGet() == 2) {
+                    route.abort("connectionreset");
+                } else {
+                    route.resume();
+                }
+            });
+            page.setInputFiles("input[type=file]", file);
+            page.selectOption("select[name=target]", "ota");
+            page.click("form.upload button[type=submit]");
+            page.locator(".upload-status", new Page.LocatorOptions().setHasText("trying again")).waitFor();
+            page.locator(".upload-status.ok").waitFor();
+            assertThat(patches.get()).as("the lost chunk was sent again").isEqualTo(3);
+        }
+        OtaBuild build = server.depot().ota().buildByFileName(file.getFileName().toString()).orElseThrow();
+        assertThat(build.sha256()).isEqualTo(OtaFixture.sha256(data));
+    }
+
+    @Test
     void anAdminCreatesAndRevokesAToken() {
         try (BrowserContext context = context()) {
             Page page = signIn(context, "root", null);
