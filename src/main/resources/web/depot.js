@@ -139,7 +139,9 @@
     var created = await request("POST", this.endpoint,
         { "Upload-Length": String(this.file.size), "Upload-Metadata": this.metadata() }, null);
     if (created.status !== 201) throw new Error(problem(created));
-    url = created.getResponseHeader("Location");
+    // the path only: Location is built on public.url, which may name another host than the one
+    // this page came from (localhost beside 127.0.0.1), and the page may only talk to its own
+    url = new URL(created.getResponseHeader("Location"), location.href).pathname;
     localStorage.setItem(this.key(), url);
     this.offset = 0;
     return url;
