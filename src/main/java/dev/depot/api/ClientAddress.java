@@ -17,22 +17,44 @@ public final class ClientAddress {
 
     public ClientAddress(String trustedProxies) {
         this.trustedProxies = Arrays.stream(trustedProxies.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+                .map(ClientAddress::normalize).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
     }
 
     public String of(Context ctx) {
-        String remote = ctx.req().getRemoteAddr();
-        String forwarded = ctx.header("X-Forwarded-For");
-        if (forwarded == null || !trustedProxies.contains(remote)) {
+        return of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+    }
+
+    String of(String remoteAddress, String forwardedFor) {
+        String remote = normalize(remoteAddress);
+        if (forwardedFor == null || !trustedProxies.contains(remote)) {
             return remote;
         }
-        String[] hops = forwarded.split(",");
+        String[] hops = forwardedFor.split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
-            String hop = hops[i].trim();
+            String hop = normalize(hops[i]);
             if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
                 return hop;
             }
         }
         return remote;
+    }
+
+    /**
+     * One spelling per address, so {@code ::1}, {@code [::1]} and {@code 0:0:0:0:0:0:0:1} match.
+     * Only literal addresses are parsed (never a name lookup); anything else is kept as written.
+     */
+    static String normalize(String address) {
+        String a = address == null ? "" : address.trim();
+        if (a.startsWith("[") && a.endsWith("]")) {
+            a = a.substring(1, a.length() - 1);
+        }
+        if (a.isEmpty() || !a.matches("[0-9A-Fa-f:.]+") || !(a.contains(":") || a.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
+            return a;
+        }
+        try {
+            return java.net.InetAddress.getByName(a).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return a;
+        }
     }
 }
