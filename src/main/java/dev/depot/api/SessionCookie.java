@@ -27,12 +27,23 @@ public final class SessionCookie {
         return v == null || v.isBlank() ? null : v;
     }
 
-    public static void set(Context ctx, String secret, long maxAgeSeconds, boolean secure) {
-        ctx.cookie(new Cookie(NAME, secret, "/", (int) Math.min(Integer.MAX_VALUE, maxAgeSeconds), secure, true, null, SameSite.LAX));
+    public static void set(Context ctx, Links links, String secret, long maxAgeSeconds) {
+        ctx.cookie(new Cookie(NAME, secret, "/", (int) Math.min(Integer.MAX_VALUE, maxAgeSeconds), secure(ctx, links), true, null,
+                SameSite.LAX));
     }
 
-    public static void clear(Context ctx, boolean secure) {
-        ctx.cookie(new Cookie(NAME, "", "/", 0, secure, true, null, SameSite.LAX));
+    public static void clear(Context ctx, Links links) {
+        ctx.cookie(new Cookie(NAME, "", "/", 0, secure(ctx, links), true, null, SameSite.LAX));
+    }
+
+    /**
+     * A short-lived cookie for one path that only same-site navigation carries (the sign-in form's
+     * value, a new token's secret across a redirect); {@code null} clears it.
+     */
+    public static void setStrict(Context ctx, Links links, String name, String value, String path, int maxAgeSeconds) {
+        boolean clear = value == null;
+        ctx.cookie(new Cookie(name, clear ? "" : value, path, clear ? 0 : maxAgeSeconds, secure(ctx, links), true, null,
+                SameSite.STRICT));
     }
 
     /** Whether cookies must be Secure: Depot's public URL is https, or this request came over TLS. */

@@ -4,6 +4,7 @@ import dev.depot.auth.AuthService;
 import dev.depot.auth.Principal;
 import dev.depot.auth.User;
 import dev.depot.core.DepotException;
+import dev.depot.core.LongText;
 import dev.depot.core.SafeFileName;
 import dev.depot.jobs.JobQueue;
 import dev.depot.storage.BlobKey;
@@ -263,11 +264,12 @@ public final class CatalogService {
     public AppBuild updateBuild(Principal caller, String orgSlug, String appRef, long buildId, Boolean enabled,
                                 String changelog, List<String> tags) {
         AppBuild b = build(caller, orgSlug, appRef, buildId, Role.MAINTAINER);
+        String newChangelog = changelog == null ? b.changelog() : LongText.check("A changelog", changelog);
+        List<String> newTags = tags == null ? b.tags() : cleanTags(tags);
         if (Boolean.FALSE.equals(enabled) && b.enabled()) {
             withdraw(b.id());
         }
-        repository.updateBuild(b.id(), enabled == null ? b.enabled() : enabled, changelog == null ? b.changelog() : changelog,
-                tags == null ? b.tags() : cleanTags(tags));
+        repository.updateBuild(b.id(), enabled == null ? b.enabled() : enabled, newChangelog, newTags);
         return repository.build(b.id()).orElseThrow();
     }
 

@@ -4,6 +4,7 @@ import dev.depot.auth.AuthService;
 import dev.depot.auth.Principal;
 import dev.depot.auth.User;
 import dev.depot.core.DepotException;
+import dev.depot.core.LongText;
 import dev.depot.core.SafeFileName;
 import dev.depot.db.ServerSettings;
 import dev.depot.jobs.JobQueue;
@@ -42,8 +43,6 @@ public final class OtaService {
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     public static final String INSPECT_JOB = "inspect-ota";
-    /** The longest note or changelog accepted. */
-    public static final int MAX_TEXT = 20_000;
     private final List<java.util.function.Consumer<String>> deleted = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final JobQueue jobs;
 
@@ -341,10 +340,7 @@ public final class OtaService {
     /** Sets a build's changelog (shown on its pages); for the device's maintainers and admins. */
     public OtaBuild setBuildChangelog(Principal caller, long buildId, String changelog) {
         OtaBuild b = maintainedBuild(caller, buildId);
-        if (changelog != null && changelog.length() > MAX_TEXT) {
-            throw new DepotException.Invalid("too_long", "A changelog is at most " + MAX_TEXT + " characters.");
-        }
-        repository.setChangelog(b.id(), changelog == null ? "" : changelog.strip());
+        repository.setChangelog(b.id(), LongText.check("A changelog", changelog));
         changes.incrementAndGet();
         return repository.build(buildId).orElseThrow();
     }
@@ -368,14 +364,17 @@ public final class OtaService {
 
     /** Sets a device's note (shown on its page and to updaters that ask); for its maintainers and admins. */
     public Device setDeviceNote(Principal caller, String codename, String note) {
+        String text = LongText.check("A note", note);
+        return updateDevice(managedDevice(caller, codename).codename(), null, null, null, null, text, null);
+    }
+
+    /** A device the caller may manage (upload for, edit); 403 for others. */
+    public Device managedDevice(Principal caller, String codename) {
         Device d = requireDevice(codename);
         if (!mayUploadFor(caller, d)) {
             throw new DepotException.Forbidden("insufficient_permissions", "You are not a maintainer of this device.");
         }
-        if (note != null && note.length() > MAX_TEXT) {
-            throw new DepotException.Invalid("too_long", "A note is at most " + MAX_TEXT + " characters.");
-        }
-        return updateDevice(codename, null, null, null, null, note == null ? "" : note.strip(), null);
+        return d;
     }
 
     private OtaBuild maintainedBuild(Principal caller, long buildId) {

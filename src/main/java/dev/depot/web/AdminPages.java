@@ -23,8 +23,6 @@ import dev.depot.ota.OtaService;
 import dev.depot.repository.Repository;
 import dev.depot.repository.RepositoryService;
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
-import io.javalin.http.SameSite;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,8 +56,8 @@ public final class AdminPages {
     /** A repository and its organization's slug. */
     public record RepoRow(Repository repository, String organization) {}
 
-    /** The feed at a glance. */
-    public record FeedState(int windows, long samples, String latest, long downloads7d) {}
+    /** The feed at a glance: samples held, in how many five-minute packages, the newest package, downloads in 7 days. */
+    public record FeedState(long samples, long packagesWithSamples, String latest, long downloads7d) {}
 
     static final String ISSUED_COOKIE = "depot_issued";
 
@@ -122,11 +120,12 @@ public final class AdminPages {
 
     private void overview(Context ctx) {
         FeedService f = feed.get();
-        Map<Long, Integer> windows = f.availableWindows();
+        Map<Long, Integer> windows = f.availableWindows(); // every window of the week, oldest first
         long samples = windows.values().stream().mapToLong(Integer::longValue).sum();
-        String latest = windows.isEmpty() ? null : FeedPackageName.fiveMinuteName(windows.keySet().stream().max(Long::compare).orElseThrow());
+        long withSamples = windows.values().stream().filter(n -> n > 0).count();
+        String latest = FeedPackageName.fiveMinuteName(windows.keySet().stream().max(Long::compare).orElseThrow());
         Map<String, Object> params = new HashMap<>();
-        params.put("feed", new FeedState(windows.size(), samples, latest, f.downloadsSince(Duration.ofDays(7))));
+        params.put("feed", new FeedState(samples, withSamples, latest, f.downloadsSince(Duration.ofDays(7))));
         params.put("users", auth.listUsers().size());
         params.put("devices", ota.devices().size());
         params.put("organizations", catalog.organizations(me(ctx)).size());
@@ -158,8 +157,7 @@ public final class AdminPages {
         User u = auth.requireUser(ctx.pathParam("username"));
         String issued = ctx.cookie(ISSUED_COOKIE);
         if (issued != null) {
-            ctx.cookie(new Cookie(ISSUED_COOKIE, "", userPath(u.username()), 0, SessionCookie.secure(ctx, links), true, null,
-                    SameSite.STRICT));
+            SessionCookie.setStrict(ctx, links, ISSUED_COOKIE, null, userPath(u.username()), 0);
         }
         long now = System.currentTimeMillis();
         // ended web sessions are noise beside API tokens (and are removed a day later)
@@ -201,8 +199,7 @@ public final class AdminPages {
         IssuedToken t = auth.createToken(u, name, scopes, ttl);
         // Post/redirect/get, so reloading the page cannot make a second token; the secret crosses
         // the redirect in a cookie that only the user's page reads, once, within a minute.
-        ctx.cookie(new Cookie(ISSUED_COOKIE, t.secret(), userPath(u.username()), 60, SessionCookie.secure(ctx, links), true, null,
-                SameSite.STRICT));
+        SessionCookie.setStrict(ctx, links, ISSUED_COOKIE, t.secret(), userPath(u.username()), 60);
         back(ctx, userPath(u.username()));
     }
 
@@ -212,7 +209,7 @@ public final class AdminPages {
 
     private void revokeToken(Context ctx) {
         String username = ctx.pathParam("username");
-        long id = Dashboard.parseId(ctx.pathParam("id"));
+        long id = Dashboard.parseId(ctx.pathParam("id"), "token");
         boolean theirs = auth.listTokens(username).stream().anyMatch(t -> t.id() == id);
         if (!theirs || !auth.revokeToken(id)) {
             throw new DepotException.NotFound("unknown_token", "There is no such token of " + username + ".");

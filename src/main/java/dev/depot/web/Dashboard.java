@@ -76,16 +76,8 @@ public final class Dashboard {
                 "pattern", ota.fileNamePattern().python()));
     }
 
-    private Device maintainedDevice(Principal me, String codename) {
-        Device d = ota.requireDevice(codename);
-        if (!ota.mayUploadFor(me, d)) {
-            throw new DepotException.Forbidden("insufficient_permissions", "You are not a maintainer of this device.");
-        }
-        return d;
-    }
-
     private void device(Context ctx) {
-        Device d = maintainedDevice(Authenticator.principal(ctx), ctx.pathParam("codename"));
+        Device d = ota.managedDevice(Authenticator.principal(ctx), ctx.pathParam("codename"));
         List<ManagedBuild> builds = ota.buildsOfDevice(d.codename()).stream().map(this::managed).toList();
         pages.render(ctx, "manage_device.jte", Map.of("device", d, "builds", builds));
     }
@@ -103,7 +95,7 @@ public final class Dashboard {
 
     private void otaAction(Context ctx) {
         Principal me = Authenticator.principal(ctx);
-        long id = parseId(ctx.pathParam("id"));
+        long id = parseId(ctx.pathParam("id"), "build");
         OtaBuild b = switch (ctx.pathParam("action")) {
             case "enable" -> ota.setBuildEnabled(me, id, true);
             case "disable" -> ota.setBuildEnabled(me, id, false);
@@ -136,12 +128,12 @@ public final class Dashboard {
         Principal me = Authenticator.principal(ctx);
         String org = ctx.pathParam("org");
         String appRef = ctx.pathParam("app");
-        long id = parseId(ctx.pathParam("id"));
+        long id = parseId(ctx.pathParam("id"), "build");
         App app = catalog.app(me, org, appRef, Role.MAINTAINER);
         AppBuild b = switch (ctx.pathParam("action")) {
             case "enable" -> catalog.updateBuild(me, org, appRef, id, true, null, null);
             case "disable" -> catalog.updateBuild(me, org, appRef, id, false, null, null);
-            case "changelog" -> catalog.updateBuild(me, org, appRef, id, null, textOf(ctx.formParam("changelog")), null);
+            case "changelog" -> catalog.updateBuild(me, org, appRef, id, null, ctx.formParam("changelog"), null);
             case "delete" -> {
                 catalog.deleteBuild(me, org, appRef, id);
                 yield null;
@@ -149,14 +141,6 @@ public final class Dashboard {
             default -> throw new DepotException.NotFound("unknown_action", "There is no such action.");
         };
         answer(ctx, b == null ? null : managed(app, b), "/dashboard/apps/" + app.organizationSlug() + "/" + app.slug());
-    }
-
-    private static String textOf(String changelog) {
-        String c = changelog == null ? "" : changelog.strip();
-        if (c.length() > OtaService.MAX_TEXT) {
-            throw new DepotException.Invalid("too_long", "A changelog is at most " + OtaService.MAX_TEXT + " characters.");
-        }
-        return c;
     }
 
     /** htmx swaps the build's row (gone when deleted); a plain form post goes back to the page. */
@@ -170,11 +154,12 @@ public final class Dashboard {
         }
     }
 
-    static long parseId(String text) {
+    /** A numeric id from a path or query; anything else names nothing, like an unknown id (404). */
+    static long parseId(String text, String what) {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new DepotException.NotFound("unknown_build", "There is no such build.");
+            throw new DepotException.NotFound("unknown_" + what, "There is no such " + what + ".");
         }
     }
 }

@@ -54,7 +54,7 @@ public final class PageRenderer implements dev.depot.api.ErrorMapping.PageErrors
      * escaping still could not run), post forms only to Depot, never be framed by another site.
      * Styles may be inline: htmx and uPlot set some.
      */
-    static void hardenHtml(Context ctx) {
+    private static void hardenHtml(Context ctx) {
         ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                 + "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
         ctx.header("X-Content-Type-Options", "nosniff");

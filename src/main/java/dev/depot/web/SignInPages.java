@@ -9,9 +9,7 @@ import dev.depot.auth.AuthService;
 import dev.depot.auth.IssuedToken;
 import dev.depot.core.DepotException;
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.SameSite;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -62,7 +60,7 @@ public final class SignInPages {
         byte[] bytes = new byte[24];
         random.nextBytes(bytes);
         String value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        ctx.cookie(new Cookie(FORM_COOKIE, value, "/login", 3600, SessionCookie.secure(ctx, links), true, null, SameSite.STRICT));
+        SessionCookie.setStrict(ctx, links, FORM_COOKIE, value, "/login", 3600);
         Map<String, Object> params = new HashMap<>();
         params.put("formToken", value);
         params.put("username", username);
@@ -98,14 +96,14 @@ public final class SignInPages {
             show(ctx, 401, username, "Wrong username or password.");
             return;
         }
-        ctx.cookie(new Cookie(FORM_COOKIE, "", "/login", 0, SessionCookie.secure(ctx, links), true, null, SameSite.STRICT));
-        SessionCookie.set(ctx, session.get().secret(), sessionTtl.toSeconds(), SessionCookie.secure(ctx, links));
+        SessionCookie.setStrict(ctx, links, FORM_COOKIE, null, "/login", 0);
+        SessionCookie.set(ctx, links, session.get().secret(), sessionTtl.toSeconds());
         ctx.redirect(next(ctx.formParam("next")), HttpStatus.SEE_OTHER);
     }
 
     private void signOut(Context ctx) {
         auth.signOut(SessionCookie.secret(ctx));
-        SessionCookie.clear(ctx, SessionCookie.secure(ctx, links));
+        SessionCookie.clear(ctx, links);
         ctx.redirect("/", HttpStatus.SEE_OTHER);
     }
 

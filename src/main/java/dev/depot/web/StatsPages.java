@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Download statistics as charts: downloads and updates per day over 7, 30 or 90 days, for all
@@ -29,7 +28,8 @@ import java.util.Set;
  * apps of their organizations), one device, one app or one build, and the most fetched builds.
  */
 public final class StatsPages {
-    static final Set<Integer> PERIODS = Set.of(7, 30, 90);
+    /** The periods offered, in days; 30 unless asked. */
+    static final List<Integer> PERIODS = List.of(7, 30, 90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A choice in the "of" menu: its value and label. */
@@ -86,7 +86,7 @@ public final class StatsPages {
         }
         String buildParam = ctx.queryParam("build");
         if (buildParam != null && !buildParam.isBlank()) {
-            filter = filter.build(Dashboard.parseId(buildParam));
+            filter = filter.build(Dashboard.parseId(buildParam, "build"));
         }
 
         List<Day> daily = counter.daily(filter, days);
@@ -94,6 +94,7 @@ public final class StatsPages {
         long updates = daily.stream().mapToLong(Day::updates).sum();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("days", days);
+        params.put("periods", PERIODS);
         params.put("of", of);
         params.put("build", buildParam == null ? "" : buildParam);
         params.put("choices", choices);

@@ -89,7 +89,7 @@ public final class WebPages {
         dev.depot.api.Responses.write(ctx, bytes);
     }
 
-    static byte[] resource(String name) {
+    private static byte[] resource(String name) {
         try (InputStream in = WebPages.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing from the jar: " + name);

@@ -116,6 +116,11 @@ class AppBuildsApiTest {
         assertThat(patched.get("enabled").asBoolean()).isFalse();
         assertThat(patched.get("changelog").asText()).isEqualTo("fixed");
         assertCode(server.send("PATCH", base + a.get("id").asText(), "{\"enabled\":true}", bearer(f.viewer)), 403, 4003);
+        String tooLong = "x".repeat(dev.depot.core.LongText.MAX + 1);
+        assertCode(server.send("PATCH", base + b.get("id").asText(), "{\"enabled\":false,\"changelog\":\"" + tooLong + "\"}",
+                bearer(f.maintainer)), 400, 4000);
+        assertThat(ok(server.get(base + b.get("id").asText(), bearer(f.maintainer))).get("enabled").asBoolean())
+                .as("a refused change changes nothing").isTrue();
 
         ok(server.send("DELETE", base + a.get("id").asText(), null, bearer(f.maintainer)));
         assertThat(server.depot().blobs().exists(key)).as("still referenced by the second build").isTrue();

@@ -139,7 +139,8 @@ class AdminPagesTest {
                 .isEqualTo(303);
         assertThat(admin.get("/admin/repositories").body()).contains("Acme &lt;Stable&gt;", "/repositories/stable");
         assertThat(admin.post("/admin/repositories", Map.of("organization", "acme", "name", "Bad Name")).statusCode()).isEqualTo(400);
-        assertThat(admin.get("/admin").body()).contains("APK feed", "Samples available");
+        assertThat(admin.get("/admin").body()).contains("APK feed", "<dt>Samples available</dt><dd>0 in 0 five-minute packages")
+                .containsPattern("<dt>Latest package</dt><dd><code>\\d{8}T\\d{4}</code>");
     }
 
     @Test

@@ -4,30 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import dev.depot.support.Backend;
 import dev.depot.support.OtaFixture;
-import dev.depot.support.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The public pages in a real browser (see {@link ChromiumTest}). */
 class BrowserTest extends ChromiumTest {
-    private TestServer server;
-    private OtaFixture f;
-
-    @BeforeAll
-    void start() {
-        server = TestServer.start(Backend.SQLITE);
-        f = new OtaFixture(server);
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void aVisitorFindsADeviceAndDownloadsItsBuildAndItIsCounted() {

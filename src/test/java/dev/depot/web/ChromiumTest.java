@@ -4,6 +4,9 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import dev.depot.support.Backend;
+import dev.depot.support.OtaFixture;
+import dev.depot.support.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +19,8 @@ import org.junit.jupiter.api.TestInstance;
  * A real browser for the web page tests: Debian's chromium (installed by .ci/run), driven by
  * Playwright without its own browser download. Without chromium the tests are skipped, and counted
  * as skipped, like the other tests that need a Debian tool. Screenshots go to
- * {@code target/screenshots/} for a reviewer to look at.
+ * {@code target/screenshots/} for a reviewer to look at. Each class gets one server (SQLite) with
+ * the OTA fixture.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ChromiumTest {
@@ -25,11 +29,16 @@ abstract class ChromiumTest {
 
     Playwright playwright;
     Browser browser;
+    /** One server for the class, with the OTA fixture's users and devices. */
+    TestServer server;
+    OtaFixture f;
 
     @BeforeAll
     void launch() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: install Debian's chromium (.ci/run does)");
         Files.createDirectories(SCREENSHOTS);
+        server = TestServer.start(Backend.SQLITE);
+        f = new OtaFixture(server);
         playwright = Playwright.create();
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM).setHeadless(true)
                 .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -43,6 +52,9 @@ abstract class ChromiumTest {
         }
         if (playwright != null) {
             playwright.close();
+        }
+        if (server != null) {
+            server.close();
         }
     }
 

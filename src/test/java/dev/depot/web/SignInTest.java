@@ -75,6 +75,9 @@ class SignInTest {
         assertThat(wrong.body()).contains("Wrong username or password.");
         assertThat(WebClient.cookie(wrong, "depot_session")).isNull();
         web.signIn("maint", "not-the-password");
+        HttpResponse<String> blank = web.signIn("maint", "");
+        assertThat(blank.statusCode()).as("nothing to check: no attempt counted").isEqualTo(400);
+        assertThat(blank.body()).contains("Enter your username and password.");
         web.signIn("maint", "still-not-it");
         HttpResponse<String> throttled = web.signIn("maint", "password-maint");
         assertThat(throttled.statusCode()).as("even the right password waits").isEqualTo(429);
@@ -163,6 +166,9 @@ class SignInTest {
         assertThat(row.statusCode()).isEqualTo(200);
         assertThat(row.body()).startsWith("<tr id=\"build-" + id + "\" class=\"disabled\"").contains(">Enable</button>");
 
+        HttpResponse<String> unknown = web.post("/dashboard/builds/" + id + "/explode", Map.of());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("There is no such action.");
         HttpResponse<String> gone = web.post("/dashboard/builds/" + id + "/delete", Map.of(), "HX-Request", "true");
         assertThat(gone.statusCode()).isEqualTo(200);
         assertThat(gone.body()).isEmpty();
@@ -192,6 +198,7 @@ class SignInTest {
                 "Upload-Offset", "0", "Content-Type", "application/offset+octet-stream");
         assertThat(patched.statusCode()).as(patched.body()).isEqualTo(204);
         long id = Long.parseLong(patched.headers().firstValue("Depot-Build-Id").orElseThrow());
+        assertThat(patched.headers().firstValue("Depot-Build-Url")).contains(server.url("/v1/builds/" + id));
         assertThat(server.depot().ota().build(id).orElseThrow().sha256()).isEqualTo(OtaFixture.sha256(data));
         assertThat(server.depot().ota().build(id).orElseThrow().changelog()).isEqualTo("Faster boot");
 

@@ -10,7 +10,6 @@ import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.depot.delivery.DownloadType;
 import dev.depot.ota.OtaBuild;
-import dev.depot.support.Backend;
 import dev.depot.support.OtaFixture;
 import dev.depot.support.TestServer;
 import java.net.URI;
@@ -19,8 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,21 +27,6 @@ import org.junit.jupiter.api.Test;
  * statistics chart; an admin creates and revokes a token; a forged form and a viewer are refused.
  */
 class SignedInBrowserTest extends ChromiumTest {
-    private TestServer server;
-    private OtaFixture f;
-
-    @BeforeAll
-    void start() {
-        server = TestServer.start(Backend.SQLITE);
-        f = new OtaFixture(server);
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private BrowserContext context() {
         return browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900).setAcceptDownloads(true));

@@ -11,6 +11,7 @@ import dev.depot.catalog.AppBuild;
 import dev.depot.catalog.BuildKind;
 import dev.depot.catalog.CatalogService;
 import dev.depot.core.DepotException;
+import dev.depot.core.LongText;
 import dev.depot.core.SafeFileName;
 import dev.depot.ota.OtaBuild;
 import dev.depot.ota.OtaService;
@@ -102,10 +103,7 @@ public final class TusRoutes {
         Map<String, String> stored = new LinkedHashMap<>(meta);
         if (isOta(meta)) {
             ota.checkBuildName(me, fileName);
-            String changelog = meta.get("changelog");
-            if (changelog != null && changelog.length() > OtaService.MAX_TEXT) {
-                throw new DepotException.Invalid("too_long", "A changelog is at most " + OtaService.MAX_TEXT + " characters.");
-            }
+            LongText.check("A changelog", meta.get("changelog")); // refused before any byte is sent
         } else {
             App app = IntegrationRoutes.targetApp(catalog, me, meta.get("organization"), meta.get("app"));
             requireKind(app, fileName);
