@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
  * signatures.
  */
 class ApkCorpusTest {
-    static final Path CORPUS = Path.of("..", "shared", "testdata", "apk");
+    static final Path CORPUS = Path.of("src", "test", "data", "apk");
     private final ApkInspector inspector = new ApkInspector();
 
     @TestFactory

@@ -20,7 +20,7 @@ public class ManifestBench {
     public String apk;
 
     private Path file() {
-        return Path.of(System.getProperty("depot.apks", "../shared/testdata/apk/apps"), apk);
+        return Path.of(System.getProperty("depot.apks", "src/test/data/apk/apps"), apk);
     }
 
     @Benchmark

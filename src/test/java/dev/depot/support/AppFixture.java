@@ -19,7 +19,7 @@ import java.util.UUID;
  * role: an owner, a maintainer, a viewer, and an outsider who belongs to globex only.
  */
 public final class AppFixture {
-    public static final Path APKS = Path.of("..", "shared", "testdata", "apk");
+    public static final Path APKS = Path.of("src", "test", "data", "apk");
     public final TestServer server;
     public final String admin;
     public final String owner;
