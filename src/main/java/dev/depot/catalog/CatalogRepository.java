@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -21,9 +22,31 @@ final class CatalogRepository {
             + "changelog, tags, version, version_code, facts, error, created_at, processed_at";
 
     private final Jdbi jdbi;
+    private final String lockSuffix;
 
-    CatalogRepository(Jdbi jdbi) {
+    CatalogRepository(Jdbi jdbi, dev.depot.db.Dialect dialect) {
         this.jdbi = jdbi;
+        this.lockSuffix = dialect == dev.depot.db.Dialect.POSTGRESQL ? " FOR UPDATE" : "";
+    }
+
+    <T> T inTransaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        return jdbi.inTransaction(work);
+    }
+
+    /**
+     * The app build, its row locked until the transaction ends (SQLite's IMMEDIATE transactions
+     * lock the whole database anyway): whatever changes whether a build may be published locks it
+     * first, so publishing, disabling and deleting one build happen one after another.
+     */
+    Optional<AppBuild> lockBuild(Handle h, long buildId) {
+        return h.createQuery("SELECT " + BUILD_COLUMNS + " FROM builds WHERE id = :id AND app_id IS NOT NULL" + lockSuffix)
+                .bind("id", buildId).map(CatalogRepository::mapBuild).findOne();
+    }
+
+    /** The app's builds, their rows locked, in id order (the order every transaction locks them in). */
+    List<AppBuild> lockBuildsOfApp(Handle h, long appId) {
+        return h.createQuery("SELECT " + BUILD_COLUMNS + " FROM builds WHERE app_id = :a ORDER BY id" + lockSuffix)
+                .bind("a", appId).map(CatalogRepository::mapBuild).list();
     }
 
     long insertOrganization(String slug, String name, long now) {
@@ -96,18 +119,31 @@ final class CatalogRepository {
                 .bind("o", orgId).map(CatalogRepository::mapApp).list());
     }
 
-    void deleteApp(long appId) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM apps WHERE id = :id").bind("id", appId).execute());
+    void deleteApp(Handle h, long appId) {
+        h.createUpdate("DELETE FROM apps WHERE id = :id").bind("id", appId).execute();
     }
 
+    /** Inserts a pending build and runs {@code alsoInTransaction} with its id in the same transaction. */
     long insertBuild(long appId, BuildKind kind, String fileName, long size, String sha256, String md5,
-                     String changelog, List<String> tags, String versionName, long uploadedBy, long now) {
-        return jdbi.withHandle(h -> h.createQuery("INSERT INTO builds (kind, file_name, size, sha256, md5, status, enabled, "
-                        + "changelog, tags, version, app_id, uploaded_by, created_at) VALUES (:k, :f, :s, :sha, :md5, "
-                        + "'pending', TRUE, :c, :t, :v, :a, :u, :now) RETURNING id")
-                .bind("k", kind.wireName()).bind("f", fileName).bind("s", size).bind("sha", sha256).bind("md5", md5)
-                .bind("c", changelog).bind("t", String.join(",", tags)).bind("v", versionName).bind("a", appId)
-                .bind("u", uploadedBy).bind("now", now).mapTo(Long.class).one());
+                     String changelog, List<String> tags, String versionName, long uploadedBy, long now, String uploadId,
+                     java.util.function.ObjLongConsumer<Handle> alsoInTransaction) {
+        return jdbi.inTransaction(h -> {
+            long id = h.createQuery("INSERT INTO builds (kind, file_name, size, sha256, md5, status, enabled, "
+                            + "changelog, tags, version, app_id, uploaded_by, created_at, upload_id) VALUES (:k, :f, :s, :sha, "
+                            + ":md5, 'pending', TRUE, :c, :t, :v, :a, :u, :now, :up) RETURNING id")
+                    .bind("k", kind.wireName()).bind("f", fileName).bind("s", size).bind("sha", sha256).bind("md5", md5)
+                    .bind("c", changelog).bind("t", String.join(",", tags)).bind("v", versionName).bind("a", appId)
+                    .bind("u", uploadedBy).bind("now", now).bind("up", uploadId).mapTo(Long.class).one();
+            alsoInTransaction.accept(h, id);
+            return id;
+        });
+    }
+
+    /** The app build an upload became. */
+    Optional<AppBuild> buildOfUpload(String uploadId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + BUILD_COLUMNS + " FROM builds WHERE upload_id = :u "
+                        + "AND app_id IS NOT NULL")
+                .bind("u", uploadId).map(CatalogRepository::mapBuild).findOne());
     }
 
     Optional<AppBuild> build(long appId, long buildId) {
@@ -126,9 +162,9 @@ final class CatalogRepository {
                 .bind("a", appId).map(CatalogRepository::mapBuild).list());
     }
 
-    void updateBuild(long buildId, boolean enabled, String changelog, List<String> tags) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE builds SET enabled = :e, changelog = :c, tags = :t WHERE id = :id")
-                .bind("e", enabled).bind("c", changelog).bind("t", String.join(",", tags)).bind("id", buildId).execute());
+    void updateBuild(Handle h, long buildId, boolean enabled, String changelog, List<String> tags) {
+        h.createUpdate("UPDATE builds SET enabled = :e, changelog = :c, tags = :t WHERE id = :id")
+                .bind("e", enabled).bind("c", changelog).bind("t", String.join(",", tags)).bind("id", buildId).execute();
     }
 
     /** Moves a build from one status to another; false when it was not in {@code from}. */
@@ -149,8 +185,8 @@ final class CatalogRepository {
                 .bind("e", error).bind("now", now).bind("id", buildId).execute());
     }
 
-    void deleteBuild(long buildId) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM builds WHERE id = :id").bind("id", buildId).execute());
+    void deleteBuild(Handle h, long buildId) {
+        h.createUpdate("DELETE FROM builds WHERE id = :id").bind("id", buildId).execute();
     }
 
     /** Builds whose file is these bytes, or whose facts name them (a universal APK made from a bundle). */

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import dev.depot.db.Dialect;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,18 +44,23 @@ public final class CatalogService {
     private final Clock clock;
     private volatile Runnable jobsAdded = () -> {};
 
-    public CatalogService(Jdbi jdbi, AuthService auth, BlobStore blobs, JobQueue jobs, Clock clock) {
-        this.repository = new CatalogRepository(jdbi);
+    public CatalogService(Jdbi jdbi, Dialect dialect, AuthService auth, BlobStore blobs, JobQueue jobs, Clock clock) {
+        this.repository = new CatalogRepository(jdbi, dialect);
         this.auth = auth;
         this.blobs = blobs;
         this.jobs = jobs;
         this.clock = clock;
     }
 
-    private final java.util.List<java.util.function.LongConsumer> withdrawn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What must let go of a build that is disabled or deleted, in the same transaction (repositories drop it). */
+    public interface Withdrawal {
+        void withdraw(Handle transaction, long buildId);
+    }
 
-    /** Called with a build's id before it is deleted or when it is disabled (repositories drop it). */
-    public void onBuildWithdrawn(java.util.function.LongConsumer listener) {
+    private final java.util.List<Withdrawal> withdrawn = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Called with a build's id in the transaction that disables or deletes it, after the build's row is locked. */
+    public void onBuildWithdrawn(Withdrawal listener) {
         withdrawn.add(listener);
     }
 
@@ -70,8 +77,16 @@ public final class CatalogService {
         processed.add(listener);
     }
 
-    private void withdraw(long buildId) {
-        withdrawn.forEach(l -> l.accept(buildId));
+    private void withdraw(Handle h, long buildId) {
+        withdrawn.forEach(l -> l.withdraw(h, buildId));
+    }
+
+    /**
+     * The app build as it is now, locked in {@code transaction} against being disabled or deleted
+     * until that transaction ends; NotFound when it is gone. Publishing checks the build with it.
+     */
+    public AppBuild lockBuild(Handle transaction, long buildId) {
+        return repository.lockBuild(transaction, buildId).orElseThrow(CatalogService::notFound);
     }
 
     /** Called after a job is queued, so a worker can start on it at once. */
@@ -205,9 +220,12 @@ public final class CatalogService {
 
     public void deleteApp(Principal caller, String orgSlug, String appRef) {
         App app = app(caller, orgSlug, appRef, Role.OWNER);
-        List<AppBuild> builds = repository.builds(app.id());
-        builds.forEach(b -> withdraw(b.id()));
-        repository.deleteApp(app.id());
+        List<AppBuild> builds = repository.inTransaction(h -> {
+            List<AppBuild> locked = repository.lockBuildsOfApp(h, app.id());
+            locked.forEach(b -> withdraw(h, b.id()));
+            repository.deleteApp(h, app.id());
+            return locked;
+        });
         builds.forEach(this::deleteBlobsOf);
     }
 
@@ -238,46 +256,89 @@ public final class CatalogService {
         return repository.app(build.appId()).orElseThrow(CatalogService::notFound);
     }
 
-    /** Records a build whose bytes are stored and queues its inspection. */
+    /**
+     * Records a build whose bytes are stored and queues its inspection, in one transaction. With
+     * {@code uploadId}, the build of an earlier, interrupted completion of that upload is returned
+     * instead of a second one.
+     */
     public AppBuild addBuild(Principal caller, App app, String fileName, StoredBlob blob, String md5, String changelog,
-                             List<String> tags, String versionName) {
+                             List<String> tags, String versionName, String uploadId) {
+        if (uploadId != null) {
+            Optional<AppBuild> earlier = repository.buildOfUpload(uploadId);
+            if (earlier.isPresent()) {
+                added.forEach(l -> l.accept(earlier.get())); // the listeners may not have heard of it before the crash
+                return earlier.get();
+            }
+        }
         organization(caller, app.organizationSlug(), Role.MAINTAINER);
-        new SafeFileName(fileName);
-        BuildKind kind = BuildKind.ofFileName(fileName);
-        if (kind == BuildKind.OTA || kind == BuildKind.OTHER) {
-            throw new DepotException.Invalid("unsupported_build_type", "An app build is an .apk, .aab or .ipa file.");
+        BuildKind kind = checkBuildFile(app, fileName);
+        String text = changelog == null ? "" : LongText.check("A changelog", changelog);
+        List<String> cleanTags = cleanTags(tags);
+        long id;
+        try {
+            id = repository.insertBuild(app.id(), kind, fileName, blob.size(), blob.key().sha256(), md5, text, cleanTags,
+                    versionName, caller.userId(), clock.millis(), uploadId,
+                    (h, buildId) -> jobs.enqueue(h, INSPECT_JOB, Long.toString(buildId)));
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+            Optional<AppBuild> concurrent = uploadId == null ? Optional.empty() : repository.buildOfUpload(uploadId);
+            if (concurrent.isPresent()) {
+                return concurrent.get();
+            }
+            throw e;
         }
-        boolean ios = app.platform().equals("ios");
-        if (ios != (kind == BuildKind.IPA)) {
-            throw new DepotException.Invalid("unsupported_build_type", "A " + app.platform() + " app takes "
-                    + (ios ? ".ipa files." : ".apk and .aab files."));
-        }
-        long id = repository.insertBuild(app.id(), kind, fileName, blob.size(), blob.key().sha256(), md5,
-                changelog == null ? "" : changelog, cleanTags(tags), versionName, caller.userId(), clock.millis());
-        jobs.enqueue(INSPECT_JOB, Long.toString(id));
         jobsAdded.run();
         AppBuild build = repository.build(id).orElseThrow();
         added.forEach(l -> l.accept(build));
         return build;
     }
 
+    /**
+     * The kind of build a file is, if {@code app} takes it: an Android app takes .apk and .aab
+     * files, an iOS app .ipa files.
+     */
+    public static BuildKind checkBuildFile(App app, String fileName) {
+        new SafeFileName(fileName);
+        BuildKind kind = BuildKind.ofFileName(fileName);
+        boolean ios = app.platform().equals("ios");
+        boolean ok = ios ? kind == BuildKind.IPA : kind == BuildKind.APK || kind == BuildKind.AAB;
+        if (!ok) {
+            throw new DepotException.Invalid("unsupported_build_type", "A " + app.platform() + " app takes "
+                    + (ios ? ".ipa files." : ".apk and .aab files."));
+        }
+        return kind;
+    }
+
+    /** The app build an upload became, if it did. */
+    public Optional<AppBuild> buildOfUpload(String uploadId) {
+        return repository.buildOfUpload(uploadId);
+    }
+
     public AppBuild updateBuild(Principal caller, String orgSlug, String appRef, long buildId, Boolean enabled,
                                 String changelog, List<String> tags) {
         AppBuild b = build(caller, orgSlug, appRef, buildId, Role.MAINTAINER);
-        String newChangelog = changelog == null ? b.changelog() : LongText.check("A changelog", changelog);
-        List<String> newTags = tags == null ? b.tags() : cleanTags(tags);
-        if (Boolean.FALSE.equals(enabled) && b.enabled()) {
-            withdraw(b.id());
-        }
-        repository.updateBuild(b.id(), enabled == null ? b.enabled() : enabled, newChangelog, newTags);
+        String newChangelog = changelog == null ? null : LongText.check("A changelog", changelog);
+        List<String> newTags = tags == null ? null : cleanTags(tags); // both checked before anything changes
+        repository.inTransaction(h -> {
+            AppBuild now = lockBuild(h, b.id());
+            if (Boolean.FALSE.equals(enabled)) {
+                withdraw(h, now.id()); // also when already disabled: nothing disabled stays published
+            }
+            repository.updateBuild(h, now.id(), enabled == null ? now.enabled() : enabled,
+                    newChangelog == null ? now.changelog() : newChangelog, newTags == null ? now.tags() : newTags);
+            return null;
+        });
         return repository.build(b.id()).orElseThrow();
     }
 
     /** Deletes a build; its bytes go too unless another build holds the same bytes. */
     public void deleteBuild(Principal caller, String orgSlug, String appRef, long buildId) {
         AppBuild b = build(caller, orgSlug, appRef, buildId, Role.MAINTAINER);
-        withdraw(b.id());
-        repository.deleteBuild(b.id());
+        repository.inTransaction(h -> {
+            lockBuild(h, b.id());
+            withdraw(h, b.id());
+            repository.deleteBuild(h, b.id());
+            return null;
+        });
         deleteBlobsOf(b);
     }
 

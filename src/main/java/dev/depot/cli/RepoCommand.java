@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "repo", mixinStandardHelpOptions = true, description = "Manage repositories (app stores).",
-        subcommands = {RepoCommand.Add.class, RepoCommand.Publish.class, RepoCommand.Fingerprint.class})
+        subcommands = {RepoCommand.Add.class, RepoCommand.Publish.class, RepoCommand.Fingerprint.class,
+                RepoCommand.Verify.class})
 final class RepoCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a repository in an organization.")
@@ -62,6 +63,36 @@ final class RepoCommand {
         int run(Depot depot) {
             System.out.println(depot.fdroid().fingerprint(depot.repositories().require(name)));
             return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Recompute each repository's app count and state hash from its entries and compare them with the "
+                    + "stored ones; exit 1 when any differs.")
+    static final class Verify extends AdminCommand {
+        @Parameters(paramLabel = "NAME", arity = "0..*", description = "Repositories to check (default: all).")
+        java.util.List<String> names;
+
+        @Option(names = "--repair", description = "Store the recomputed count and hash as a new revision where they differ.")
+        boolean repair;
+
+        @Override
+        int run(Depot depot) {
+            var repositories = names == null || names.isEmpty() ? depot.repositories().all()
+                    : names.stream().map(depot.repositories()::require).toList();
+            int bad = 0;
+            for (Repository r : repositories) {
+                var v = repair ? depot.repositories().repair(r) : depot.repositories().verify(r);
+                if (v.ok()) {
+                    System.out.println(r.name() + ": ok (" + v.actualCount() + " entries, state " + v.actualHash() + ")");
+                    continue;
+                }
+                bad++;
+                System.out.println(r.name() + ": " + (repair ? "repaired" : "DIFFERS") + ": stored " + v.storedCount()
+                        + " entries, state " + v.storedHash() + "; the entries give " + v.actualCount() + ", state "
+                        + v.actualHash());
+            }
+            return bad > 0 && !repair ? 1 : 0;
         }
     }
 }

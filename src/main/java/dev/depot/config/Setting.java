@@ -28,6 +28,7 @@ public enum Setting {
     DOWNLOAD_REDIRECT("download.redirect", "auto", "Send downloads to presigned storage URLs with a 302 (true), stream them through Depot (false), or redirect when the storage offers presigned URLs (auto: yes on S3)."),
     UPLOAD_MAX_BYTES("upload.max-bytes", "5000000000", "Largest file an upload may declare, in bytes."),
     UPLOAD_EXPIRY("upload.expiry", "24h", "How long an unfinished upload session lives before it is removed with its bytes."),
+    UPLOAD_CHECKPOINT_BYTES("upload.checkpoint-bytes", "8388608", "While one long request body arrives (a tus PATCH of a whole file), its offset is recorded after every this many bytes, so a resume after a crash loses at most this much."),
     UPLOAD_CLEANUP_INTERVAL("upload.cleanup-interval", "10m", "How often expired upload sessions are removed."),
     LOGIN_TOKEN_TTL("auth.login-token-ttl", "30d", "Lifetime of tokens handed out by the shipper login endpoint."),
     LOGIN_MAX_FAILURES("auth.login-max-failures", "10", "Failed logins allowed per user and per client address within auth.login-window."),

@@ -11,7 +11,10 @@ public record ApkFacts(String packageName, long versionCode, String versionName,
                        Integer maxSdk, String label, List<String> permissions, List<String> features,
                        List<String> nativeAbis, Signing signing, String iconPath) {
 
-    /** The verdict of Google's apksig, as {@code apksigner verify} gives it. */
+    /**
+     * The verdict of Google's apksig, as {@code apksigner verify} gives it. {@code signerSig} is
+     * what F-Droid's index calls {@code sig}: the MD5 of the hex text of each signer's DER certificate.
+     */
     public record Signing(boolean verified, boolean v1, boolean v2, boolean v3, List<String> signerCertSha256,
-                          List<String> errors) {}
+                          List<String> signerSig, List<String> errors) {}
 }

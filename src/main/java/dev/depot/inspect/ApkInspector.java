@@ -162,21 +162,34 @@ public final class ApkInspector {
         }
     }
 
-    static ApkFacts.Signing verifySignatures(Path apk) {
+    /** F-Droid's {@code sig} of a signer: the MD5 of the lowercase hex text of its DER certificate. */
+    public static String fdroidSig(byte[] certificate) {
+        try {
+            byte[] hex = java.util.HexFormat.of().formatHex(certificate).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(hex));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static ApkFacts.Signing verifySignatures(Path apk) {
         try {
             ApkVerifier.Result r = new ApkVerifier.Builder(apk.toFile()).build().verify();
             List<String> certs = new ArrayList<>();
+            List<String> sigs = new ArrayList<>();
             for (X509Certificate c : r.getSignerCertificates()) {
                 certs.add(sha256(c.getEncoded()));
+                sigs.add(fdroidSig(c.getEncoded()));
             }
             List<String> errors = new ArrayList<>();
             r.getErrors().forEach(i -> errors.add(i.toString()));
             // Like apksigner, a failed verification vouches for no scheme and no signer.
             boolean ok = r.isVerified();
             return new ApkFacts.Signing(ok, ok && r.isVerifiedUsingV1Scheme(), ok && r.isVerifiedUsingV2Scheme(),
-                    ok && r.isVerifiedUsingV3Scheme(), ok ? List.copyOf(certs) : List.of(), List.copyOf(errors));
+                    ok && r.isVerifiedUsingV3Scheme(), ok ? List.copyOf(certs) : List.of(), ok ? List.copyOf(sigs) : List.of(),
+                    List.copyOf(errors));
         } catch (Exception | StackOverflowError e) {
-            return new ApkFacts.Signing(false, false, false, false, List.of(), List.of(describe(e)));
+            return new ApkFacts.Signing(false, false, false, false, List.of(), List.of(), List.of(describe(e)));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.depot.db.Dialect;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -27,10 +28,14 @@ public final class JobQueue {
     }
 
     public long enqueue(String kind, String payload) {
-        long now = clock.millis();
-        return jdbi.withHandle(h -> h.createQuery("INSERT INTO jobs (kind, payload, state, run_at, created_at, updated_at) "
+        return jdbi.withHandle(h -> enqueue(h, kind, payload));
+    }
+
+    /** Queues a job in the caller's transaction, so that it exists exactly when what it works on does. */
+    public long enqueue(Handle h, String kind, String payload) {
+        return h.createQuery("INSERT INTO jobs (kind, payload, state, run_at, created_at, updated_at) "
                         + "VALUES (:k, :p, 'queued', :now, :now, :now) RETURNING id")
-                .bind("k", kind).bind("p", payload).bind("now", now).mapTo(Long.class).one());
+                .bind("k", kind).bind("p", payload).bind("now", clock.millis()).mapTo(Long.class).one();
     }
 
     Optional<Job> claim(Duration lease) {

@@ -121,17 +121,29 @@ final class OtaRepository {
         return counts;
     }
 
+    /** Inserts a build with its changelog and runs {@code alsoInTransaction} with its id in the same transaction. */
     long insertBuild(String fileName, long size, String sha256, String md5, long deviceId, long variantId,
                      String version, LocalDate buildDate, String x86Type, Map<String, String> metadata,
-                     long uploadedBy, long now) {
-        return jdbi.withHandle(h -> h.createQuery("INSERT INTO builds (kind, file_name, size, sha256, md5, status, "
-                        + "enabled, metadata, device_id, variant_id, version, build_date, x86_type, uploaded_by, "
-                        + "created_at) VALUES ('ota', :f, :s, :sha, :md5, 'processed', TRUE, :meta, :d, :v, :ver, "
-                        + ":date, :x86, :u, :now) RETURNING id")
-                .bind("f", fileName).bind("s", size).bind("sha", sha256).bind("md5", md5)
-                .bind("meta", toJson(metadata)).bind("d", deviceId).bind("v", variantId).bind("ver", version)
-                .bind("date", buildDate.toString()).bind("x86", x86Type).bind("u", uploadedBy).bind("now", now)
-                .mapTo(Long.class).one());
+                     String changelog, long uploadedBy, long now, String uploadId,
+                     java.util.function.ObjLongConsumer<org.jdbi.v3.core.Handle> alsoInTransaction) {
+        return jdbi.inTransaction(h -> {
+            long id = h.createQuery("INSERT INTO builds (kind, file_name, size, sha256, md5, status, "
+                            + "enabled, metadata, device_id, variant_id, version, build_date, x86_type, changelog, uploaded_by, "
+                            + "created_at, upload_id) VALUES ('ota', :f, :s, :sha, :md5, 'processed', TRUE, :meta, :d, :v, :ver, "
+                            + ":date, :x86, :c, :u, :now, :up) RETURNING id")
+                    .bind("f", fileName).bind("s", size).bind("sha", sha256).bind("md5", md5)
+                    .bind("meta", toJson(metadata)).bind("d", deviceId).bind("v", variantId).bind("ver", version)
+                    .bind("date", buildDate.toString()).bind("x86", x86Type).bind("c", changelog).bind("u", uploadedBy)
+                    .bind("now", now).bind("up", uploadId).mapTo(Long.class).one();
+            alsoInTransaction.accept(h, id);
+            return id;
+        });
+    }
+
+    /** The ROM build an upload became. */
+    Optional<OtaBuild> buildOfUpload(String uploadId) {
+        return jdbi.withHandle(h -> h.createQuery(BUILD_SELECT + "WHERE b.upload_id = :u")
+                .bind("u", uploadId).map(OtaRepository::mapBuild).findOne());
     }
 
     Optional<OtaBuild> build(long id) {

@@ -286,22 +286,41 @@ public final class OtaService {
         return new BuildName(fileName, device, variant, version, date, x86Type, extra);
     }
 
-    /** Records a build whose bytes are stored; the name is checked again, since rules may have changed. */
-    public OtaBuild registerBuild(Principal caller, String fileName, StoredBlob blob, String md5) {
+    /**
+     * Records a build whose bytes are stored, with its changelog; the name is checked again, since
+     * rules may have changed. With {@code uploadId}, the build of an earlier, interrupted
+     * completion of that upload is returned instead of a second one.
+     */
+    public OtaBuild registerBuild(Principal caller, String fileName, StoredBlob blob, String md5, String changelog,
+                                  String uploadId) {
+        if (uploadId != null) {
+            Optional<OtaBuild> earlier = repository.buildOfUpload(uploadId);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
         BuildName n = checkBuildName(caller, fileName);
+        String text = changelog == null ? "" : LongText.check("A changelog", changelog);
         try {
             long id = repository.insertBuild(fileName, blob.size(), blob.key().sha256(), md5, n.device().id(),
-                    n.variant().id(), n.version(), n.buildDate(), n.x86Type(), n.extraGroups(), caller.userId(),
-                    clock.millis());
-            jobs.enqueue(INSPECT_JOB, Long.toString(id));
+                    n.variant().id(), n.version(), n.buildDate(), n.x86Type(), n.extraGroups(), text, caller.userId(),
+                    clock.millis(), uploadId, (h, buildId) -> jobs.enqueue(h, INSPECT_JOB, Long.toString(buildId)));
             changes.incrementAndGet();
             return repository.build(id).orElseThrow();
         } catch (UnableToExecuteStatementException e) {
+            if (uploadId != null && repository.buildOfUpload(uploadId).isPresent()) {
+                return repository.buildOfUpload(uploadId).get();
+            }
             if (repository.buildByFileName(fileName).isPresent()) {
                 throw new DepotException.Conflict("duplicate_build", "This build already exists on the server.");
             }
             throw e;
         }
+    }
+
+    /** The ROM build an upload became, if it did. */
+    public Optional<OtaBuild> buildOfUpload(String uploadId) {
+        return repository.buildOfUpload(uploadId);
     }
 
     /** Stores what inspection read from a build's zip. */

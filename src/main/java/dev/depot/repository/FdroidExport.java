@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.depot.core.DepotException;
 import dev.depot.db.ServerSettings;
+import dev.depot.inspect.ApkInspector;
 import dev.depot.inspect.InspectionException;
 import dev.depot.inspect.ZipArchive;
 import dev.depot.keys.StoredKeyStore;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,20 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertPath;
 import java.security.cert.CertificateEncodingException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
-import jdk.security.jarsigner.JarSigner;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -55,6 +48,7 @@ public final class FdroidExport {
     private final Map<String, StoredKeyStore> keys = new ConcurrentHashMap<>();
     private final Map<String, Built> cache = new ConcurrentHashMap<>();
     private final Map<String, byte[]> icons = new ConcurrentHashMap<>();
+    private final Map<String, String> sigs = new ConcurrentHashMap<>();
 
     public FdroidExport(RepositoryService repositories, BlobStore blobs, Jdbi jdbi, ServerSettings settings, Path keysDir) {
         this.repositories = repositories;
@@ -66,7 +60,7 @@ public final class FdroidExport {
 
     /** Every file of one state of a repository. */
     public record Built(String stateHash, long timestamp, byte[] indexV1, byte[] indexV1Jar, byte[] entry, byte[] entryJar,
-                        byte[] indexV2, Map<Long, byte[]> diffs) {}
+                        byte[] indexV2, Map<Long, byte[]> diffs, byte[] archiveIndexV1, byte[] archiveIndexV1Jar) {}
 
     private StoredKeyStore.Loaded key(Repository repo) {
         return keys.computeIfAbsent(repo.name(), n -> new StoredKeyStore(settings, "fdroid-" + n, keysDir,
@@ -100,7 +94,8 @@ public final class FdroidExport {
         List<RepositoryEntry> entries = repositories.entries(repo);
         long timestamp = repo.updatedAt();
         try {
-            byte[] v1 = JSON.writeValueAsBytes(indexV1(repo, entries, address, timestamp));
+            ObjectNode v1node = indexV1(repo, entries, address, timestamp);
+            byte[] v1 = JSON.writeValueAsBytes(v1node);
             ObjectNode v2node = indexV2(repo, entries, address, timestamp);
             byte[] v2 = JSON.writeValueAsBytes(v2node);
             long packages = entries.stream().map(RepositoryEntry::packageName).distinct().count();
@@ -114,13 +109,16 @@ public final class FdroidExport {
             for (Map.Entry<Long, JsonNode> old : previousIndexes(repo).entrySet()) {
                 byte[] diff = JSON.writeValueAsBytes(JsonMergePatch.diff(old.getValue(), v2node));
                 diffs.put(old.getKey(), diff);
-                diffInfo.set(Long.toString(old.getKey()), fileInfo("/diff/" + old.getKey() + ".json", diff,
-                        old.getValue().path("packages").size()));
+                // fdroidserver counts the packages the diff carries, not those of the old index
+                JsonNode changed = JSON.readTree(diff).path("packages");
+                diffInfo.set(Long.toString(old.getKey()), fileInfo("/diff/" + old.getKey() + ".json", diff, changed.size()));
             }
             byte[] entryBytes = JSON.writeValueAsBytes(entry);
             StoredKeyStore.Loaded k = key(repo);
-            return new Built(repo.stateHash(), timestamp, v1, signedJar("index-v1.json", v1, k), entryBytes,
-                    signedJar("entry.json", entryBytes, k), v2, diffs);
+            byte[] archive = JSON.writeValueAsBytes(archiveIndexV1(v1node, repo, archiveAddress(address)));
+            return new Built(repo.stateHash(), timestamp, v1, signedJar("index-v1.json", v1, k, timestamp), entryBytes,
+                    signedJar("entry.json", entryBytes, k, timestamp), v2, diffs, archive,
+                    signedJar("index-v1.json", archive, k, timestamp));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -153,23 +151,46 @@ public final class FdroidExport {
         if (e.iconPath() == null || !e.iconPath().toLowerCase().endsWith(".png")) {
             return PLACEHOLDER_ICON;
         }
+        return withLocalFile(e, path -> {
+            try (ZipArchive zip = ZipArchive.open(path)) {
+                var entry = zip.find(e.iconPath());
+                return entry.isPresent() ? zip.read(entry.get(), 1 << 20) : PLACEHOLDER_ICON;
+            } catch (IOException | InspectionException ex) {
+                return PLACEHOLDER_ICON;
+            }
+        }, PLACEHOLDER_ICON);
+    }
+
+    /**
+     * F-Droid's {@code sig} of a version: recorded at inspection, or, for builds inspected before
+     * Depot recorded it, read from the APK's signature once.
+     */
+    private String sig(RepositoryEntry e) {
+        if (e.signerSig() != null) {
+            return e.signerSig();
+        }
+        return sigs.computeIfAbsent(e.sha256(), k -> withLocalFile(e, path -> {
+            var signing = ApkInspector.verifySignatures(path);
+            return signing.signerSig().isEmpty() ? "" : signing.signerSig().getFirst();
+        }, "")).transform(s -> s.isEmpty() ? null : s);
+    }
+
+    /** Runs {@code work} on a local file holding the entry's APK (a temporary copy when the store has none). */
+    private <T> T withLocalFile(RepositoryEntry e, java.util.function.Function<Path, T> work, T otherwise) {
         BlobKey key = new BlobKey(e.sha256());
         Path temp = null;
         try {
             Path local = blobs.localFile(key).orElse(null);
             if (local == null) {
-                temp = Files.createTempFile("depot-icon-", ".apk");
+                temp = Files.createTempFile("depot-fdroid-", ".apk");
                 try (InputStream in = blobs.read(key, 0, e.size())) {
                     Files.copy(in, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
                 local = temp;
             }
-            try (ZipArchive zip = ZipArchive.open(local)) {
-                var entry = zip.find(e.iconPath());
-                return entry.isPresent() ? zip.read(entry.get(), 1 << 20) : PLACEHOLDER_ICON;
-            }
-        } catch (IOException | InspectionException ex) {
-            return PLACEHOLDER_ICON;
+            return work.apply(local);
+        } catch (IOException | RuntimeException ex) {
+            return otherwise;
         } finally {
             if (temp != null) {
                 try {
@@ -187,6 +208,27 @@ public final class FdroidExport {
 
     static String apkName(RepositoryEntry e) {
         return e.packageName() + "_" + e.versionCode() + ".apk";
+    }
+
+    /** The archive section's address beside the repository's ({@code .../fdroid/repo} → {@code .../fdroid/archive}). */
+    static String archiveAddress(String address) {
+        return address.endsWith("/repo") ? address.substring(0, address.length() - 4) + "archive" : address + "/archive";
+    }
+
+    /**
+     * The archive section, where F-Droid keeps the versions it no longer offers. Depot keeps every
+     * published version in the repository itself, so no version is archived; the archive's index
+     * lists the apps (F-Droid's tools look up each app's icon there, and fdroidserver 2.2 fails on an
+     * index without apps) with no versions.
+     */
+    private static ObjectNode archiveIndexV1(ObjectNode repoIndex, Repository repo, String address) {
+        ObjectNode root = repoIndex.deepCopy();
+        ObjectNode r = (ObjectNode) root.get("repo");
+        r.put("name", repo.title() + " Archive");
+        r.put("address", address);
+        r.put("description", "Older versions of the apps in " + repo.title() + ": none, every published version stays in the repository.");
+        root.putObject("packages");
+        return root;
     }
 
     private ObjectNode indexV1(Repository repo, List<RepositoryEntry> entries, String address, long timestamp) {
@@ -212,8 +254,8 @@ public final class FdroidExport {
             app.put("suggestedVersionName", newest.versionName());
             app.put("license", "Unknown");
             app.put("icon", iconName(newest));
-            app.put("added", timestamp);
-            app.put("lastUpdated", timestamp);
+            app.put("added", newest.packageFirstPublishedAt());
+            app.put("lastUpdated", lastUpdated(p.getValue()));
             ArrayNode versions = packages.putArray(p.getKey());
             for (RepositoryEntry e : p.getValue()) {
                 ObjectNode v = versions.addObject();
@@ -231,7 +273,11 @@ public final class FdroidExport {
                     v.put("targetSdkVersion", e.targetSdk());
                 }
                 v.put("signer", e.signer());
-                v.put("added", timestamp);
+                String sig = sig(e);
+                if (sig != null) {
+                    v.put("sig", sig);
+                }
+                v.put("added", e.publishedAt());
             }
         }
         return root;
@@ -250,14 +296,14 @@ public final class FdroidExport {
             ObjectNode pkg = packages.putObject(p.getKey());
             ObjectNode meta = pkg.putObject("metadata");
             meta.putObject("name").put("en-US", newest.label() == null ? p.getKey() : newest.label());
-            meta.put("added", timestamp);
-            meta.put("lastUpdated", timestamp);
+            meta.put("added", newest.packageFirstPublishedAt());
+            meta.put("lastUpdated", lastUpdated(p.getValue()));
             meta.put("license", "Unknown");
             meta.putObject("icon").putObject("en-US").put("name", "/icons/" + iconName(newest));
             ObjectNode versions = pkg.putObject("versions");
             for (RepositoryEntry e : p.getValue()) {
                 ObjectNode v = versions.putObject(e.sha256());
-                v.put("added", timestamp);
+                v.put("added", e.publishedAt());
                 ObjectNode file = v.putObject("file");
                 file.put("name", "/" + apkName(e));
                 file.put("sha256", e.sha256());
@@ -272,6 +318,11 @@ public final class FdroidExport {
             }
         }
         return root;
+    }
+
+    /** When an app last changed: the newest publication among its versions. */
+    private static long lastUpdated(List<RepositoryEntry> versions) {
+        return versions.stream().mapToLong(RepositoryEntry::publishedAt).max().orElse(0);
     }
 
     private static Map<String, List<RepositoryEntry>> byPackage(List<RepositoryEntry> entries) {
@@ -315,30 +366,9 @@ public final class FdroidExport {
         return out;
     }
 
-    /** A jar holding one file, signed with SHA-256 digests by one RSA signer. */
-    static byte[] signedJar(String name, byte[] content, StoredKeyStore.Loaded key) throws IOException {
-        Path unsigned = Files.createTempFile("depot-fdroid-", ".jar");
-        try {
-            try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(unsigned))) {
-                ZipEntry e = new ZipEntry(name);
-                e.setTime(0);
-                z.putNextEntry(e);
-                z.write(content);
-                z.closeEntry();
-            }
-            CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(List.of(key.certificate()));
-            JarSigner signer = new JarSigner.Builder(key.key(), path).digestAlgorithm("SHA-256")
-                    .signatureAlgorithm("SHA256withRSA").signerName("DEPOT").build();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (ZipFile zip = new ZipFile(unsigned.toFile())) {
-                signer.sign(zip, out);
-            }
-            return out.toByteArray();
-        } catch (CertificateException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            Files.deleteIfExists(unsigned);
-        }
+    /** A jar holding one file, signed with SHA-256 digests by one RSA signer, the same bytes on every node. */
+    static byte[] signedJar(String name, byte[] content, StoredKeyStore.Loaded key, long timestamp) {
+        return SignedJar.of(name, content, key.key(), key.certificate(), timestamp);
     }
 
     public Optional<RepositoryEntry> apk(Repository repo, String apkName) {

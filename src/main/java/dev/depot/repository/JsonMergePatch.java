@@ -10,6 +10,17 @@ import java.util.Map;
 final class JsonMergePatch {
     private JsonMergePatch() {}
 
+    /**
+     * Equal JSON values, whatever node types hold them: a number read back from a stored document
+     * is an int node where the document being built has a long one, and the two must not differ.
+     */
+    private static final java.util.Comparator<JsonNode> SAME_VALUE = (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+    };
+
     static JsonNode diff(JsonNode from, JsonNode to) {
         if (!from.isObject() || !to.isObject()) {
             return to;
@@ -27,7 +38,7 @@ final class JsonMergePatch {
             JsonNode old = from.get(e.getKey());
             if (old == null) {
                 patch.set(e.getKey(), e.getValue());
-            } else if (!old.equals(e.getValue())) {
+            } else if (!old.equals(SAME_VALUE, e.getValue())) {
                 patch.set(e.getKey(), old.isObject() && e.getValue().isObject() ? diff(old, e.getValue()) : e.getValue());
             }
         }

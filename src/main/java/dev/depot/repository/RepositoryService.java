@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -103,6 +104,11 @@ public final class RepositoryService {
         String pkg = String.valueOf(build.facts().get("packageName"));
         long versionCode = build.versionCode() == null ? 0 : build.versionCode();
         return tables.jdbi().inTransaction(h -> {
+            // the build as it is now, locked against a concurrent disable or delete until this commits
+            AppBuild now = catalog.lockBuild(h, buildId);
+            if (!now.enabled()) {
+                throw new DepotException.Invalid("build_disabled", "A disabled build cannot be published.");
+            }
             Repository current = tables.lock(h, repo.id());
             if (tables.hasEntry(h, repo.id(), buildId)) {
                 throw new DepotException.Conflict("already_published", "This build is already in " + name + ".");
@@ -110,11 +116,11 @@ public final class RepositoryService {
             long rev = current.revision() + 1;
             String sum = StateHash.add(current.stateSum(), StateHash.line(pkg, versionCode, build.sha256(), signer));
             String hash = StateHash.stateHash(name, sum);
-            long now = clock.millis();
-            tables.insertEntry(h, repo.id(), buildId, pkg, versionCode, signer, rev);
+            long time = clock.millis();
+            tables.insertEntry(h, repo.id(), buildId, pkg, versionCode, signer, rev, time);
             tables.insertChange(h, repo.id(), rev, buildId, "added", pkg, versionCode);
-            tables.insertRevision(h, repo.id(), rev, hash, current.entriesCount() + 1, now);
-            tables.advance(h, repo.id(), rev, hash, sum, current.entriesCount() + 1, now);
+            tables.insertRevision(h, repo.id(), rev, hash, current.entriesCount() + 1, time);
+            tables.advance(h, repo.id(), rev, hash, sum, current.entriesCount() + 1, time);
             if (rev - keepRevisions > 0) {
                 tables.prune(h, repo.id(), rev - keepRevisions + 1);
             }
@@ -129,33 +135,85 @@ public final class RepositoryService {
     }
 
     private Optional<Repository> removeEntry(long repoId, long buildId) {
-        return tables.jdbi().inTransaction(h -> {
-            Repository current = tables.lock(h, repoId);
-            Optional<RepositoryEntry> entry = tables.entry(h, repoId, buildId);
-            if (entry.isEmpty()) {
-                return Optional.<Repository>empty();
-            }
-            RepositoryEntry e = entry.get();
-            long rev = current.revision() + 1;
-            String sum = StateHash.remove(current.stateSum(), StateHash.line(e.packageName(), e.versionCode(), e.sha256(), e.signer()));
-            String hash = StateHash.stateHash(current.name(), sum);
-            long now = clock.millis();
-            tables.deleteEntry(h, repoId, buildId);
-            tables.insertChange(h, repoId, rev, buildId, "removed", e.packageName(), e.versionCode());
-            tables.insertRevision(h, repoId, rev, hash, current.entriesCount() - 1, now);
-            tables.advance(h, repoId, rev, hash, sum, current.entriesCount() - 1, now);
-            if (rev - keepRevisions > 0) {
-                tables.prune(h, repoId, rev - keepRevisions + 1);
-            }
-            return Optional.of(tables.lock(h, repoId));
-        });
+        return tables.jdbi().inTransaction(h -> removeEntry(h, repoId, buildId));
     }
 
-    /** A build that is disabled or deleted leaves every repository it was in. */
-    void unpublishEverywhere(long buildId) {
-        for (long repoId : tables.repositoriesHolding(buildId)) {
-            removeEntry(repoId, buildId);
+    private Optional<Repository> removeEntry(Handle h, long repoId, long buildId) {
+        Repository current = tables.lock(h, repoId);
+        Optional<RepositoryEntry> entry = tables.entry(h, repoId, buildId);
+        if (entry.isEmpty()) {
+            return Optional.empty();
         }
+        RepositoryEntry e = entry.get();
+        long rev = current.revision() + 1;
+        String sum = StateHash.remove(current.stateSum(), StateHash.line(e.packageName(), e.versionCode(), e.sha256(), e.signer()));
+        String hash = StateHash.stateHash(current.name(), sum);
+        long now = clock.millis();
+        tables.deleteEntry(h, repoId, buildId);
+        tables.insertChange(h, repoId, rev, buildId, "removed", e.packageName(), e.versionCode());
+        tables.insertRevision(h, repoId, rev, hash, current.entriesCount() - 1, now);
+        tables.advance(h, repoId, rev, hash, sum, current.entriesCount() - 1, now);
+        if (rev - keepRevisions > 0) {
+            tables.prune(h, repoId, rev - keepRevisions + 1);
+        }
+        return Optional.of(tables.lock(h, repoId));
+    }
+
+    /**
+     * A build that is disabled or deleted leaves every repository it was in, in the transaction
+     * that disables or deletes it (which holds the build's lock, so no publish can slip in).
+     */
+    void unpublishEverywhere(Handle h, long buildId) {
+        for (long repoId : tables.repositoriesHolding(h, buildId)) {
+            removeEntry(h, repoId, buildId);
+        }
+    }
+
+    /** What a repository's stored count and state hash are, and what its entries say they should be. */
+    public record Verification(String repository, int storedCount, int actualCount, String storedHash, String actualHash) {
+        public boolean ok() {
+            return storedCount == actualCount && storedHash.equals(actualHash);
+        }
+    }
+
+    /** Recomputes the count and the state hash of a repository from its entries, and compares. */
+    public Verification verify(Repository repo) {
+        return tables.jdbi().inTransaction(h -> verify(h, tables.lock(h, repo.id())));
+    }
+
+    private Verification verify(Handle h, Repository current) {
+        List<RepositoryEntry> entries = tables.entries(h, current.id());
+        String sum = StateHash.EMPTY_SUM;
+        for (RepositoryEntry e : entries) {
+            sum = StateHash.add(sum, StateHash.line(e.packageName(), e.versionCode(), e.sha256(), e.signer()));
+        }
+        return new Verification(current.name(), current.entriesCount(), entries.size(), current.stateHash(),
+                StateHash.stateHash(current.name(), sum));
+    }
+
+    /**
+     * Makes a repository's count and state hash those of its entries again, as a new revision. The
+     * history before it is dropped: what changed since an older hash cannot be told from a drifted
+     * history, so clients holding one fetch the whole index.
+     */
+    public Verification repair(Repository repo) {
+        return tables.jdbi().inTransaction(h -> {
+            Repository current = tables.lock(h, repo.id());
+            Verification v = verify(h, current);
+            if (v.ok()) {
+                return v;
+            }
+            String sum = StateHash.EMPTY_SUM;
+            for (RepositoryEntry e : tables.entries(h, current.id())) {
+                sum = StateHash.add(sum, StateHash.line(e.packageName(), e.versionCode(), e.sha256(), e.signer()));
+            }
+            long rev = current.revision() + 1;
+            long now = clock.millis();
+            tables.insertRevision(h, current.id(), rev, v.actualHash(), v.actualCount(), now);
+            tables.advance(h, current.id(), rev, v.actualHash(), sum, v.actualCount(), now);
+            tables.prune(h, current.id(), rev);
+            return v;
+        });
     }
 
     public List<RepositoryEntry> entries(Repository repo) {

@@ -18,8 +18,9 @@ final class RepositoryTables {
     private static final String COLUMNS = "id, organization_id, name, title, description, revision, state_hash, state_sum, "
             + "entries_count, created_at, updated_at";
     private static final String ENTRY_SELECT = "SELECT e.build_id, e.package_name, e.version_code, e.signer, "
-            + "e.published_revision, b.version, b.size, b.sha256, b.file_name, b.facts FROM repository_entries e "
-            + "JOIN builds b ON b.id = e.build_id ";
+            + "e.published_revision, e.published_at, p.first_published_at, b.version, b.size, b.sha256, b.file_name, b.facts "
+            + "FROM repository_entries e JOIN builds b ON b.id = e.build_id LEFT JOIN repository_packages p "
+            + "ON p.repository_id = e.repository_id AND p.package_name = e.package_name ";
 
     private final Jdbi jdbi;
     private final String lockSuffix;
@@ -69,11 +70,15 @@ final class RepositoryTables {
                 .bind("r", repoId).bind("b", buildId).mapTo(Integer.class).one() > 0;
     }
 
-    void insertEntry(Handle h, long repoId, long buildId, String pkg, long versionCode, String signer, long revision) {
+    /** Adds a version, and its app when the repository never held it before, both as published {@code now}. */
+    void insertEntry(Handle h, long repoId, long buildId, String pkg, long versionCode, String signer, long revision, long now) {
         h.createUpdate("INSERT INTO repository_entries (repository_id, build_id, package_name, version_code, signer, "
-                        + "published_revision) VALUES (:r, :b, :p, :v, :s, :rev)")
+                        + "published_revision, published_at) VALUES (:r, :b, :p, :v, :s, :rev, :now)")
                 .bind("r", repoId).bind("b", buildId).bind("p", pkg).bind("v", versionCode).bind("s", signer)
-                .bind("rev", revision).execute();
+                .bind("rev", revision).bind("now", now).execute();
+        h.createUpdate("INSERT INTO repository_packages (repository_id, package_name, first_published_at) "
+                        + "VALUES (:r, :p, :now) ON CONFLICT (repository_id, package_name) DO NOTHING")
+                .bind("r", repoId).bind("p", pkg).bind("now", now).execute();
     }
 
     void deleteEntry(Handle h, long repoId, long buildId) {
@@ -138,8 +143,12 @@ final class RepositoryTables {
     }
 
     List<RepositoryEntry> entries(long repoId) {
-        return jdbi.withHandle(h -> h.createQuery(ENTRY_SELECT + "WHERE e.repository_id = :r ORDER BY e.package_name, "
-                        + "e.version_code DESC").bind("r", repoId).map(RepositoryTables::mapEntry).list());
+        return jdbi.withHandle(h -> entries(h, repoId));
+    }
+
+    List<RepositoryEntry> entries(Handle h, long repoId) {
+        return h.createQuery(ENTRY_SELECT + "WHERE e.repository_id = :r ORDER BY e.package_name, "
+                        + "e.version_code DESC").bind("r", repoId).map(RepositoryTables::mapEntry).list();
     }
 
     List<RepositoryEntry> entriesOfPackage(long repoId, String pkg) {
@@ -156,9 +165,10 @@ final class RepositoryTables {
                 .bind("r", repoId).bind("b", buildId).map(RepositoryTables::mapEntry).findOne();
     }
 
-    List<Long> repositoriesHolding(long buildId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT repository_id FROM repository_entries WHERE build_id = :b")
-                .bind("b", buildId).mapTo(Long.class).list());
+    /** The repositories holding the build, in id order (the order every transaction locks them in). */
+    List<Long> repositoriesHolding(Handle h, long buildId) {
+        return h.createQuery("SELECT repository_id FROM repository_entries WHERE build_id = :b ORDER BY repository_id")
+                .bind("b", buildId).mapTo(Long.class).list();
     }
 
     Optional<Repository> byId(long id) {
@@ -183,7 +193,14 @@ final class RepositoryTables {
                 rs.getString("version"), rs.getLong("size"), rs.getString("sha256"), rs.getString("signer"),
                 rs.getString("file_name"), facts.get("label") instanceof String s ? s : null, integer(facts.get("minSdk")),
                 integer(facts.get("targetSdk")), rs.getLong("published_revision"),
-                facts.get("iconPath") instanceof String s ? s : null);
+                facts.get("iconPath") instanceof String s ? s : null, rs.getLong("published_at"),
+                rs.getObject("first_published_at") == null ? rs.getLong("published_at") : rs.getLong("first_published_at"),
+                firstSig(facts.get("signing")));
+    }
+
+    private static String firstSig(Object signing) {
+        return signing instanceof Map<?, ?> m && m.get("signerSig") instanceof List<?> sigs && !sigs.isEmpty()
+                ? String.valueOf(sigs.getFirst()) : null;
     }
 
     private static Integer integer(Object o) {

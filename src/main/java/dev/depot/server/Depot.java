@@ -1,6 +1,8 @@
 package dev.depot.server;
 
 import dev.depot.auth.AuthService;
+import dev.depot.cluster.NodeRegistry;
+import dev.depot.intake.BuildIntake;
 import dev.depot.config.Setting;
 import dev.depot.config.Settings;
 import dev.depot.db.Database;
@@ -54,7 +56,8 @@ public final class Depot implements AutoCloseable {
     private SampleIntake samples;
     private final Clock clock;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final String node = nodeName();
+    private final NodeRegistry nodes;
+    private final BuildIntake intake;
 
     private Depot(Settings settings, Database database, BlobStore blobs, Clock clock) {
         this.settings = settings;
@@ -62,14 +65,18 @@ public final class Depot implements AutoCloseable {
         this.blobs = blobs;
         this.auth = new AuthService(database.jdbi(), clock, settings.getDuration(Setting.LOGIN_TOKEN_TTL),
                 settings.getInt(Setting.LOGIN_MAX_FAILURES), settings.getDuration(Setting.LOGIN_WINDOW));
+        this.nodes = new NodeRegistry(database.jdbi(), clock, NodeRegistry.Identity.ofThisProcess(), settings.dataDir());
         this.uploads = new UploadService(database.jdbi(), blobs,
                 blobs instanceof dev.depot.storage.ScratchStore shared ? shared : null, stagingDir(), clock,
-                settings.getLong(Setting.UPLOAD_MAX_BYTES), settings.getDuration(Setting.UPLOAD_EXPIRY), metrics);
+                settings.getLong(Setting.UPLOAD_MAX_BYTES), settings.getDuration(Setting.UPLOAD_EXPIRY),
+                settings.getLong(Setting.UPLOAD_CHECKPOINT_BYTES), nodes, metrics);
         this.downloads = new DownloadCounter(database.jdbi(), clock, settings.getDuration(Setting.DOWNLOAD_COUNT_FLUSH), metrics);
         this.jobs = new JobQueue(database.jdbi(), database.dialect(), clock);
         this.ota = new OtaService(database.jdbi(), auth, jobs, clock);
-        this.catalog = new CatalogService(database.jdbi(), auth, blobs, jobs, clock);
+        this.catalog = new CatalogService(database.jdbi(), database.dialect(), auth, blobs, jobs, clock);
         ota.onBuildDeleted(catalog::releaseBlob);
+        uploads.onBlobRefused(key -> catalog.releaseBlob(key.sha256()));
+        this.intake = new BuildIntake(uploads, catalog, ota, auth);
         this.clock = clock;
         this.repositories = new RepositoryService(database.jdbi(), database.dialect(), catalog, clock,
                 settings.getLong(Setting.REPOSITORY_KEEP_REVISIONS));
@@ -137,7 +144,12 @@ public final class Depot implements AutoCloseable {
     public PrometheusMeterRegistry metrics() { return metrics; }
 
     /** This process among the nodes sharing the database: host name, process id and a random part. */
-    public String node() { return node; }
+    public String node() { return nodes.nodeId(); }
+
+    /** The servers sharing the database; a server joins it when it starts. */
+    public NodeRegistry nodes() { return nodes; }
+
+    public BuildIntake intake() { return intake; }
 
     public JobQueue jobs() { return jobs; }
 
@@ -211,17 +223,6 @@ public final class Depot implements AutoCloseable {
         return worker.start();
     }
 
-    private static String nodeName() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "localhost";
-        }
-        return host + "/" + ProcessHandle.current().pid() + "/"
-                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
-    }
-
     private static String readVersion() {
         try (InputStream in = Depot.class.getResourceAsStream("/depot-version.properties")) {
             Properties p = new Properties();
@@ -236,6 +237,7 @@ public final class Depot implements AutoCloseable {
 
     @Override
     public void close() {
+        nodes.close();
         downloads.close();
         database.close();
     }

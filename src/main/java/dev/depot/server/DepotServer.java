@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 /** The composition root: builds every service with its dependencies and serves HTTP. */
 public final class DepotServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DepotServer.class);
+    /** A temporary file untouched this long belongs to no running request. */
+    private static final Duration TEMPORARY_FILE_AGE = Duration.ofHours(1);
 
     private final Depot depot;
     private final Javalin app;
@@ -118,7 +120,7 @@ public final class DepotServer implements AutoCloseable {
             new OpsRoutes(depot.database(), depot.blobs(), metrics).register(routes);
             new ShipperPublicRoutes(depot.ota(), depot.auth(), counter, links, Depot.VERSION,
                     settings.getDuration(Setting.UPDATER_CACHE_TTL)).register(routes);
-            new ShipperMaintainerRoutes(depot.auth(), depot.ota(), depot.uploads(), links, clients).register(routes);
+            new ShipperMaintainerRoutes(depot.auth(), depot.ota(), depot.intake(), links, clients).register(routes);
             new NativeAdminRoutes(depot.auth(), depot.ota(), counter, links)
                     .withFeedDownloads(() -> depot.startFeed(links::base).downloadsSince(null)).register(routes);
             String redirectSetting = settings.get(Setting.DOWNLOAD_REDIRECT).trim().toLowerCase();
@@ -129,8 +131,8 @@ public final class DepotServer implements AutoCloseable {
             new DownloadRoutes(depot.ota(), responder, counter, settings.getDuration(Setting.UPDATER_CACHE_TTL)).register(routes);
             new CatalogRoutes(depot.catalog(), depot.auth(), counter).register(routes);
             new DeliveryRoutes(depot.delivery(), responder, links, depot.clock()).register(routes);
-            new IntegrationRoutes(depot.uploads(), depot.catalog(), counter).register(routes);
-            new TusRoutes(depot.uploads(), depot.catalog(), depot.ota(), links).register(routes);
+            new IntegrationRoutes(depot.intake(), depot.catalog(), counter).register(routes);
+            new TusRoutes(depot.intake(), links).register(routes);
             new dev.depot.web.WebPages(depot.ota(), depot.delivery(), depot.repositories(), depot.fdroid(), links, pages).register(routes);
             new dev.depot.web.Dashboard(depot.ota(), depot.catalog(), pages).register(routes);
             new dev.depot.web.AdminPages(depot.auth(), depot.ota(), depot.catalog(), depot.repositories(),
@@ -148,6 +150,17 @@ public final class DepotServer implements AutoCloseable {
             holder[0] = routes;
         });
         java.nio.file.Files.createDirectories(depot.stagingDir().resolve("multipart"));
+        depot.nodes().join();
+        TemporaryFiles temporary = new TemporaryFiles(List.of(depot.stagingDir().resolve("multipart"),
+                depot.stagingDir().resolve("samples"), settings.dataDir().resolve("blobs").resolve(".tmp"),
+                settings.dataDir().resolve("tmp")));
+        // Before this server takes a request, every temporary file is a leftover, unless another live
+        // process works in the same data directory: then only the untouched ones are.
+        long leftBefore = depot.clock().millis() - (depot.nodes().sharesDataDirectory() ? TEMPORARY_FILE_AGE.toMillis() : 0);
+        int swept = temporary.sweep(leftBefore) + depot.uploads().sweep(leftBefore);
+        if (swept > 0) {
+            log.info("removed {} temporary file(s) that interrupted requests left", swept);
+        }
         app.start(settings.host(), settings.port());
         boundPort.set(app.port());
 
@@ -164,6 +177,21 @@ public final class DepotServer implements AutoCloseable {
             int n = depot.uploads().removeExpired();
             if (n > 0) {
                 log.info("removed {} expired upload session(s)", n);
+            }
+        });
+        scheduler.every("remove-temporary-files", Duration.ofMinutes(15), () -> {
+            long before = depot.clock().millis() - TEMPORARY_FILE_AGE.toMillis();
+            int n = temporary.sweep(before) + depot.uploads().sweep(before);
+            if (n > 0) {
+                log.info("removed {} temporary file(s) untouched for {}", n, TEMPORARY_FILE_AGE);
+            }
+        });
+        scheduler.every("complete-interrupted-uploads", Duration.ofMinutes(1), () -> depot.intake().completeInterrupted("tus"));
+        Thread.ofVirtual().name("complete-interrupted-uploads").start(() -> {
+            try {
+                depot.intake().completeInterrupted("tus");
+            } catch (RuntimeException e) {
+                log.warn("could not complete the uploads a crash interrupted: {}", e.toString());
             }
         });
         scheduler.every("remove-ended-web-sessions", Duration.ofHours(1), () -> {

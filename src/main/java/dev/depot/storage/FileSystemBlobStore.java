@@ -47,25 +47,42 @@ public final class FileSystemBlobStore implements BlobStore {
         }
     }
 
+    /**
+     * Moves the file into place in one atomic rename when it is on the same file system, so that
+     * at every instant either the caller's file or the blob exists (a crash in between loses
+     * neither); across file systems the file is copied, made durable and published first, and
+     * deleted only then.
+     */
     @Override
     public StoredBlob importFile(Path file, BlobKey key) throws IOException {
         long size = Files.size(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
+        Path target = pathOf(key);
+        if (Files.exists(target)) {
+            Files.delete(file); // the same bytes are stored already
+            return new StoredBlob(key, size);
+        }
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(target.getParent());
+            return new StoredBlob(key, size);
+        } catch (FileAlreadyExistsException e) {
+            Files.deleteIfExists(file); // a concurrent writer of the same bytes won; content is identical
+            return new StoredBlob(key, size);
+        } catch (AtomicMoveNotSupportedException e) {
+            // Staging on another file system: copy, make the copy durable, publish it, then let go of the file.
+        }
         Path temp = tmp.resolve(UUID.randomUUID() + ".part");
         try {
-            try {
-                Files.move(file, temp, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                // Staging on another file system: copy, then make the copy durable.
-                Files.copy(file, temp);
-                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-                Files.delete(file);
+            Files.copy(file, temp);
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.force(true);
             }
             publish(temp, key);
+            Files.delete(file);
             return new StoredBlob(key, size);
         } finally {
             Files.deleteIfExists(temp);

@@ -15,7 +15,9 @@ import org.jdbi.v3.core.statement.StatementContext;
 final class UploadRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, user_id, protocol, file_name, upload_offset, total_length, status, "
-            + "created_at, completed_at, expires_at, metadata";
+            + "created_at, completed_at, expires_at, metadata, sha256, md5";
+    /** A completion claim that binds: held by a node whose heartbeat is fresh ({@code :live}). */
+    private static final String LIVE_CLAIM = "finalizing_node IN (SELECT id FROM nodes WHERE heartbeat_at >= :live)";
     private final Jdbi jdbi;
 
     UploadRepository(Jdbi jdbi) {
@@ -24,7 +26,7 @@ final class UploadRepository {
 
     void insert(UploadSession s) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO upload_sessions (" + COLUMNS + ") VALUES (:id, :u, :p, :f, "
-                        + ":o, :t, :s, :c, NULL, :e, :m)")
+                        + ":o, :t, :s, :c, NULL, :e, :m, NULL, NULL)")
                 .bind("id", s.id()).bind("u", s.userId()).bind("p", s.protocol()).bind("f", s.fileName())
                 .bind("o", s.offset()).bind("t", s.totalLength()).bind("s", s.status()).bind("c", s.createdAt())
                 .bind("e", s.expiresAt()).bind("m", toJson(s.metadata())).execute());
@@ -45,14 +47,14 @@ final class UploadRepository {
     record Chunk(long start, long length, String object) {}
 
     /**
-     * Moves the offset only if nobody else moved it first (and nobody is completing the upload);
+     * Moves the offset only if nobody else moved it first (and no node is completing the upload);
      * with {@code object}, records the chunk stored under that name in the same transaction.
      */
     boolean advance(String id, long expectedOffset, long newOffset, Long totalLength, String object) {
         return jdbi.inTransaction(h -> {
             boolean moved = h.createUpdate("UPDATE upload_sessions SET upload_offset = :n, "
                             + "total_length = COALESCE(total_length, :t) WHERE id = :id AND upload_offset = :o AND status = 1 "
-                            + "AND finalizing_since IS NULL")
+                            + "AND finalizing_node IS NULL")
                     .bind("n", newOffset).bind("t", totalLength).bind("id", id).bind("o", expectedOffset)
                     .execute() == 1;
             if (moved && object != null) {
@@ -75,24 +77,52 @@ final class UploadRepository {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM upload_chunks WHERE upload_id = :id").bind("id", id).execute());
     }
 
+    /** Moves the offset back to what the staged bytes hold, if nobody moved it meanwhile. */
+    boolean rewind(String id, long expectedOffset, long newOffset) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE upload_sessions SET upload_offset = :n WHERE id = :id "
+                        + "AND upload_offset = :o AND status = 1 AND finalizing_node IS NULL")
+                .bind("n", newOffset).bind("id", id).bind("o", expectedOffset).execute()) == 1;
+    }
+
     /**
-     * Marks the upload as being completed by this request; false when another request is at it
-     * (a mark older than {@code staleBefore} is from a node that died and is taken over).
+     * Marks the upload as being completed by {@code node}; false when a live node holds it. The
+     * claim of a node that is gone (no row, or a stale heartbeat) is taken over.
      */
-    boolean beginFinalize(String id, long now, long staleBefore) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE upload_sessions SET finalizing_since = :now WHERE id = :id "
-                        + "AND status = 1 AND (finalizing_since IS NULL OR finalizing_since < :stale)")
-                .bind("now", now).bind("id", id).bind("stale", staleBefore).execute()) == 1;
+    boolean claim(String id, long now, String node, long liveSince) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE upload_sessions SET finalizing_since = :now, "
+                        + "finalizing_node = :node WHERE id = :id AND status = 1 AND (finalizing_node IS NULL OR NOT "
+                        + LIVE_CLAIM + ")")
+                .bind("now", now).bind("node", node).bind("id", id).bind("live", liveSince).execute()) == 1;
     }
 
     /** Lets the upload take chunks and be completed again, after completing it failed for a passing reason. */
-    void endFinalize(String id) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE upload_sessions SET finalizing_since = NULL WHERE id = :id")
-                .bind("id", id).execute());
+    void releaseClaim(String id, String node) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE upload_sessions SET finalizing_since = NULL, finalizing_node = NULL "
+                        + "WHERE id = :id AND finalizing_node = :node")
+                .bind("id", id).bind("node", node).execute());
+    }
+
+    boolean claimedByLiveNode(String id, long liveSince) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM upload_sessions WHERE id = :id AND " + LIVE_CLAIM)
+                .bind("id", id).bind("live", liveSince).mapTo(Integer.class).one()) > 0;
+    }
+
+    void recordDigests(String id, String sha256, String md5) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE upload_sessions SET sha256 = :s, md5 = :m WHERE id = :id")
+                .bind("s", sha256).bind("m", md5).bind("id", id).execute());
+    }
+
+    /** Sessions of {@code protocol} that hold every byte, are not complete nor expired, and that no live node completes. */
+    List<UploadSession> fullButIncomplete(String protocol, long now, long liveSince) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM upload_sessions WHERE protocol = :p "
+                        + "AND status = 1 AND upload_offset = total_length AND expires_at > :now AND (finalizing_node IS NULL "
+                        + "OR NOT " + LIVE_CLAIM + ") ORDER BY created_at")
+                .bind("p", protocol).bind("now", now).bind("live", liveSince).map(UploadRepository::map).list());
     }
 
     boolean markComplete(String id, long now) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE upload_sessions SET status = 2, completed_at = :now "
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE upload_sessions SET status = 2, completed_at = :now, "
+                        + "finalizing_since = NULL, finalizing_node = NULL "
                         + "WHERE id = :id AND status = 1").bind("now", now).bind("id", id).execute()) == 1;
     }
 
@@ -112,7 +142,8 @@ final class UploadRepository {
         Long completedAt = rs.wasNull() ? null : completed;
         return new UploadSession(rs.getString("id"), rs.getLong("user_id"), rs.getString("protocol"),
                 rs.getString("file_name"), rs.getLong("upload_offset"), totalLength, rs.getInt("status"),
-                rs.getLong("created_at"), completedAt, rs.getLong("expires_at"), fromJson(rs.getString("metadata")));
+                rs.getLong("created_at"), completedAt, rs.getLong("expires_at"), fromJson(rs.getString("metadata")),
+                rs.getString("sha256"), rs.getString("md5"));
     }
 
     private static String toJson(Map<String, String> m) {

@@ -1,97 +1,98 @@
 package dev.depot.upload;
 
 import dev.depot.auth.Principal;
+import dev.depot.cluster.NodeRegistry;
 import dev.depot.core.DepotException;
 import dev.depot.core.SafeFileName;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
 import dev.depot.storage.ScratchStore;
 import dev.depot.storage.StoredBlob;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.HexFormat;
-import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Resumable uploads, shared by every upload protocol. A session lives in the database; its bytes
- * are staged in {@code <staging>/<id>.part}. Each chunk is written at the session's offset and
- * acknowledged once recorded; {@link StagedHashes} hashes the accepted bytes in the background while
- * the client sends the next chunk, so finalizing waits for little more than the last chunk's hash.
- * A node that has no hash state for a session (after a restart) starts it from the first byte.
+ * are staged in {@code <staging>/<id>.part}, or as one object per accepted piece in shared storage
+ * when several nodes serve uploads ({@link StagedBytes}). Bytes are acknowledged once their new
+ * offset is recorded; {@link StagedHashes} hashes accepted bytes behind the writer, so finalizing
+ * waits for little more than the last chunk's hash. A node without hash state for a session (after
+ * a restart) starts it from the first byte.
+ *
+ * <p>Crashes: a long body (a tus PATCH of the whole file) records its offset every
+ * {@code checkpointBytes}, so a resume after {@code kill -9} loses at most that much. Completing an
+ * upload is claimed by this node in the database; the claim of a node that is gone is void
+ * ({@link NodeRegistry}), the digests are recorded before the bytes move into the blob store, and
+ * the registration finds the build of an earlier, interrupted completion, so completing again
+ * after a crash gives the same build as an uninterrupted upload.
  */
 public final class UploadService {
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
-    private static final int BUFFER = 256 * 1024;
-    /** A completion mark older than this is from a node that died while completing; another may take over. */
-    private static final Duration FINALIZE_STALE = Duration.ofHours(1);
     private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[0-9a-f-]{36}");
 
     private final UploadRepository repository;
     private final BlobStore blobs;
-    /** Where chunks go when several nodes serve uploads; null keeps them in this node's {@link #staging}. */
-    private final ScratchStore shared;
-    private final Path staging;
-    private final Path incoming;
+    private final StagedBytes staged;
+    private final NodeRegistry nodes;
     private final Clock clock;
     private final long maxBytes;
     private final Duration expiry;
+    private final long checkpointBytes;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, StagedHashes> hashes = new ConcurrentHashMap<>();
+    private volatile Consumer<BlobKey> releaseBlob;
 
     private final Counter chunks;
     private final Counter bytesReceived;
     private final MeterRegistry metrics;
 
-    public UploadService(Jdbi jdbi, BlobStore blobs, Path staging, Clock clock, long maxBytes, Duration expiry,
-                         MeterRegistry metrics) {
-        this(jdbi, blobs, null, staging, clock, maxBytes, expiry, metrics);
-    }
-
     /**
-     * With {@code shared}, every accepted chunk is stored there (and recorded in the database) so
+     * With {@code shared}, every accepted piece is stored there (and recorded in the database) so
      * that any node can take the next chunk or complete the upload; {@code staging} then only holds
-     * a chunk while it arrives.
+     * a piece while it arrives.
      */
     public UploadService(Jdbi jdbi, BlobStore blobs, ScratchStore shared, Path staging, Clock clock, long maxBytes,
-                         Duration expiry, MeterRegistry metrics) {
-        this.shared = shared;
-        this.incoming = staging.resolve("incoming");
-        this.metrics = metrics;
-        this.chunks = Counter.builder("depot.uploads.chunks").description("chunks appended to uploads").register(metrics);
-        this.bytesReceived = Counter.builder("depot.uploads.bytes").description("bytes appended to uploads").register(metrics);
+                         Duration expiry, long checkpointBytes, NodeRegistry nodes, MeterRegistry metrics) {
         this.repository = new UploadRepository(jdbi);
         this.blobs = blobs;
-        this.staging = staging;
+        this.staged = new StagedBytes(repository, shared, staging);
+        this.nodes = nodes;
         this.clock = clock;
         this.maxBytes = maxBytes;
         this.expiry = expiry;
-        try {
-            Files.createDirectories(staging);
-            Files.createDirectories(incoming);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create upload staging directory " + staging, e);
-        }
-        sweepIncoming();
+        this.checkpointBytes = Math.max(1 << 16, checkpointBytes);
+        this.metrics = metrics;
+        this.chunks = Counter.builder("depot.uploads.chunks").description("chunks appended to uploads").register(metrics);
+        this.bytesReceived = Counter.builder("depot.uploads.bytes").description("bytes appended to uploads").register(metrics);
+        this.releaseBlob = this::deleteBlobQuietly;
+    }
+
+    /**
+     * What to do with a blob a refused upload stored: by default it is deleted; the catalog, which
+     * knows what else holds the same bytes, deletes it only when nothing does.
+     */
+    public void onBlobRefused(Consumer<BlobKey> release) {
+        this.releaseBlob = release;
     }
 
     public long maxBytes() { return maxBytes; }
@@ -109,15 +110,8 @@ public final class UploadService {
         }
         long now = clock.millis();
         UploadSession s = new UploadSession(UUID.randomUUID().toString(), owner.userId(), protocol, fileName, 0,
-                totalLength, UploadSession.INCOMPLETE, now, null, now + expiry.toMillis(), Map.copyOf(metadata));
-        if (shared == null) {
-            try {
-                Files.deleteIfExists(stagedFile(s.id()));
-                Files.createFile(stagedFile(s.id()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+                totalLength, UploadSession.INCOMPLETE, now, null, now + expiry.toMillis(), Map.copyOf(metadata), null, null);
+        staged.create(s.id());
         repository.insert(s);
         return s;
     }
@@ -138,27 +132,40 @@ public final class UploadService {
                 new DepotException.NotFound("unknown_upload", "Not found."));
     }
 
+    /** The caller's session of this protocol, or NotFound (a session opened over another protocol is not one of its). */
+    public UploadSession session(Principal owner, String id, String protocol) {
+        UploadSession s = session(owner, id);
+        if (!s.protocol().equals(protocol)) {
+            throw new DepotException.NotFound("unknown_upload", "Not found.");
+        }
+        return s;
+    }
+
     public List<UploadSession> sessionsOf(Principal owner, String protocol) {
         return repository.byUser(owner.userId(), protocol);
     }
 
     public UploadSession append(Principal owner, String id, long offset, Long totalLength, InputStream data,
                                 long length) {
-        return append(owner, id, offset, totalLength, data, length, null);
+        return append(owner, id, offset, totalLength, data, length, null, false);
     }
 
     /**
      * Appends {@code length} bytes read from {@code data} at {@code offset} ({@code length} -1: until
      * the stream ends). The offset must equal the session's; a chunk may not run past the declared
-     * total. With {@code chunkChecksum} the chunk must match it. On any failure the staged bytes
-     * and the hash state are rolled back to the chunk's start.
+     * total. With {@code chunkChecksum} the chunk must match it.
+     *
+     * <p>Without {@code keepReceived} a chunk is accepted whole or not at all: on any failure the
+     * staged bytes and the hash state are rolled back to the chunk's start. With it (and no chunk
+     * checksum), the body is accepted as it arrives: the offset is recorded every
+     * {@code checkpointBytes}, and a body cut short keeps what arrived, as tus asks of a server.
      */
     public UploadSession append(Principal owner, String id, long offset, Long totalLength, InputStream data,
-                                long length, Checksum chunkChecksum) {
+                                long length, Checksum chunkChecksum, boolean keepReceived) {
         ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
         lock.lock();
         try {
-            UploadSession s = requireWritable(owner, id);
+            UploadSession s = reconcile(requireWritable(owner, id));
             if (totalLength != null) {
                 checkSize(totalLength);
                 if (s.totalLength() != null && !s.totalLength().equals(totalLength)) {
@@ -171,75 +178,144 @@ public final class UploadService {
                         Map.of("expected_offset", s.offset(), "provided_offset", offset));
             }
             Long total = totalLength != null ? totalLength : s.totalLength();
-            long limit = length >= 0 ? length : (total != null ? total - offset : maxBytes - offset);
             if (total != null && offset + length > total) {
                 throw new DepotException.Invalid("past_end", "The chunk runs past the end of the file (" + total + " bytes).");
             }
             if (offset + length > maxBytes) {
                 throw new DepotException.Invalid("too_large", "Size of file exceeds the limit (" + maxBytes + " bytes)");
             }
-            MessageDigest chunkDigest = chunkChecksum == null ? null : chunkChecksum.newDigest();
-            Path file = shared == null ? stagedFile(id) : incoming.resolve(id + "-" + offset + "-" + UUID.randomUUID() + ".chunk");
-            long written;
-            try {
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
-                    if (shared == null) {
-                        ch.truncate(offset);
-                        ch.position(offset);
-                    }
-                    written = copy(data, ch, chunkDigest, limit);
-                } catch (IOException e) {
-                    throw new DepotException.Invalid("interrupted", "The chunk was not received completely: " + e.getMessage());
-                }
-                if (length >= 0 ? written != length : written > limit) {
-                    if (length < 0) {
-                        throw new DepotException.Invalid("past_end", "The chunk runs past the end of the upload.");
-                    }
-                    throw new DepotException.Invalid("size_mismatch", "The chunk holds " + written
-                            + " bytes but " + length + " were declared.");
-                }
-                if (chunkDigest != null && !chunkChecksum.matches(chunkDigest.digest())) {
-                    throw new DepotException.Invalid("chunk_checksum_mismatch",
-                            "The chunk does not match its " + chunkChecksum.algorithm() + " checksum; it was discarded.");
-                }
-            } catch (RuntimeException e) {
-                dropReceived(file, offset);
-                throw e;
-            }
-            String object = null;
-            if (shared != null) {
-                object = "uploads/" + id + "/" + offset + "-" + UUID.randomUUID();
-                try {
-                    shared.put(object, file);
-                } catch (IOException e) {
-                    log.warn("chunk at {} of upload {} could not be stored: {}", offset, id, e.toString());
-                    throw new DepotException.Unavailable("storage_unavailable",
-                            "The storage did not take the chunk; nothing was kept. Send it again later.");
-                } finally {
-                    dropReceived(file, offset);
-                }
-            }
-            if (!repository.advance(id, offset, offset + written, totalLength, object)) {
-                if (object != null) {
-                    deleteSharedQuietly(object);
-                } else {
-                    truncateQuietly(file, offset);
-                }
-                throw new DepotException.Conflict("concurrent_append", "Another request changed this upload at the same time.");
-            }
-            if (shared == null) {
-                // shared staging hashes at completion, when it reads the chunks back anyway
-                hashes.computeIfAbsent(id, k -> new StagedHashes(stagedFile(k))).advanceTo(offset + written);
-            }
-            chunks.increment();
-            bytesReceived.increment(written);
-            // the row as the conditional update left it, without reading it back
-            return new UploadSession(s.id(), s.userId(), s.protocol(), s.fileName(), offset + written,
-                    s.totalLength() != null ? s.totalLength() : totalLength, s.status(), s.createdAt(), s.completedAt(),
-                    s.expiresAt(), s.metadata());
+            long room = length >= 0 ? length : (total != null ? total - offset : maxBytes - offset);
+            long end = keepReceived && chunkChecksum == null
+                    ? stream(s, offset, total, data, room)
+                    : whole(s, offset, total, data, length, room, chunkChecksum);
+            // the row as the conditional updates left it, without reading it back
+            return s.at(end, total);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Receives a chunk as one piece, checks it, and records it; nothing of it stays when a check fails. */
+    private long whole(UploadSession s, long offset, Long total, InputStream data, long length, long room,
+                       Checksum chunkChecksum) {
+        MessageDigest chunkDigest = chunkChecksum == null ? null : chunkChecksum.newDigest();
+        StagedBytes.Piece piece = staged.piece(s.id(), offset);
+        long written;
+        try {
+            try {
+                written = piece.receive(data, room, chunkDigest);
+                if (written == room && data.read() != -1) {
+                    written++; // a body longer than declared is a size mismatch too
+                }
+            } catch (IOException e) {
+                throw new DepotException.Invalid("interrupted", "The chunk was not received completely: " + e.getMessage());
+            }
+            if (length >= 0 ? written != length : written > room) {
+                if (length < 0) {
+                    throw new DepotException.Invalid("past_end", "The chunk runs past the end of the upload.");
+                }
+                throw new DepotException.Invalid("size_mismatch", "The chunk holds " + written
+                        + " bytes but " + length + " were declared.");
+            }
+            if (chunkDigest != null && !chunkChecksum.matches(chunkDigest.digest())) {
+                throw new DepotException.Invalid("chunk_checksum_mismatch",
+                        "The chunk does not match its " + chunkChecksum.algorithm() + " checksum; it was discarded.");
+            }
+        } catch (RuntimeException e) {
+            piece.discard();
+            throw e;
+        }
+        return commit(s, piece, offset, written, total);
+    }
+
+    /**
+     * Receives a body as it arrives, recording the offset after every {@code checkpointBytes}; a
+     * body cut short keeps what arrived. Returns the new offset.
+     */
+    private long stream(UploadSession s, long offset, Long total, InputStream data, long room) {
+        long accepted = offset;
+        StagedBytes.Piece piece = staged.piece(s.id(), accepted);
+        long received = 0;
+        IOException broken = null;
+        boolean overflow = false;
+        try {
+            while (accepted - offset < room) {
+                long want = Math.min(checkpointBytes, room - (accepted - offset));
+                received = piece.receive(data, want, null);
+                if (received < want) {
+                    break; // the body ended
+                }
+                accepted = commit(s, piece, accepted, received, total);
+                received = 0;
+                piece = staged.piece(s.id(), accepted);
+            }
+            overflow = accepted - offset == room && data.read() != -1;
+        } catch (IOException e) {
+            broken = e;
+            received = piece.received();
+        } catch (RuntimeException e) {
+            piece.discard();
+            throw e;
+        }
+        if (received > 0) {
+            accepted = commit(s, piece, accepted, received, total);
+        } else {
+            piece.discard();
+        }
+        if (broken != null) {
+            throw new DepotException.Invalid("interrupted", "The body was cut short at offset " + accepted
+                    + "; what arrived is kept: " + broken.getMessage());
+        }
+        if (overflow) {
+            throw new DepotException.Invalid("past_end", "The body runs past the end of the upload; the upload keeps "
+                    + accepted + " bytes.");
+        }
+        return accepted;
+    }
+
+    /** Records {@code n} received bytes at {@code from} (storing the piece first when staging is shared). */
+    private long commit(UploadSession s, StagedBytes.Piece piece, long from, long n, Long total) {
+        String object;
+        try {
+            object = piece.store();
+        } catch (IOException e) {
+            piece.discard();
+            log.warn("piece at {} of upload {} could not be stored: {}", from, s.id(), e.toString());
+            throw new DepotException.Unavailable("storage_unavailable",
+                    "The storage did not take the chunk; nothing was kept. Send it again later.");
+        }
+        if (!repository.advance(s.id(), from, from + n, total, object)) {
+            piece.undo(object);
+            throw new DepotException.Conflict("concurrent_append", "Another request changed this upload at the same time.");
+        }
+        if (!staged.shared()) {
+            // shared staging hashes at completion, when it reads the pieces back anyway
+            hashes.computeIfAbsent(s.id(), k -> new StagedHashes(staged.file(k))).advanceTo(from + n);
+        }
+        chunks.increment();
+        bytesReceived.increment(n);
+        return from + n;
+    }
+
+    /**
+     * The session as its staged bytes allow: when this node has not seen the session since it
+     * started and the staged file is shorter than the recorded offset (the machine lost what it
+     * had not yet written to disk), the offset moves back to what the file holds, so the client
+     * resends the rest instead of the upload being unusable.
+     */
+    private UploadSession reconcile(UploadSession s) {
+        if (staged.shared() || s.sha256() != null || hashes.containsKey(s.id())) {
+            return s;
+        }
+        long have = staged.localLength(s.id());
+        if (have >= s.offset()) {
+            return s;
+        }
+        if (repository.rewind(s.id(), s.offset(), have)) {
+            log.warn("upload {} had {} bytes staged of {} recorded; it continues from {}", s.id(), have, s.offset(), have);
+            return s.at(have, s.totalLength());
+        }
+        return repository.byId(s.id()).orElseThrow(() -> new DepotException.NotFound("unknown_upload", "Not found."));
     }
 
     /** The caller's session if it can still take bytes: NotFound, Gone (expired) or Invalid (complete) otherwise. */
@@ -258,187 +334,157 @@ public final class UploadService {
         return s;
     }
 
-    /**
-     * Reads up to {@code length} bytes (stopping early at end of stream), writing and hashing them;
-     * returns one more than {@code length} when the stream holds more.
-     */
-    private static long copy(InputStream in, FileChannel out, MessageDigest chunkDigest, long length) throws IOException {
-        byte[] buf = new byte[(int) Math.min(BUFFER, Math.max(length, 1))];
-        long total = 0;
-        while (total < length) {
-            int want = (int) Math.min(buf.length, length - total);
-            int n = in.readNBytes(buf, 0, want);
-            if (n <= 0) {
-                break;
-            }
-            if (chunkDigest != null) {
-                chunkDigest.update(buf, 0, n);
-            }
-            ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-            while (bb.hasRemaining()) {
-                out.write(bb);
-            }
-            total += n;
-            if (n < want) {
-                break;
-            }
-        }
-        // A body longer than declared is a size mismatch too.
-        if (total == length && in.read() != -1) {
-            return total + 1;
-        }
-        return total;
-    }
-
-    /** Hashes the first {@code length} staged bytes, copying them to {@code copy} when it is not null. */
-    private UploadDigests hashStaged(UploadSession s, Path copy) throws IOException {
-        UploadDigests d = new UploadDigests();
-        byte[] buf = new byte[BUFFER];
-        try (InputStream in = openStaged(s);
-             var out = copy == null ? java.io.OutputStream.nullOutputStream() : Files.newOutputStream(copy)) {
-            long remaining = s.offset();
-            while (remaining > 0) {
-                int n = in.read(buf, 0, (int) Math.min(buf.length, remaining));
-                if (n < 0) {
-                    throw new IOException("staged bytes of upload " + s.id() + " are shorter than its offset " + s.offset());
-                }
-                d.update(buf, 0, n);
-                out.write(buf, 0, n);
-                remaining -= n;
-            }
-        }
-        return d;
-    }
-
-    /** The staged bytes from the start: this node's file, or the chunks in shared storage one after another. */
-    private InputStream openStaged(UploadSession s) throws IOException {
-        if (shared == null) {
-            return Files.newInputStream(stagedFile(s.id()));
-        }
-        List<UploadRepository.Chunk> parts = repository.chunks(s.id());
-        long expected = 0;
-        for (UploadRepository.Chunk c : parts) {
-            if (c.start() != expected) {
-                throw new IOException("upload " + s.id() + " lacks the chunk at " + expected);
-            }
-            expected += c.length();
-        }
-        var names = parts.stream().map(UploadRepository.Chunk::object).iterator();
-        return new java.io.SequenceInputStream(new java.util.Enumeration<>() {
-            @Override
-            public boolean hasMoreElements() { return names.hasNext(); }
-
-            @Override
-            public InputStream nextElement() {
-                try {
-                    return shared.get(names.next());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        });
+    /** Whether a live node is completing this upload now. */
+    public boolean beingCompleted(UploadSession s) {
+        return repository.claimedByLiveNode(s.id(), nodes.liveSince());
     }
 
     /**
      * Completes an upload: compares the client's checksum ({@code sha256} or {@code md5}), moves
-     * the bytes into the blob store, and hands them to {@code register} (which creates the build).
-     * A checksum mismatch or a failed registration discards the upload; no build and no new blob
-     * remain. Storage that does not answer leaves the upload as it was, to be completed later.
-     * One request at a time, across nodes, may complete an upload.
+     * the bytes into the blob store, and hands them to {@code register}, which creates the build,
+     * or returns the one an interrupted completion of this upload created. A checksum mismatch or
+     * a refused registration discards the upload, and no new blob remains. Storage or a database
+     * that does not answer leaves the upload as it was, to be completed later. One request at a
+     * time, across nodes, may complete an upload.
      */
     public <T> T finalizeUpload(Principal owner, String id, Checksum declared, Function<VerifiedUpload, T> register) {
         ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
         lock.lock();
+        boolean claimed = false;
         Path assembled = null;
         try {
-            UploadSession s = requireWritable(owner, id);
+            UploadSession s = reconcile(requireWritable(owner, id));
             if (s.totalLength() != null && s.offset() != s.totalLength()) {
                 throw new DepotException.Invalid("incomplete", "The upload is incomplete: " + s.offset() + " of "
                         + s.totalLength() + " bytes received.");
             }
-            long now = clock.millis();
-            if (!repository.beginFinalize(id, now, now - FINALIZE_STALE.toMillis())) {
+            if (!repository.claim(id, clock.millis(), nodes.nodeId(), nodes.liveSince())) {
                 throw new DepotException.Conflict("finalizing", "Another request is completing this upload.");
             }
-            String sha256;
-            String md5;
-            Path file;
-            try {
-                if (shared == null) {
-                    file = stagedFile(id);
-                    String[] hex = hashes.computeIfAbsent(id, k -> new StagedHashes(stagedFile(k))).await(s.offset());
-                    sha256 = hex[0];
-                    md5 = hex[1];
-                } else {
-                    assembled = incoming.resolve(id + "-" + UUID.randomUUID() + ".whole");
-                    UploadDigests d = hashStaged(s, assembled);
-                    file = assembled;
-                    sha256 = d.sha256Hex();
-                    md5 = d.md5Hex();
-                }
-            } catch (IOException | UncheckedIOException | InterruptedException e) {
-                hashes.remove(id);
-                repository.endFinalize(id);
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                log.warn("upload {} could not be read back: {}", id, e.toString());
-                throw new DepotException.Unavailable("storage_unavailable",
-                        "The storage did not return the upload's bytes; complete it again later.");
-            }
-            if (declared != null) {
-                String actual = switch (declared.algorithm()) {
-                    case "sha256" -> sha256;
-                    case "md5" -> md5;
-                    default -> {
-                        repository.endFinalize(id);
-                        throw new DepotException.Invalid("unsupported_checksum",
-                                "A whole upload is checked with sha256 or md5, not " + declared.algorithm() + ".");
+            claimed = true;
+            String sha256 = s.sha256();
+            String md5 = s.md5();
+            if (sha256 == null) {
+                try {
+                    if (staged.shared()) {
+                        assembled = staged.assemblyFile(id);
+                        UploadDigests d = staged.copyShared(s, assembled);
+                        sha256 = d.sha256Hex();
+                        md5 = d.md5Hex();
+                    } else {
+                        String[] hex = hashes.computeIfAbsent(id, k -> new StagedHashes(staged.file(k))).await(s.offset());
+                        sha256 = hex[0];
+                        md5 = hex[1];
                     }
-                };
-                if (!declared.matches(HexFormat.of().parseHex(actual))) {
-                    finished("checksum_mismatch");
-                    discard(id);
-                    throw new DepotException.Invalid("checksum_mismatch", declared.algorithm() + " checksum does not match");
+                } catch (IOException | UncheckedIOException | InterruptedException e) {
+                    hashes.remove(id);
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    log.warn("upload {} could not be read back: {}", id, e.toString());
+                    throw new DepotException.Unavailable("storage_unavailable",
+                            "The storage did not return the upload's bytes; complete it again later.");
                 }
+            }
+            if (declared != null && !matches(declared, sha256, md5)) {
+                finished("checksum_mismatch");
+                claimed = false;
+                discard(id);
+                throw new DepotException.Invalid("checksum_mismatch", declared.algorithm() + " checksum does not match");
+            }
+            if (s.sha256() == null) {
+                repository.recordDigests(id, sha256, md5);
             }
             BlobKey key = new BlobKey(sha256);
-            boolean existed;
             StoredBlob blob;
+            boolean existed;
             try {
                 existed = blobs.exists(key);
-                blob = blobs.importFile(file, key);
-            } catch (IOException e) {
-                repository.endFinalize(id);
+                blob = store(s, key, existed, assembled);
+            } catch (IOException | UncheckedIOException e) {
                 log.warn("upload {} could not be stored: {}", id, e.toString());
                 throw new DepotException.Unavailable("storage_unavailable",
                         "The storage did not take the upload; it is kept. Complete it again later.");
             }
+            T result;
             try {
-                T result = register.apply(new VerifiedUpload(s, blob, sha256, md5));
-                repository.markComplete(id, clock.millis());
-                hashes.remove(id);
-                removeShared(id);
-                finished("ok");
-                return result;
-            } catch (RuntimeException e) {
+                result = register.apply(new VerifiedUpload(s, blob, sha256, md5));
+            } catch (DepotException e) {
+                if (e instanceof DepotException.Unavailable) {
+                    throw e;
+                }
                 finished("rejected");
                 if (!existed) {
-                    deleteBlobQuietly(key);
+                    releaseBlob.accept(key);
                 }
+                claimed = false;
                 discard(id);
                 throw e;
             }
+            repository.markComplete(id, clock.millis());
+            claimed = false;
+            hashes.remove(id);
+            staged.removeShared(id);
+            finished("ok");
+            return result;
         } finally {
+            if (claimed) {
+                releaseClaimQuietly(id);
+            }
             if (assembled != null) {
                 try {
                     Files.deleteIfExists(assembled);
                 } catch (IOException ignored) {
-                    // a leftover in incoming/ goes with the sweep at the next start
+                    // a leftover in incoming/ goes with the next sweep
                 }
             }
             lock.unlock();
             locks.remove(id, lock);
+        }
+    }
+
+    private static boolean matches(Checksum declared, String sha256, String md5) {
+        String actual = switch (declared.algorithm()) {
+            case "sha256" -> sha256;
+            case "md5" -> md5;
+            default -> throw new DepotException.Invalid("unsupported_checksum",
+                    "A whole upload is checked with sha256 or md5, not " + declared.algorithm() + ".");
+        };
+        return declared.matches(HexFormat.of().parseHex(actual));
+    }
+
+    /**
+     * Puts the upload's bytes in the blob store: the staged file (or the pieces assembled), unless
+     * an interrupted completion already moved them there.
+     */
+    private StoredBlob store(UploadSession s, BlobKey key, boolean existed, Path assembled) throws IOException {
+        long size = s.offset();
+        if (staged.shared()) {
+            if (assembled == null) {
+                if (existed) {
+                    return new StoredBlob(key, size);
+                }
+                assembled = staged.assemblyFile(s.id());
+                staged.copyShared(s, assembled);
+            }
+            return blobs.importFile(assembled, key);
+        }
+        Path file = staged.file(s.id());
+        if (Files.exists(file)) {
+            return blobs.importFile(file, key);
+        }
+        if (existed) {
+            return new StoredBlob(key, size); // moved into the store before a crash
+        }
+        discard(s.id());
+        throw new DepotException.Gone("upload_lost", "The upload's bytes were lost; upload the file again.");
+    }
+
+    private void releaseClaimQuietly(String id) {
+        try {
+            repository.releaseClaim(id, nodes.nodeId());
+        } catch (RuntimeException e) {
+            log.warn("could not release the completion claim on upload {} (void once this node is gone): {}", id, e.toString());
         }
     }
 
@@ -449,61 +495,10 @@ public final class UploadService {
 
     /** Removes a session and its staged bytes. */
     public void discard(String id) {
-        removeShared(id);
+        staged.removeShared(id);
         repository.delete(id);
         hashes.remove(id);
-        try {
-            Files.deleteIfExists(stagedFile(id));
-        } catch (IOException e) {
-            log.warn("could not delete staged bytes of upload {}: {}", id, e.toString());
-        }
-    }
-
-    /** Deletes the upload's chunks from shared storage, and their rows. */
-    private void removeShared(String id) {
-        if (shared == null) {
-            return;
-        }
-        for (UploadRepository.Chunk c : repository.chunks(id)) {
-            deleteSharedQuietly(c.object());
-        }
-        repository.deleteChunks(id);
-    }
-
-    private void deleteSharedQuietly(String object) {
-        try {
-            shared.delete(object);
-        } catch (IOException e) {
-            log.warn("could not delete {} from shared storage (a bucket lifecycle rule on staging/ removes it): {}",
-                    object, e.toString());
-        }
-    }
-
-    /** Forgets a chunk that was not accepted: cuts this node's file back, or deletes the arrived copy. */
-    private void dropReceived(Path file, long offset) {
-        if (shared == null) {
-            truncateQuietly(file, offset);
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            log.warn("could not delete {}: {}", file, e.toString());
-        }
-    }
-
-    /** Deletes what requests that died left in {@code incoming/} (files untouched for an hour). */
-    private void sweepIncoming() {
-        long before = clock.millis() - Duration.ofHours(1).toMillis();
-        try (var files = Files.list(incoming)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                if (Files.getLastModifiedTime(f).toMillis() < before) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        } catch (IOException e) {
-            log.warn("could not clean {}: {}", incoming, e.toString());
-        }
+        staged.removeLocal(id);
     }
 
     /** Deletes expired sessions and their bytes; returns how many went. */
@@ -516,16 +511,17 @@ public final class UploadService {
         return ids.size();
     }
 
-    Path stagedFile(String id) {
-        return staging.resolve(id + ".part");
+    /**
+     * Sessions whose every byte arrived but that were never completed, and that no live node is
+     * completing: what a crash during completion left.
+     */
+    public List<UploadSession> interrupted(String protocol) {
+        return repository.fullButIncomplete(protocol, clock.millis(), nodes.liveSince());
     }
 
-    private static void truncateQuietly(Path file, long size) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.truncate(size);
-        } catch (IOException ignored) {
-            // the next append truncates to the recorded offset anyway
-        }
+    /** Deletes staged files that belong to no session, and pieces of requests that died, last touched before {@code before}. */
+    public int sweep(long before) {
+        return staged.sweep(before, id -> repository.byId(id).isPresent());
     }
 
     private void deleteBlobQuietly(BlobKey key) {

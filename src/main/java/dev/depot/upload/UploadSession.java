@@ -6,11 +6,22 @@ import java.util.Map;
  * A resumable upload in progress. {@code totalLength} is null until the client declares it.
  * {@code status} follows shippy's numbering: 1 incomplete, 2 complete. {@code metadata} carries what
  * the protocol declared with the upload (tus metadata: where the build goes, its SHA-256, ...).
+ * {@code sha256} and {@code md5} are known once a completion has hashed every byte.
  */
 public record UploadSession(String id, long userId, String protocol, String fileName, long offset, Long totalLength,
-                            int status, long createdAt, Long completedAt, long expiresAt, Map<String, String> metadata) {
+                            int status, long createdAt, Long completedAt, long expiresAt, Map<String, String> metadata,
+                            String sha256, String md5) {
     public static final int INCOMPLETE = 1;
     public static final int COMPLETE = 2;
 
     public boolean complete() { return status == COMPLETE; }
+
+    /** Whether every byte has arrived. */
+    public boolean full() { return totalLength != null && offset == totalLength; }
+
+    /** The same session at another offset (and with its total, once declared). */
+    UploadSession at(long newOffset, Long total) {
+        return new UploadSession(id, userId, protocol, fileName, newOffset, totalLength != null ? totalLength : total, status,
+                createdAt, completedAt, expiresAt, metadata, sha256, md5);
+    }
 }

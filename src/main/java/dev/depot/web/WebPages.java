@@ -224,7 +224,7 @@ public final class WebPages {
             apps.computeIfAbsent(e.packageName(), p -> new java.util.ArrayList<>()).add(e);
         }
         apps.values().forEach(v -> v.sort(Comparator.comparingLong(RepositoryEntry::versionCode).reversed()));
-        String address = links.base() + "/fdroid/" + repo.name() + "/repo";
+        String address = dev.depot.api.fdroid.FdroidRoutes.address(links, repo.name());
         String fingerprint = fdroid.fingerprint(repo);
         String addUrl = address + "?fingerprint=" + fingerprint;
         pages.render(ctx, "repository.jte", Map.of("repository", repo, "apps", apps, "fdroidAddress", address,

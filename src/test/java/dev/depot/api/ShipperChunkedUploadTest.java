@@ -320,15 +320,31 @@ class ShipperChunkedUploadTest {
     }
 
     @Test
-    void completedUploadTakesNoMoreChunks() {
+    void aFinishSentAgainAnswersWithTheSameBuild() {
+        byte[] data = OtaFixture.randomBytes(10, 38);
+        String id = f.uploadChunks("Bliss-v8.1-sunfish-OFFICIAL-vanilla-20240807.zip", data);
+        HttpResponse<String> first = shippy.finalizeUpload(id, OtaFixture.sha256(data));
+        assertThat(first.statusCode()).isEqualTo(200);
+
+        HttpResponse<String> again = shippy.finalizeUpload(id, OtaFixture.sha256(data)); // the first answer was lost
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(Json.parse(again.body()).get("build_id").asLong()).isEqualTo(Json.parse(first.body()).get("build_id").asLong());
+        assertThat(findUpload(id).get("status").asInt()).isEqualTo(2);
+    }
+
+    /** shippy run again with the zip still in its folder resumes the completed upload; as shipper does, that upload goes. */
+    @Test
+    void aChunkForACompletedUploadIsRefusedAndTheUploadGoesSoTheNextRunStartsOver() {
         byte[] data = OtaFixture.randomBytes(10, 39);
         String name = "Bliss-v8.1-sunfish-OFFICIAL-vanilla-20240808.zip";
         String id = f.uploadChunks(name, data);
         assertThat(shippy.finalizeUpload(id, OtaFixture.sha256(data)).statusCode()).isEqualTo(200);
 
         assertDetail(shippy.putChunk(id, name, data, 0, 10), 400, "Upload has already been marked as \"complete\"");
-        assertDetail(shippy.finalizeUpload(id, OtaFixture.sha256(data)), 400, "Upload has already been marked as \"complete\"");
-        assertThat(findUpload(id).get("status").asInt()).isEqualTo(2);
+        assertThat(findUploadOrNull(id)).isNull();
+        assertThat(server.depot().ota().buildByFileName(name)).isPresent(); // the build stays
+        HttpResponse<String> next = shippy.putChunk(null, name, data, 0, 10);
+        assertShipperError(next, 400, "duplicate_build");
     }
 
     @Test

@@ -219,6 +219,64 @@ class TusUploadTest {
         assertThat(rest.headers().firstValue("Depot-Build-Id")).isPresent();
     }
 
+    /** A client that lost the last PATCH's answer learns its build from HEAD, until the session expires. */
+    @Test
+    void aCompletedUploadStillAnswersHeadWithItsBuild() {
+        String location = create(apk.length, "done.apk");
+        HttpResponse<String> last = tus("PATCH", location, apk, h("Upload-Offset", "0", "Content-Type", "application/offset+octet-stream"));
+        assertThat(last.statusCode()).isEqualTo(204);
+        String buildId = last.headers().firstValue("Depot-Build-Id").orElseThrow();
+
+        HttpResponse<String> head = tus("HEAD", location, null, h());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Upload-Offset")).contains(Integer.toString(apk.length));
+        assertThat(head.headers().firstValue("Upload-Length")).contains(Integer.toString(apk.length));
+        assertThat(head.headers().firstValue("Depot-Build-Id")).contains(buildId);
+        assertThat(head.headers().firstValue("Depot-Build-Url")).contains(server.url("/v1/organizations/acme/apps/tiny/builds/" + buildId));
+        HttpResponse<String> empty = tus("PATCH", location, new byte[0], h("Upload-Offset", Integer.toString(apk.length),
+                "Content-Type", "application/offset+octet-stream"));
+        assertThat(empty.statusCode()).isEqualTo(204);
+        assertThat(empty.headers().firstValue("Depot-Build-Id")).contains(buildId);
+        assertThat(tus("PATCH", location, new byte[1], h("Upload-Offset", Integer.toString(apk.length),
+                "Content-Type", "application/offset+octet-stream")).statusCode()).isEqualTo(400);
+    }
+
+    /** tus asks a server to keep as much of a body as it received: a PATCH cut short keeps what arrived. */
+    @Test
+    void aPatchCutShortKeepsWhatArrived() throws Exception {
+        String location = create(apk.length, "cut.apk");
+        URI uri = URI.create(location);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            var out = socket.getOutputStream();
+            out.write(("PATCH " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nAuthorization: Bearer " + f.maintainer
+                    + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
+                    + "Content-Length: " + apk.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(apk, 0, 3000);
+            out.flush();
+            Thread.sleep(200);
+        }
+        String offset = null;
+        for (int i = 0; i < 100 && !"3000".equals(offset); i++) {
+            Thread.sleep(50);
+            offset = tus("HEAD", location, null, h()).headers().firstValue("Upload-Offset").orElseThrow();
+        }
+        assertThat(offset).isEqualTo("3000");
+        HttpResponse<String> rest = tus("PATCH", location, Arrays.copyOfRange(apk, 3000, apk.length),
+                h("Upload-Offset", "3000", "Content-Type", "application/offset+octet-stream"));
+        assertThat(rest.statusCode()).isEqualTo(204);
+        long id = Long.parseLong(rest.headers().firstValue("Depot-Build-Id").orElseThrow());
+        assertThat(server.depot().catalog().build(dev.depot.auth.Principal.operator(), id).sha256())
+                .isEqualTo(hex(sha256(apk)));
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void offsetMismatchIs409() {
         String location = create(apk.length, "o.apk");

@@ -45,7 +45,7 @@ public final class S3DownloadBench {
             String name = "Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip";
 
             long t0 = System.nanoTime();
-            var session = depot.uploads().open(me, "shipper", name, size);
+            var session = depot.intake().openRomUpload(me, "shipper", name, size, java.util.Map.of());
             byte[] chunk = new byte[1_000_000];
             Random random = new Random(1);
             for (long offset = 0; offset < size; offset += chunk.length) {
@@ -55,8 +55,8 @@ public final class S3DownloadBench {
             }
             double received = seconds(t0);
             long t1 = System.nanoTime();
-            OtaBuild build = depot.uploads().finalizeUpload(me, session.id(), null,
-                    v -> depot.ota().registerBuild(me, name, v.blob(), v.md5()));
+            OtaBuild build = ((dev.depot.intake.BuildIntake.Received.RomUpload) depot.intake()
+                    .complete(me, "shipper", session.id(), null)).build();
             double completed = seconds(t1);
             System.out.printf("upload of %d bytes in 1,000,000-byte chunks through the bucket: chunks %.1f s, completion %.1f s%n",
                     size, received, completed);

@@ -113,7 +113,8 @@ class FdroidExportTest {
     void indexV1JarIsSignedByTheRepositoryKeyAsFdroidRequires() throws Exception {
         JsonNode info = ok(server.get("/v1/repositories/fdroid-store/fdroid"));
         String fingerprint = info.get("fingerprint").asText();
-        assertThat(info.get("address").asText()).isEqualTo(server.url("/fdroid/fdroid-store/repo"));
+        assertThat(info.get("address").asText()).isEqualTo(server.url("/repositories/fdroid-store/fdroid/repo"));
+        assertThat(info.get("mirrorUrl").asText()).isEqualTo(server.url("/repositories/fdroid-store/fdroid?fingerprint=" + fingerprint));
 
         byte[] json = get("/fdroid/fdroid-store/repo/index-v1.json");
         X509Certificate cert = verifiedSigner(get("/fdroid/fdroid-store/repo/index-v1.jar"), "index-v1.json", json);
@@ -125,6 +126,7 @@ class FdroidExportTest {
         JsonNode apk = index.get("packages").get("a2dp.Vol").get(0);
         assertThat(apk.get("apkName").asText()).isEqualTo("a2dp.Vol_137.apk");
         assertThat(apk.get("hashType").asText()).isEqualTo("sha256");
+        assertThat(apk.get("sig").asText()).as("fdroidserver's sig of the signer").matches("[0-9a-f]{32}");
         assertThat(sha256(get("/fdroid/fdroid-store/repo/a2dp.Vol_137.apk"))).isEqualTo(apk.get("hash").asText());
         String icon = index.get("apps").get(0).get("icon").asText();
         assertThat(icon).isEqualTo("a2dp.Vol.137.png");
@@ -184,5 +186,95 @@ class FdroidExportTest {
     void unknownFilesAndRepositoriesAre404() {
         assertThat(server.get("/fdroid/fdroid-store/repo/nothing.apk").statusCode()).isEqualTo(404);
         assertThat(server.get("/fdroid/no-such/repo/index-v1.json").statusCode()).isEqualTo(404);
+    }
+
+    private JsonNode json(String path) {
+        return Json.parse(new String(get(path), StandardCharsets.UTF_8));
+    }
+
+    private void publishTo(String repo, String build) {
+        ok(server.postJson("/v1/organizations/acme/repositories/" + repo + "/builds", "{\"buildId\":\"" + build + "\"}",
+                bearer(f.maintainer)));
+    }
+
+    @Test
+    void theBaseEndsInFdroidWithTheRepoAndAnArchiveSectionAndTheFirstLayoutStillWorks() throws Exception {
+        String fingerprint = ok(server.get("/v1/repositories/fdroid-store/fdroid")).get("fingerprint").asText();
+        byte[] json = get("/repositories/fdroid-store/fdroid/repo/index-v1.json");
+        assertThat(json).isEqualTo(get("/fdroid/fdroid-store/repo/index-v1.json"));
+        assertThat(sha256(verifiedSigner(get("/repositories/fdroid-store/fdroid/repo/index-v1.jar"), "index-v1.json", json)
+                .getEncoded())).isEqualTo(fingerprint);
+        assertThat(get("/repositories/fdroid-store/fdroid/repo/a2dp.Vol_137.apk")).isEqualTo(get("/fdroid/fdroid-store/repo/a2dp.Vol_137.apk"));
+
+        byte[] archive = get("/repositories/fdroid-store/fdroid/archive/index-v1.json");
+        assertThat(sha256(verifiedSigner(get("/repositories/fdroid-store/fdroid/archive/index-v1.jar"), "index-v1.json", archive)
+                .getEncoded())).isEqualTo(fingerprint);
+        JsonNode a = Json.parse(new String(archive, StandardCharsets.UTF_8));
+        assertThat(a.get("repo").get("address").asText()).isEqualTo(server.url("/repositories/fdroid-store/fdroid/archive"));
+        assertThat(a.get("apps").get(0).get("packageName").asText()).isEqualTo("a2dp.Vol");
+        assertThat(a.get("packages")).as("no version is archived: every one stays in the repository").isEmpty();
+        assertThat(get("/repositories/fdroid-store/fdroid/archive/icons/a2dp.Vol.137.png")).isNotEmpty();
+        assertThat(get("/fdroid/fdroid-store/archive/index-v1.jar")).isNotEmpty();
+        assertThat(server.get("/repositories/fdroid-store/fdroid/archive/a2dp.Vol_137.apk").statusCode()).isEqualTo(404);
+        assertThat(server.get("/repositories/fdroid-store/fdroid/other/index-v1.json").statusCode()).isEqualTo(404);
+    }
+
+    /** Each app keeps its first publication time and each version its own, so clients see only what is new. */
+    @Test
+    void eachAppAndEachVersionKeepItsOwnPublicationTime() throws Exception {
+        ok(server.postJson("/v1/organizations/acme/repositories", "{\"name\":\"dates-store\"}", bearer(f.maintainer)));
+        publishTo("dates-store", a2dp);
+        JsonNode first = json("/fdroid/dates-store/repo/index-v1.json");
+        long a2dpAdded = first.get("apps").get(0).get("added").asLong();
+        assertThat(first.get("packages").get("a2dp.Vol").get(0).get("added").asLong()).isEqualTo(a2dpAdded);
+        JsonNode firstV2 = json("/fdroid/dates-store/repo/index-v2.json");
+        Thread.sleep(20);
+        publishTo("dates-store", jamendo);
+
+        JsonNode later = json("/fdroid/dates-store/repo/index-v1.json");
+        long timestamp = later.get("repo").get("timestamp").asLong();
+        JsonNode apps = later.get("apps");
+        JsonNode a2dpApp = apps.get(0).get("packageName").asText().equals("a2dp.Vol") ? apps.get(0) : apps.get(1);
+        JsonNode jamendoApp = apps.get(0) == a2dpApp ? apps.get(1) : apps.get(0);
+        assertThat(a2dpApp.get("added").asLong()).isEqualTo(a2dpAdded);
+        assertThat(a2dpApp.get("lastUpdated").asLong()).isEqualTo(a2dpAdded);
+        assertThat(later.get("packages").get("a2dp.Vol").get(0).get("added").asLong()).isEqualTo(a2dpAdded);
+        assertThat(jamendoApp.get("added").asLong()).isGreaterThan(a2dpAdded).isEqualTo(timestamp);
+        assertThat(later.get("packages").get("com.teleca.jamendo").get(0).get("added").asLong()).isEqualTo(timestamp);
+
+        JsonNode v2 = json("/fdroid/dates-store/repo/index-v2.json");
+        assertThat(v2.get("packages").get("a2dp.Vol").get("metadata").get("added").asLong()).isEqualTo(a2dpAdded);
+        assertThat(v2.get("packages").get("a2dp.Vol").get("versions").fields().next().getValue().get("added").asLong())
+                .isEqualTo(a2dpAdded);
+        // the diff from the first index carries only the app that changed, and entry.json counts it so
+        JsonNode entry = json("/fdroid/dates-store/repo/entry.json");
+        JsonNode info = entry.get("diffs").get(Long.toString(firstV2.get("repo").get("timestamp").asLong()));
+        JsonNode diff = json("/fdroid/dates-store/repo" + info.get("name").asText());
+        assertThat(diff.get("packages").size()).as(diff.toString()).isEqualTo(1);
+        assertThat(diff.get("packages").has("com.teleca.jamendo")).isTrue();
+        assertThat(info.get("numPackages").asInt()).isEqualTo(1);
+    }
+
+    /** Two nodes build the jars of one repository state alone, at different times: the same bytes under one ETag. */
+    @Test
+    void everyNodeSignsTheSameStateToTheSameBytes() throws Exception {
+        HttpResponse<byte[]> here = server.send(HttpRequest.newBuilder(URI.create(server.url("/fdroid/fdroid-store/repo/index-v1.jar")))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        Thread.sleep(1100); // a signing time taken from the clock would differ now
+        // both nodes advertise one public address, as nodes behind one load balancer do
+        try (TestServer other = TestServer.secondNode(server, java.time.Clock.systemUTC(),
+                java.util.Map.of(dev.depot.config.Setting.PUBLIC_URL, server.server().publicUrl()))) {
+            for (String file : new String[] {"index-v1.jar", "entry.jar"}) {
+                HttpResponse<byte[]> a = server.send(HttpRequest.newBuilder(URI.create(server.url("/fdroid/fdroid-store/repo/" + file)))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                // to the second node itself: its public address is the first's
+                URI second = URI.create("http://127.0.0.1:" + other.server().port() + "/fdroid/fdroid-store/repo/" + file);
+                HttpResponse<byte[]> b = other.send(HttpRequest.newBuilder(second).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(b.statusCode()).isEqualTo(200);
+                assertThat(b.headers().firstValue("ETag")).isEqualTo(a.headers().firstValue("ETag"));
+                assertThat(sha256(b.body())).as(file).isEqualTo(sha256(a.body()));
+            }
+        }
+        assertThat(here.statusCode()).isEqualTo(200);
     }
 }

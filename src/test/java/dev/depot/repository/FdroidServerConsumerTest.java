@@ -37,15 +37,21 @@ class FdroidServerConsumerTest {
                     bearer(f.maintainer)));
             ok(server.postJson("/v1/organizations/acme/repositories/mirror-me/builds", "{\"buildId\":\"" + build + "\"}",
                     bearer(f.maintainer)));
-            String fingerprint = ok(server.get("/v1/repositories/mirror-me/fdroid")).get("fingerprint").asText();
-            String base = server.url("/fdroid/mirror-me") + "?fingerprint=" + fingerprint;
+            var info = ok(server.get("/v1/repositories/mirror-me/fdroid"));
+            String fingerprint = info.get("fingerprint").asText();
+            String base = info.get("mirrorUrl").asText(); // what the repository page and API advertise for mirrors
+            assertThat(base).isEqualTo(server.url("/repositories/mirror-me/fdroid") + "?fingerprint=" + fingerprint);
 
-            Process p = new ProcessBuilder(fdroid.toString(), "mirror", "--output-dir", out.toString(), base)
+            // --all: the repo and the archive section, with every file type fdroidserver knows
+            Process p = new ProcessBuilder(fdroid.toString(), "mirror", "--all", "--output-dir", out.toString(), base)
                     .directory(out.toFile()).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
             assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
 
             assertThat(p.exitValue()).as(log).isZero();
+            assertThat(log).as("fdroidserver finds the layout it expects").doesNotContain("Do not include")
+                    .doesNotContain("does not end with").doesNotContain("Traceback");
+            assertThat(out.resolve("archive").resolve("index-v1.jar")).exists();
             Path apk;
             try (var files = Files.walk(out)) {
                 apk = files.filter(x -> x.getFileName().toString().equals("a2dp.Vol_137.apk")).findFirst().orElse(null);
@@ -54,11 +60,28 @@ class FdroidServerConsumerTest {
             assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(apk))))
                     .isEqualTo(ok(server.get("/v1/repositories/mirror-me")).get("apps").get(0).get("sha256").asText());
 
+            // the index's sig of each version is what fdroidserver itself computes from the APK
+            Process sig = new ProcessBuilder(python(fdroid), "-c", "import sys; from fdroidserver import update; "
+                    + "print(update.getsig(sys.argv[1]))", apk.toString()).redirectErrorStream(true).start();
+            String expectedSig = new String(sig.getInputStream().readAllBytes()).strip();
+            assertThat(sig.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            String index = new String(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.url("/repositories/mirror-me/fdroid/repo/index-v1.json"))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(dev.depot.support.Json.parse(index).get("packages").get("a2dp.Vol").get(0).get("sig").asText())
+                    .isEqualTo(expectedSig).matches("[0-9a-f]{32}");
+
             Process wrong = new ProcessBuilder(fdroid.toString(), "mirror", "--output-dir", out.resolve("w").toString(),
-                    server.url("/fdroid/mirror-me") + "?fingerprint=" + "00".repeat(32)).redirectErrorStream(true).start();
+                    server.url("/repositories/mirror-me/fdroid") + "?fingerprint=" + "00".repeat(32)).redirectErrorStream(true).start();
             String wrongLog = new String(wrong.getInputStream().readAllBytes());
             assertThat(wrong.waitFor(5, TimeUnit.MINUTES)).isTrue();
             assertThat(wrong.exitValue()).as("a wrong fingerprint must be refused:\n" + wrongLog).isNotZero();
         }
+    }
+
+    /** The Python that runs {@code fdroid} (its #! line), which is the one that has fdroidserver's modules. */
+    private static String python(Path fdroid) throws java.io.IOException {
+        String first = Files.readAllLines(fdroid).getFirst();
+        return first.startsWith("#!") ? first.substring(2).trim().split("\\s+")[0] : "/usr/bin/python3";
     }
 }

@@ -114,7 +114,7 @@ class RepositoryApiTest {
         assertThat(page.statusCode()).isEqualTo(200);
         String fingerprint = ok(server.get("/v1/repositories/store-web/fdroid")).get("fingerprint").asText();
         assertThat(page.body()).contains("<code>a2dp.Vol</code>", "(137)", "<code>com.teleca.jamendo</code>",
-                server.url("/fdroid/store-web/repo"), fingerprint, "<svg");
+                server.url("/repositories/store-web/fdroid/repo"), fingerprint, "<svg");
         assertThat(server.get("/repositories/no-such-store").statusCode()).isEqualTo(404);
 
         // the home page lists published apps (their newest version) beside the devices, and searches them

@@ -127,7 +127,9 @@ class SignedInBrowserTest extends ChromiumTest {
         assertThat(build.sha256()).isEqualTo(OtaFixture.sha256(data));
         HttpResponse<String> head = server.send(HttpRequest.newBuilder(URI.create(location)).method("HEAD", HttpRequest.BodyPublishers.noBody()),
                 "Authorization", "Token " + f.maintainerToken, "Tus-Resumable", "1.0.0");
-        assertThat(head.statusCode()).as("the resumed upload is the one that completed").isEqualTo(404);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Depot-Build-Id")).as("the resumed upload is the one that completed")
+                .contains(Long.toString(build.id()));
     }
 
     @Test

@@ -5,12 +5,10 @@ import dev.depot.api.Authenticator;
 import dev.depot.api.Routes;
 import dev.depot.api.nativeapi.CatalogRoutes;
 import dev.depot.api.nativeapi.Envelope;
-import dev.depot.auth.Principal;
-import dev.depot.catalog.App;
-import dev.depot.catalog.AppBuild;
 import dev.depot.catalog.CatalogService;
-import dev.depot.catalog.Role;
+import dev.depot.auth.Principal;
 import dev.depot.core.DepotException;
+import dev.depot.intake.BuildIntake;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.upload.Checksum;
 import dev.depot.upload.UploadService;
@@ -28,12 +26,16 @@ import java.util.Map;
  * app names the app; otherwise the form names it with {@code organization} and {@code app}.
  */
 public final class IntegrationRoutes {
+    /** The protocol name of these uploads: one request each, never resumed, so never completed after a crash. */
+    public static final String PROTOCOL = "integration";
+    private final BuildIntake intake;
     private final UploadService uploads;
     private final CatalogService catalog;
     private final DownloadCounter counter;
 
-    public IntegrationRoutes(UploadService uploads, CatalogService catalog, DownloadCounter counter) {
-        this.uploads = uploads;
+    public IntegrationRoutes(BuildIntake intake, CatalogService catalog, DownloadCounter counter) {
+        this.intake = intake;
+        this.uploads = intake.uploads();
         this.catalog = catalog;
         this.counter = counter;
     }
@@ -51,18 +53,6 @@ public final class IntegrationRoutes {
         });
     }
 
-    /** The app an upload goes to: the token's app, or the one the request names. */
-    public static App targetApp(CatalogService catalog, Principal me, String org, String app) {
-        if (me.appId() != null) {
-            return catalog.appById(me, me.appId(), Role.MAINTAINER);
-        }
-        if (org == null || org.isBlank() || app == null || app.isBlank()) {
-            throw new DepotException.Invalid("missing_parameters",
-                    "Name the app with 'organization' and 'app', or upload with a token bound to the app.");
-        }
-        return catalog.app(me, org.trim(), app.trim(), Role.MAINTAINER);
-    }
-
     private void upload(Context ctx) throws IOException {
         Principal me = Authenticator.principal(ctx);
         UploadedFile file;
@@ -74,21 +64,27 @@ public final class IntegrationRoutes {
         if (file == null) {
             throw new DepotException.Invalid("missing_parameters", "The multipart field 'build' with the file is required.");
         }
-        App app = targetApp(catalog, me, ctx.formParam("organization"), ctx.formParam("app"));
-        String fileName = file.filename();
-        String versionName = ctx.formParam("versionName");
-        String changelog = ctx.formParam("changelog");
-        String tags = ctx.formParam("tags");
+        Map<String, String> meta = new java.util.LinkedHashMap<>();
+        putIfPresent(meta, "versionName", ctx.formParam("versionName"));
+        putIfPresent(meta, "changelog", ctx.formParam("changelog"));
+        putIfPresent(meta, "tags", ctx.formParam("tags"));
         String sha256 = ctx.formParam("sha256");
-        UploadSession s = uploads.open(me, "integration", fileName, file.size());
+        UploadSession s = intake.openAppUpload(me, PROTOCOL, ctx.formParam("organization"), ctx.formParam("app"),
+                file.filename(), file.size(), meta);
         try (InputStream in = file.content()) {
             uploads.append(me, s.id(), 0, file.size(), in, file.size());
         } catch (RuntimeException | IOException e) {
             uploads.discard(s.id());
             throw e;
         }
-        AppBuild build = uploads.finalizeUpload(me, s.id(), sha256 == null || sha256.isBlank() ? null : Checksum.hex("sha256", sha256),
-                v -> catalog.addBuild(me, app, fileName, v.blob(), v.md5(), changelog, CatalogService.splitTags(tags), versionName));
-        Envelope.ok(ctx, Map.of("id", Long.toString(build.id())));
+        long build = intake.complete(me, PROTOCOL, s.id(),
+                sha256 == null || sha256.isBlank() ? null : Checksum.hex("sha256", sha256)).buildId();
+        Envelope.ok(ctx, Map.of("id", Long.toString(build)));
+    }
+
+    private static void putIfPresent(Map<String, String> meta, String key, String value) {
+        if (value != null) {
+            meta.put(key, value);
+        }
     }
 }

@@ -13,8 +13,14 @@ import dev.depot.repository.RepositoryEntry;
 import dev.depot.repository.RepositoryService;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.List;
 
-/** Serves each repository as an F-Droid repository at {@code /fdroid/<repo>/repo/}. */
+/**
+ * Serves each repository as an F-Droid repository. The base is {@code /repositories/<repo>/fdroid}
+ * (a base ending in {@code fdroid}, as F-Droid's tools expect), with the {@code repo} section F-Droid
+ * clients add and an {@code archive} section (empty: every version stays in the repository). The
+ * first layout, {@code /fdroid/<repo>/repo/}, keeps working.
+ */
 public final class FdroidRoutes {
     private final RepositoryService repositories;
     private final FdroidExport export;
@@ -32,13 +38,29 @@ public final class FdroidRoutes {
     }
 
     public void register(Routes routes) {
-        routes.get("/fdroid/{repo}/repo/{file}", Access.PUBLIC, ctx -> file(ctx, true));
-        routes.head("/fdroid/{repo}/repo/{file}", Access.PUBLIC, ctx -> file(ctx, false));
-        routes.get("/fdroid/{repo}/repo/{dir}/{file}", Access.PUBLIC, this::inFolder);
+        for (String base : List.of("/repositories/{repo}/fdroid", "/fdroid/{repo}")) {
+            routes.get(base + "/{section}/{file}", Access.PUBLIC, ctx -> file(ctx, true));
+            routes.head(base + "/{section}/{file}", Access.PUBLIC, ctx -> file(ctx, false));
+            routes.get(base + "/{section}/{dir}/{file}", Access.PUBLIC, this::inFolder);
+        }
     }
 
+    /** Where F-Droid's tools find the repository: {@code fdroid mirror} takes this, and adds the section. */
+    public static String base(Links links, String repo) {
+        return links.base() + "/repositories/" + repo + "/fdroid";
+    }
+
+    /** The address F-Droid clients add: the base's {@code repo} section. */
     public static String address(Links links, String repo) {
-        return links.base() + "/fdroid/" + repo + "/repo";
+        return base(links, repo) + "/repo";
+    }
+
+    private static boolean archive(Context ctx) {
+        return switch (ctx.pathParam("section")) {
+            case "repo" -> false;
+            case "archive" -> true;
+            default -> throw new DepotException.NotFound("entity_not_found", "Entity not found");
+        };
     }
 
     private FdroidExport.Built built(Repository repo) {
@@ -50,6 +72,16 @@ public final class FdroidRoutes {
         String name = ctx.pathParam("file");
         byte[] content;
         String type;
+        if (archive(ctx)) {
+            content = switch (name) {
+                case "index-v1.json" -> built(repo).archiveIndexV1();
+                case "index-v1.jar" -> built(repo).archiveIndexV1Jar();
+                default -> throw new DepotException.NotFound("entity_not_found", "Entity not found");
+            };
+            send(ctx, repo, "archive/" + name, content, name.endsWith(".jar") ? "application/java-archive" : "application/json",
+                    body);
+            return;
+        }
         switch (name) {
             case "index-v1.json" -> {
                 content = built(repo).indexV1();
@@ -83,8 +115,12 @@ public final class FdroidRoutes {
                 return;
             }
         }
+        send(ctx, repo, name, content, type, body);
+    }
+
+    private static void send(Context ctx, Repository repo, String name, byte[] content, String type, boolean body) {
         ctx.header("Cache-Control", "no-cache");
-        ctx.header("ETag", "\"" + repo.stateHash() + "-" + name + "\"");
+        ctx.header("ETag", "\"" + repo.stateHash() + "-" + name.replace('/', '-') + "\"");
         ctx.contentType(type);
         if (body) {
             ctx.result(content); // Javalin sets the length, or compresses for clients that ask
@@ -94,8 +130,9 @@ public final class FdroidRoutes {
     }
 
     private void inFolder(Context ctx) {
+        boolean archive = archive(ctx); // the archive lists the apps, with their icons, and no versions
         String dir = ctx.pathParam("dir");
-        if (dir.equals("diff")) {
+        if (dir.equals("diff") && !archive) {
             diff(ctx);
         } else if (dir.equals("icons") || dir.matches("icons-\\d{2,3}")) {
             Repository repo = repositories.require(ctx.pathParam("repo"));

@@ -70,7 +70,8 @@ public final class RepositoryRoutes {
             String address = dev.depot.api.fdroid.FdroidRoutes.address(links, repo.name());
             String fingerprint = fdroid.fingerprint(repo);
             Envelope.ok(ctx, Map.of("address", address, "fingerprint", fingerprint,
-                    "url", address + "?fingerprint=" + fingerprint));
+                    "url", address + "?fingerprint=" + fingerprint,
+                    "mirrorUrl", dev.depot.api.fdroid.FdroidRoutes.base(links, repo.name()) + "?fingerprint=" + fingerprint));
         });
         r.post("/v1/repositories/{repo}/updates", Access.PUBLIC, this::updates);
         r.get("/v1/repositories/{repo}/files/{build}/{file_name}", Access.PUBLIC, ctx -> file(ctx, true));

@@ -12,6 +12,7 @@ import dev.depot.auth.IssuedToken;
 import dev.depot.auth.Principal;
 import dev.depot.auth.Scope;
 import dev.depot.core.DepotException;
+import dev.depot.intake.BuildIntake;
 import dev.depot.ota.OtaBuild;
 import dev.depot.ota.OtaService;
 import dev.depot.upload.Checksum;
@@ -40,14 +41,16 @@ public final class ShipperMaintainerRoutes {
     private final AuthService auth;
     private final ClientAddress clients;
     private final OtaService ota;
+    private final BuildIntake intake;
     private final UploadService uploads;
     private final Links links;
 
-    public ShipperMaintainerRoutes(AuthService auth, OtaService ota, UploadService uploads, Links links, ClientAddress clients) {
+    public ShipperMaintainerRoutes(AuthService auth, OtaService ota, BuildIntake intake, Links links, ClientAddress clients) {
         this.clients = clients;
         this.auth = auth;
         this.ota = ota;
-        this.uploads = uploads;
+        this.intake = intake;
+        this.uploads = intake.uploads();
         this.links = links;
     }
 
@@ -115,7 +118,7 @@ public final class ShipperMaintainerRoutes {
     }
 
     private void showUpload(Context ctx) {
-        ctx.json(describe(ctx, uploads.session(Authenticator.principal(ctx), uploadId(ctx))));
+        ctx.json(describe(ctx, uploads.session(Authenticator.principal(ctx), uploadId(ctx), PROTOCOL)));
     }
 
     /** The first chunk opens the session; the file name is checked now so a bad one fails before gigabytes move. */
@@ -135,8 +138,7 @@ public final class ShipperMaintainerRoutes {
             throw new DepotException.Invalid("offset_mismatch", "Offsets do not match",
                     Map.of("expected_offset", 0L, "provided_offset", chunk.start()));
         }
-        ota.checkBuildName(me, fileName);
-        UploadSession s = uploads.open(me, PROTOCOL, fileName, chunk.total());
+        UploadSession s = intake.openRomUpload(me, PROTOCOL, fileName, chunk.total(), Map.of());
         ctx.json(describe(ctx, append(me, s.id(), chunk)));
     }
 
@@ -156,7 +158,11 @@ public final class ShipperMaintainerRoutes {
     private void streamChunk(Context ctx) {
         Principal me = Authenticator.principal(ctx);
         String id = uploadId(ctx);
-        uploads.session(me, id);
+        if (uploads.session(me, id, PROTOCOL).complete()) {
+            // shipper's answer, and shipper's remedy: the upload goes, so that shippy's next run starts over
+            uploads.discard(id);
+            throw new DepotException.Invalid("already_complete", "Upload has already been marked as \"complete\"");
+        }
         String boundary = MultipartStream.boundaryOf(ctx.contentType()).orElseThrow(() ->
                 new DepotException.Invalid("no_chunk", "No chunk file was submitted"));
         Range range = range(ctx);
@@ -230,10 +236,9 @@ public final class ShipperMaintainerRoutes {
         String algorithm = p.get("sha256").isPresent() ? "sha256" : "md5";
         String hex = p.get(algorithm).filter(v -> !v.isBlank()).orElseThrow(() ->
                 new DepotException.Invalid("missing_checksum", "A sha256 checksum is required to finish the upload."));
-        UploadSession s = uploads.session(me, id);
-        OtaBuild build = uploads.finalizeUpload(me, id, Checksum.hex(algorithm, hex),
-                verified -> ota.registerBuild(me, s.fileName(), verified.blob(), verified.md5()));
-        String device = ota.requireDevice(build.deviceCodename()).displayName();
+        var rom = (BuildIntake.Received.RomUpload) intake.complete(me, PROTOCOL, id, Checksum.hex(algorithm, hex));
+        String device = rom.deviceDisplayName();
+        OtaBuild build = rom.build();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("message", "Build has been uploaded for device " + device + "!");
         out.put("build_id", build.id());

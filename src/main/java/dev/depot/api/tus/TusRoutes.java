@@ -4,17 +4,10 @@ import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
 import dev.depot.api.Links;
 import dev.depot.api.Routes;
-import dev.depot.api.applivery.IntegrationRoutes;
 import dev.depot.auth.Principal;
-import dev.depot.catalog.App;
-import dev.depot.catalog.AppBuild;
-import dev.depot.catalog.BuildKind;
-import dev.depot.catalog.CatalogService;
 import dev.depot.core.DepotException;
-import dev.depot.core.LongText;
 import dev.depot.core.SafeFileName;
-import dev.depot.ota.OtaBuild;
-import dev.depot.ota.OtaService;
+import dev.depot.intake.BuildIntake;
 import dev.depot.upload.Checksum;
 import dev.depot.upload.UploadService;
 import dev.depot.upload.UploadSession;
@@ -46,15 +39,13 @@ public final class TusRoutes {
     private static final String PROTOCOL = "tus";
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
+    private final BuildIntake intake;
     private final UploadService uploads;
-    private final CatalogService catalog;
-    private final OtaService ota;
     private final Links links;
 
-    public TusRoutes(UploadService uploads, CatalogService catalog, OtaService ota, Links links) {
-        this.uploads = uploads;
-        this.catalog = catalog;
-        this.ota = ota;
+    public TusRoutes(BuildIntake intake, Links links) {
+        this.intake = intake;
+        this.uploads = intake.uploads();
         this.links = links;
     }
 
@@ -100,16 +91,8 @@ public final class TusRoutes {
             throw new DepotException.Invalid("missing_parameters", "Upload-Metadata needs a filename.");
         }
         new SafeFileName(fileName);
-        Map<String, String> stored = new LinkedHashMap<>(meta);
-        if (isOta(meta)) {
-            ota.checkBuildName(me, fileName);
-            LongText.check("A changelog", meta.get("changelog")); // refused before any byte is sent
-        } else {
-            App app = IntegrationRoutes.targetApp(catalog, me, meta.get("organization"), meta.get("app"));
-            requireKind(app, fileName);
-            stored.put("appId", Long.toString(app.id()));
-        }
-        UploadSession s = uploads.open(me, PROTOCOL, fileName, length, stored);
+        UploadSession s = isOta(meta) ? intake.openRomUpload(me, PROTOCOL, fileName, length, meta)
+                : intake.openAppUpload(me, PROTOCOL, meta.get("organization"), meta.get("app"), fileName, length, meta);
         ctx.header("Location", links.base() + BASE + "/" + s.id());
         ctx.header("Upload-Expires", HTTP_DATE.format(Instant.ofEpochMilli(s.expiresAt())));
         ctx.status(201);
@@ -125,19 +108,24 @@ public final class TusRoutes {
         return "ota".equals(meta.get("target"));
     }
 
-    private static void requireKind(App app, String fileName) {
-        BuildKind kind = BuildKind.ofFileName(fileName);
-        boolean ios = app.platform().equals("ios");
-        boolean ok = ios ? kind == BuildKind.IPA : kind == BuildKind.APK || kind == BuildKind.AAB;
-        if (!ok) {
-            throw new DepotException.Invalid("unsupported_build_type", "A " + app.platform() + " app takes "
-                    + (ios ? ".ipa files." : ".apk and .aab files."));
-        }
-    }
-
+    /**
+     * The upload's offset. An upload whose every byte arrived is completed here if no live node is
+     * completing it (a crash interrupted its completion), and a completed upload keeps answering,
+     * with its build, until the session expires: a client that lost the last PATCH's answer learns
+     * its build from HEAD.
+     */
     private void head(Context ctx) {
         requireVersion(ctx);
-        UploadSession s = live(ctx);
+        Principal me = Authenticator.principal(ctx);
+        UploadSession s = tusSession(ctx);
+        if (!s.complete()) {
+            s = uploads.writableSession(me, s.id());
+            if (s.full() && !uploads.beingCompleted(s)) {
+                buildHeaders(ctx, intake.complete(me, PROTOCOL, s.id(), declaredSha256(s)));
+            }
+        } else {
+            intake.completed(s).ifPresent(r -> buildHeaders(ctx, r));
+        }
         ctx.header("Upload-Offset", Long.toString(s.offset()));
         ctx.header("Upload-Length", Long.toString(s.totalLength()));
         ctx.header("Upload-Expires", HTTP_DATE.format(Instant.ofEpochMilli(s.expiresAt())));
@@ -159,10 +147,20 @@ public final class TusRoutes {
             throw new DepotException.Invalid("unsupported_media_type", "PATCH needs Content-Type: application/offset+octet-stream.");
         }
         Principal me = Authenticator.principal(ctx);
-        UploadSession s = live(ctx);
+        UploadSession s = tusSession(ctx);
         long offset = headerLong(ctx, "Upload-Offset");
         if (offset != s.offset()) {
             throw new DepotException.Conflict("offset_mismatch", "Upload-Offset " + offset + " does not match the upload's offset " + s.offset() + ".");
+        }
+        if (s.complete()) {
+            // nothing more to take: answer as the last PATCH did, so a client that lost that answer learns its build
+            if (ctx.req().getContentLengthLong() > 0) {
+                throw new DepotException.Invalid("past_end", "The upload is complete; it takes no more bytes.");
+            }
+            intake.completed(s).ifPresent(r -> buildHeaders(ctx, r));
+            ctx.header("Upload-Offset", Long.toString(s.offset()));
+            ctx.status(204);
+            return;
         }
         UploadSession after = appendBody(ctx, me, s.id(), offset);
         ctx.header("Upload-Offset", Long.toString(after.offset()));
@@ -183,50 +181,41 @@ public final class TusRoutes {
         }
         long declared = ctx.req().getContentLengthLong();
         try (InputStream in = ctx.req().getInputStream()) {
-            return uploads.append(me, id, offset, null, in, declared, chunk);
+            // without a chunk checksum, what arrives is kept as it arrives (tus: store as much as possible)
+            return uploads.append(me, id, offset, null, in, declared, chunk, true);
         }
     }
 
     private void finishIfComplete(Context ctx, Principal me, UploadSession s) {
-        if (s.totalLength() == null || s.offset() != s.totalLength()) {
-            return;
+        if (s.full()) {
+            buildHeaders(ctx, intake.complete(me, PROTOCOL, s.id(), declaredSha256(s)));
         }
-        Map<String, String> meta = s.metadata();
-        String sha256 = meta.get("sha256");
-        Checksum expected = sha256 == null ? null : Checksum.hex("sha256", sha256);
-        if (isOta(meta)) {
-            OtaBuild build = uploads.finalizeUpload(me, s.id(), expected,
-                    v -> ota.registerBuild(me, s.fileName(), v.blob(), v.md5()));
-            if (meta.get("changelog") != null && !meta.get("changelog").isBlank()) {
-                ota.setBuildChangelog(me, build.id(), meta.get("changelog"));
-            }
-            ctx.header("Depot-Build-Id", Long.toString(build.id()));
-            ctx.header("Depot-Build-Url", links.base() + "/v1/builds/" + build.id());
-            return;
-        }
-        App app = catalog.appById(me, Long.parseLong(meta.get("appId")), dev.depot.catalog.Role.MAINTAINER);
-        AppBuild build = uploads.finalizeUpload(me, s.id(), expected,
-                v -> catalog.addBuild(me, app, s.fileName(), v.blob(), v.md5(), meta.get("changelog"),
-                        CatalogService.splitTags(meta.get("tags")), meta.get("versionName")));
-        ctx.header("Depot-Build-Id", Long.toString(build.id()));
-        ctx.header("Depot-Build-Url", links.base() + "/v1/organizations/" + app.organizationSlug() + "/apps/"
-                + app.slug() + "/builds/" + build.id());
+    }
+
+    private static Checksum declaredSha256(UploadSession s) {
+        String sha256 = s.metadata().get("sha256");
+        return sha256 == null ? null : Checksum.hex("sha256", sha256);
+    }
+
+    private void buildHeaders(Context ctx, BuildIntake.Received r) {
+        ctx.header("Depot-Build-Id", Long.toString(r.buildId()));
+        ctx.header("Depot-Build-Url", switch (r) {
+            case BuildIntake.Received.RomUpload rom -> links.base() + "/v1/builds/" + rom.buildId();
+            case BuildIntake.Received.AppUpload app -> links.base() + "/v1/organizations/" + app.app().organizationSlug()
+                    + "/apps/" + app.app().slug() + "/builds/" + app.buildId();
+        });
     }
 
     private void terminate(Context ctx) {
         requireVersion(ctx);
-        UploadSession s = uploads.session(Authenticator.principal(ctx), uploadId(ctx));
+        UploadSession s = tusSession(ctx);
         uploads.discard(s.id());
         ctx.status(204);
     }
 
-    /** The caller's incomplete, unexpired tus session named in the path. */
-    private UploadSession live(Context ctx) {
-        UploadSession s = uploads.session(Authenticator.principal(ctx), uploadId(ctx));
-        if (!s.protocol().equals(PROTOCOL) || s.complete()) {
-            throw new DepotException.NotFound("unknown_upload", "Not found.");
-        }
-        return uploads.writableSession(Authenticator.principal(ctx), s.id());
+    /** The caller's tus session named in the path (complete or not). */
+    private UploadSession tusSession(Context ctx) {
+        return uploads.session(Authenticator.principal(ctx), uploadId(ctx), PROTOCOL);
     }
 
     private static String uploadId(Context ctx) {

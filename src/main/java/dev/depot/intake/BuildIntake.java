@@ -1,0 +1,183 @@
+package dev.depot.intake;
+
+import dev.depot.auth.AuthService;
+import dev.depot.auth.Principal;
+import dev.depot.auth.Scope;
+import dev.depot.auth.User;
+import dev.depot.catalog.App;
+import dev.depot.catalog.AppBuild;
+import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.Role;
+import dev.depot.core.DepotException;
+import dev.depot.core.LongText;
+import dev.depot.ota.OtaBuild;
+import dev.depot.ota.OtaService;
+import dev.depot.upload.Checksum;
+import dev.depot.upload.UploadService;
+import dev.depot.upload.UploadSession;
+import dev.depot.upload.VerifiedUpload;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How an upload becomes a build, whatever protocol carried it: opening checks everything that can
+ * be checked before the bytes move (file-name rules, the app, the kind of file, the changelog), and
+ * completing verifies the bytes and registers the build with what the upload declared. Completing
+ * is idempotent: an upload completes once, and completing it again, also after a crash in the
+ * middle, answers with the same build.
+ */
+public final class BuildIntake {
+    /** tus metadata naming where the build goes: {@code target=ota} for ROM builds, else an app. */
+    static final String TARGET = "target";
+    static final String ROM = "ota";
+    static final String APP_ID = "appId";
+    private static final Logger log = LoggerFactory.getLogger(BuildIntake.class);
+
+    private final UploadService uploads;
+    private final CatalogService catalog;
+    private final OtaService ota;
+    private final AuthService auth;
+
+    public BuildIntake(UploadService uploads, CatalogService catalog, OtaService ota, AuthService auth) {
+        this.uploads = uploads;
+        this.catalog = catalog;
+        this.ota = ota;
+        this.auth = auth;
+    }
+
+    public UploadService uploads() { return uploads; }
+
+    /** A build an upload became. */
+    public sealed interface Received {
+        long buildId();
+
+        record AppUpload(AppBuild build, App app) implements Received {
+            @Override
+            public long buildId() { return build.id(); }
+        }
+
+        record RomUpload(OtaBuild build, String deviceDisplayName) implements Received {
+            @Override
+            public long buildId() { return build.id(); }
+        }
+    }
+
+    /**
+     * Opens an upload of a ROM build after every file-name rule passed, so that a bad name fails
+     * before any large transfer; {@code metadata} is kept with it (a changelog among it).
+     */
+    public UploadSession openRomUpload(Principal caller, String protocol, String fileName, Long length,
+                                       Map<String, String> metadata) {
+        ota.checkBuildName(caller, fileName);
+        LongText.check("A changelog", metadata.get("changelog"));
+        Map<String, String> stored = new LinkedHashMap<>(metadata);
+        stored.put(TARGET, ROM);
+        return uploads.open(caller, protocol, fileName, length, stored);
+    }
+
+    /**
+     * Opens an upload of an app build: the app is the caller's token's own, or the one named by
+     * {@code org} and {@code app}; the file must be of a kind the app takes.
+     */
+    public UploadSession openAppUpload(Principal caller, String protocol, String org, String app, String fileName,
+                                       Long length, Map<String, String> metadata) {
+        App target = targetApp(caller, org, app);
+        CatalogService.checkBuildFile(target, fileName);
+        LongText.check("A changelog", metadata.get("changelog"));
+        Map<String, String> stored = new LinkedHashMap<>(metadata);
+        stored.remove(TARGET);
+        stored.put(APP_ID, Long.toString(target.id()));
+        return uploads.open(caller, protocol, fileName, length, stored);
+    }
+
+    /** The app an upload goes to: the token's app, or the one the request names. */
+    public App targetApp(Principal caller, String org, String app) {
+        if (caller.appId() != null) {
+            return catalog.appById(caller, caller.appId(), Role.MAINTAINER);
+        }
+        if (org == null || org.isBlank() || app == null || app.isBlank()) {
+            throw new DepotException.Invalid("missing_parameters",
+                    "Name the app with 'organization' and 'app', or upload with a token bound to the app.");
+        }
+        return catalog.app(caller, org.trim(), app.trim(), Role.MAINTAINER);
+    }
+
+    /**
+     * Completes the caller's upload: its bytes are checked against {@code declared} (when given)
+     * and become the build the upload was opened for. An upload completed before answers with its
+     * build again.
+     */
+    public Received complete(Principal caller, String protocol, String uploadId, Checksum declared) {
+        UploadSession s = uploads.session(caller, uploadId, protocol);
+        if (s.complete()) {
+            return completed(s).orElseThrow(() -> new DepotException.Invalid("already_complete",
+                    "Upload has already been marked as \"complete\""));
+        }
+        return uploads.finalizeUpload(caller, s.id(), declared, v -> register(caller, v));
+    }
+
+    /** The build a completed upload became (empty while it is not complete, or when the build is gone). */
+    public Optional<Received> completed(UploadSession s) {
+        if (isRom(s)) {
+            return ota.buildOfUpload(s.id()).map(this::rom);
+        }
+        return catalog.buildOfUpload(s.id()).map(b -> new Received.AppUpload(b, catalog.appOf(b)));
+    }
+
+    private Received register(Principal caller, VerifiedUpload v) {
+        UploadSession s = v.session();
+        Map<String, String> meta = s.metadata();
+        if (isRom(s)) {
+            return rom(ota.registerBuild(caller, s.fileName(), v.blob(), v.md5(), meta.get("changelog"), s.id()));
+        }
+        String appId = meta.get(APP_ID);
+        if (appId == null) {
+            throw new DepotException.Invalid("missing_parameters", "The upload does not say which app it is for.");
+        }
+        App app = catalog.appById(caller, Long.parseLong(appId), Role.MAINTAINER);
+        AppBuild build = catalog.addBuild(caller, app, s.fileName(), v.blob(), v.md5(), meta.get("changelog"),
+                CatalogService.splitTags(meta.get("tags")), meta.get("versionName"), s.id());
+        return new Received.AppUpload(build, app);
+    }
+
+    private Received.RomUpload rom(OtaBuild b) {
+        return new Received.RomUpload(b, ota.requireDevice(b.deviceCodename()).displayName());
+    }
+
+    /** shipper's uploads are always ROM builds; other protocols say so in their metadata. */
+    private static boolean isRom(UploadSession s) {
+        return ROM.equals(s.metadata().get(TARGET)) || s.metadata().get(APP_ID) == null;
+    }
+
+    /**
+     * Completes the uploads of {@code protocol} whose every byte arrived but whose completion a
+     * crash interrupted (no live node holds them), as their owners; returns how many became builds.
+     * Used for tus, where a client that sees its whole upload accepted asks for nothing more.
+     */
+    public int completeInterrupted(String protocol) {
+        int done = 0;
+        for (UploadSession s : uploads.interrupted(protocol)) {
+            Optional<User> owner = auth.findUser(s.userId());
+            if (owner.isEmpty()) {
+                continue;
+            }
+            User u = owner.get();
+            Principal as = new Principal(u.id(), u.username(), u.admin(), EnumSet.of(Scope.READ, Scope.UPLOAD), -1, null);
+            String sha256 = s.metadata().get("sha256");
+            try {
+                Received r = uploads.finalizeUpload(as, s.id(), sha256 == null ? null : Checksum.hex("sha256", sha256),
+                        v -> register(as, v));
+                log.info("completed upload {} ({}) that a crash interrupted: build {}", s.id(), s.fileName(), r.buildId());
+                done++;
+            } catch (DepotException e) {
+                log.warn("upload {} ({}) that a crash interrupted could not be completed: {}", s.id(), s.fileName(),
+                        e.getMessage());
+            }
+        }
+        return done;
+    }
+}
