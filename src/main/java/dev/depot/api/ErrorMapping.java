@@ -8,6 +8,7 @@ import dev.depot.feed.FeedService;
 import dev.depot.core.DepotException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,9 @@ public final class ErrorMapping {
                 if (e instanceof DepotException.Throttled t) {
                     ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
                 }
+                if (e instanceof DepotException.InsufficientStorage) {
+                    ctx.header("Retry-After", Long.toString(DepotException.InsufficientStorage.RETRY_AFTER_SECONDS));
+                }
                 pages.render(ctx, e);
             } else {
                 render(ctx, e);
@@ -39,6 +43,30 @@ public final class ErrorMapping {
         });
         routes.exception(FeedService.NotAvailable.class, (e, ctx) -> FeedErrors.render(ctx, e));
         routes.exception(Exception.class, (e, ctx) -> {
+            Optional<String> malformed = malformedRequest(e);
+            if (malformed.isPresent()) {
+                // the client's mistake, not the server's: answered as any bad request, not logged as an error
+                log.debug("malformed request on {} {}: {}", ctx.method(), ctx.path(), malformed.get());
+                DepotException.Invalid bad = Responses.unreadableBody(ctx, "malformed_request",
+                        "The request body could not be read: " + malformed.get() + ".");
+                if (isPage(ctx)) {
+                    pages.render(ctx, bad);
+                } else {
+                    render(ctx, bad);
+                }
+                return;
+            }
+            if (dev.depot.core.StorageFull.causedBy(e)) {
+                log.warn("no room to store on {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
+                DepotException.InsufficientStorage full = dev.depot.core.StorageFull.error();
+                if (isPage(ctx)) {
+                    ctx.header("Retry-After", Long.toString(DepotException.InsufficientStorage.RETRY_AFTER_SECONDS));
+                    pages.render(ctx, full);
+                } else {
+                    render(ctx, full);
+                }
+                return;
+            }
             if (lostDatabase(e)) {
                 log.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
                 render(ctx, new DepotException.Unavailable("database_unavailable",
@@ -80,6 +108,21 @@ public final class ErrorMapping {
         return false;
     }
 
+    /**
+     * What was wrong with the request when the HTTP server could not read its body (a multipart
+     * type without a boundary, a truncated multipart body, a broken chunked encoding, a body that
+     * ended early): Jetty says so with an HTTP exception of a 4xx code somewhere in the chain.
+     */
+    static Optional<String> malformedRequest(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.http.HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                String reason = http.getReason() == null || http.getReason().isBlank() ? t.getMessage() : http.getReason();
+                return Optional.of(reason == null || reason.isBlank() ? "malformed" : reason.replaceFirst("^\\d{3}: ", ""));
+            }
+        }
+        return Optional.empty();
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
@@ -91,6 +134,9 @@ public final class ErrorMapping {
     static void render(Context ctx, DepotException e) {
         if (e instanceof DepotException.Throttled t) {
             ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
+        }
+        if (e instanceof DepotException.InsufficientStorage) {
+            ctx.header("Retry-After", Long.toString(DepotException.InsufficientStorage.RETRY_AFTER_SECONDS));
         }
         if (isShipper(ctx)) {
             ShipperErrors.render(ctx, e);

@@ -45,4 +45,15 @@ public final class Responses {
             // nothing more to read, or the client went away
         }
     }
+
+    /**
+     * The error for a request body that cannot be read (a malformed multipart form, a broken
+     * chunked encoding). Where its rest begins is unknown, so the container closes the connection
+     * after the answer; the answer says so ({@code Connection: close}), or a client would send its
+     * next request into the closed connection.
+     */
+    public static dev.depot.core.DepotException.Invalid unreadableBody(Context ctx, String reason, String message) {
+        ctx.header("Connection", "close");
+        return new dev.depot.core.DepotException.Invalid(reason, message);
+    }
 }

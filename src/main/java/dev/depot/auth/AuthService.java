@@ -23,6 +23,7 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * their SHA-256 (a fast hash is enough for secrets of that entropy; passwords get Argon2id).
  */
 public final class AuthService {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuthService.class);
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}");
     private static final String TOKEN_PREFIX = "dpt_";
     /** Token use is recorded at most this often per token, to keep reads from turning into writes. */
@@ -60,11 +61,11 @@ public final class AuthService {
             throw new DepotException.Invalid("invalid_username",
                     "A username is 1-64 characters: letters, digits and _ . @ + - (starting with a letter or digit).");
         }
+        if (findUser(username).isPresent()) { // what is wrong first: the name is taken, whatever the password
+            throw new DepotException.Conflict("duplicate_user", "A user named '" + username + "' already exists.");
+        }
         if (password != null && password.length() < 8) {
             throw new DepotException.Invalid("weak_password", "A password needs at least 8 characters.");
-        }
-        if (findUser(username).isPresent()) {
-            throw new DepotException.Conflict("duplicate_user", "A user named '" + username + "' already exists.");
         }
         String hash = password == null ? null : hasher.hash(password);
         try {
@@ -157,16 +158,14 @@ public final class AuthService {
 
     /** The active user whose password this is; failures are throttled per username and client address. */
     private Optional<User> checkPassword(String username, String password, String clientAddress) {
-        String userKey = "user:" + username;
-        String addressKey = "addr:" + clientAddress;
-        throttle.check(userKey, addressKey);
+        throttle.check(username, clientAddress);
         Optional<User> user = findUser(username).filter(User::active);
         String hash = user.flatMap(u -> users.passwordHash(u.id())).orElse(null);
         if (!hasher.verify(password, hash) || user.isEmpty()) {
-            throttle.recordFailure(userKey, addressKey);
+            throttle.recordFailure(username, clientAddress);
             return Optional.empty();
         }
-        throttle.clear(userKey);
+        throttle.recordSuccess(username, clientAddress);
         users.touchLogin(user.get().id(), clock.millis());
         return user;
     }
@@ -248,7 +247,12 @@ public final class AuthService {
             throw new DepotException.Unauthenticated(Kind.EXPIRED);
         }
         if (token.lastUsedAt() == null || now - token.lastUsedAt() > TOUCH_INTERVAL_MS) {
-            tokens.touch(token.id(), now);
+            try {
+                tokens.touch(token.id(), now);
+            } catch (RuntimeException e) {
+                // when last used is a note, not a rule: a database that cannot write (a full disk) still serves reads
+                log.warn("could not record the use of token {}: {}", token.id(), e.getMessage());
+            }
             trusted.replace(hash, known, new Trusted(token.usedAt(now), user, known.sinceNanos()));
         }
         Set<Scope> scopes = EnumSet.copyOf(token.scopes());

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import dev.depot.inspect.ApkInspector;
 import dev.depot.inspect.InspectionException;
+import dev.depot.inspect.TimeLimit;
 import dev.depot.inspect.IpaFacts;
 import dev.depot.inspect.IpaInspector;
 import dev.depot.jobs.Job;
@@ -28,12 +29,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Reads what is inside an app build and records it: {@code pending} → {@code in_progress} →
@@ -44,18 +39,13 @@ public final class BuildInspectionJob implements JobHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final CatalogService catalog;
     private final BlobStore blobs;
-    private final Duration timeLimit;
+    private final TimeLimit timeLimit;
     private final UniversalApkBuilder universalApks;
-    private final ExecutorService inspectors = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "depot-inspect");
-        t.setDaemon(true);
-        return t;
-    });
 
     public BuildInspectionJob(CatalogService catalog, BlobStore blobs, Duration timeLimit, UniversalApkBuilder universalApks) {
         this.catalog = catalog;
         this.blobs = blobs;
-        this.timeLimit = timeLimit;
+        this.timeLimit = new TimeLimit(timeLimit);
         this.universalApks = universalApks;
     }
 
@@ -92,18 +82,13 @@ public final class BuildInspectionJob implements JobHandler {
         }
         try {
             Path file = local;
-            Future<Inspected> f = inspectors.submit(() -> inspect(build.kind(), file));
             Inspected result;
             try {
-                result = f.get(timeLimit.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                f.cancel(true);
-                throw new PermanentJobFailure("inspection took longer than " + timeLimit.toSeconds() + " s", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof InspectionException ie) {
-                    throw new PermanentJobFailure(ie.getMessage(), ie);
-                }
-                throw e.getCause() instanceof Exception ex ? ex : e;
+                result = timeLimit.run(() -> inspect(build.kind(), file));
+            } catch (TimeLimit.Exceeded e) {
+                throw new PermanentJobFailure("inspection took longer than " + timeLimit.limit().toSeconds() + " s", e);
+            } catch (InspectionException ie) {
+                throw new PermanentJobFailure(ie.getMessage(), ie);
             }
             if (app.packageName() != null && result.packageName() != null && !app.packageName().equals(result.packageName())) {
                 throw new PermanentJobFailure("the build is for " + result.packageName() + ", but the app is "

@@ -111,13 +111,34 @@ public final class CatalogService {
     }
 
     public List<Organization> organizations(Principal caller) {
+        if (caller.appId() != null) {
+            return repository.app(caller.appId()).flatMap(a -> repository.organization(a.organizationSlug())).stream().toList();
+        }
         return caller.admin() ? repository.organizations() : repository.organizationsOf(caller.userId());
+    }
+
+    /**
+     * A token bound to one app reaches that app only: the organization's other apps do not exist
+     * for it (NotFound), and what concerns the whole organization (members, new apps, repositories,
+     * new tokens) is Forbidden.
+     */
+    public void requireUnbound(Principal caller) {
+        if (caller.appId() != null) {
+            throw new DepotException.Forbidden("app_token", "This token is bound to one app; it cannot act on the organization.");
+        }
+    }
+
+    private static App inScope(Principal caller, App app) {
+        if (caller.appId() != null && caller.appId() != app.id()) {
+            throw notFound("There is no app '" + app.slug() + "' in " + app.organizationSlug() + "."); // as for an absent one
+        }
+        return app;
     }
 
     /** The organization if the caller holds at least {@code min} in it. */
     public Organization organization(Principal caller, String slug, Role min) {
         Organization org = (slug != null && SLUG.matcher(slug).matches() ? repository.organization(slug) : Optional.<Organization>empty())
-                .orElseThrow(CatalogService::notFound);
+                .orElseThrow(() -> notFound("There is no organization '" + slug + "' that you are a member of."));
         requireRole(caller, org, min);
         return org;
     }
@@ -126,7 +147,8 @@ public final class CatalogService {
         if (caller.admin()) {
             return;
         }
-        Role role = repository.role(org.id(), caller.userId()).orElseThrow(CatalogService::notFound);
+        Role role = repository.role(org.id(), caller.userId()).orElseThrow(() ->
+                notFound("There is no organization '" + org.slug() + "' that you are a member of."));
         if (!role.atLeast(min)) {
             throw new DepotException.Forbidden("insufficient_permissions",
                     "This needs the " + min.wireName() + " role in " + org.slug() + "; you are " + role.wireName() + ".");
@@ -141,6 +163,7 @@ public final class CatalogService {
     }
 
     public void putMember(Principal caller, String orgSlug, String username, Role role) {
+        requireUnbound(caller);
         Organization org = organization(caller, orgSlug, Role.OWNER);
         User u = auth.requireUser(username);
         Optional<Role> current = repository.role(org.id(), u.id());
@@ -151,6 +174,7 @@ public final class CatalogService {
     }
 
     public void removeMember(Principal caller, String orgSlug, String username) {
+        requireUnbound(caller);
         Organization org = organization(caller, orgSlug, Role.OWNER);
         User u = auth.requireUser(username);
         if (repository.role(org.id(), u.id()).orElse(null) == Role.OWNER && repository.countOwners(org.id()) <= 1) {
@@ -162,12 +186,14 @@ public final class CatalogService {
     }
 
     public List<Map.Entry<String, Role>> members(Principal caller, String orgSlug) {
+        requireUnbound(caller);
         return repository.members(organization(caller, orgSlug, Role.VIEWER).id());
     }
 
     // ---- apps ----------------------------------------------------------------------------------
 
     public App createApp(Principal caller, String orgSlug, String slug, String name, String platform, String packageName) {
+        requireUnbound(caller);
         Organization org = organization(caller, orgSlug, Role.MAINTAINER);
         requireSlug(slug, "app");
         String p = platform == null ? "android" : platform.trim().toLowerCase();
@@ -186,13 +212,15 @@ public final class CatalogService {
     }
 
     public List<App> apps(Principal caller, String orgSlug) {
-        return repository.apps(organization(caller, orgSlug, Role.VIEWER).id());
+        return repository.apps(organization(caller, orgSlug, Role.VIEWER).id()).stream()
+                .filter(a -> caller.appId() == null || caller.appId() == a.id()).toList();
     }
 
     /** The app, if the caller holds at least {@code min} in its organization. Accepts the slug or the numeric id. */
     public App app(Principal caller, String orgSlug, String appRef, Role min) {
         Organization org = organization(caller, orgSlug, min);
-        return findApp(org, appRef).orElseThrow(CatalogService::notFound);
+        return inScope(caller, findApp(org, appRef).orElseThrow(() ->
+                notFound("There is no app '" + appRef + "' in " + org.slug() + ".")));
     }
 
     private Optional<App> findApp(Organization org, String appRef) {
@@ -213,12 +241,13 @@ public final class CatalogService {
 
     /** The app with this id, if the caller may act on it with at least {@code min}. */
     public App appById(Principal caller, long appId, Role min) {
-        App app = repository.app(appId).orElseThrow(CatalogService::notFound);
+        App app = inScope(caller, repository.app(appId).orElseThrow(CatalogService::notFound));
         organization(caller, app.organizationSlug(), min);
         return app;
     }
 
     public void deleteApp(Principal caller, String orgSlug, String appRef) {
+        requireUnbound(caller);
         App app = app(caller, orgSlug, appRef, Role.OWNER);
         List<AppBuild> builds = repository.inTransaction(h -> {
             List<AppBuild> locked = repository.lockBuildsOfApp(h, app.id());
@@ -237,12 +266,13 @@ public final class CatalogService {
 
     public AppBuild build(Principal caller, String orgSlug, String appRef, long buildId, Role min) {
         App app = app(caller, orgSlug, appRef, min);
-        return repository.build(app.id(), buildId).orElseThrow(CatalogService::notFound);
+        return repository.build(app.id(), buildId).orElseThrow(() ->
+                notFound("There is no build " + buildId + " of " + app.organizationSlug() + "/" + app.slug() + "."));
     }
 
     /** A build by id alone, if the caller may see it; used by the upload status endpoint. */
     public AppBuild build(Principal caller, long buildId) {
-        AppBuild b = repository.build(buildId).orElseThrow(CatalogService::notFound);
+        AppBuild b = repository.build(buildId).orElseThrow(() -> notFound("There is no app build " + buildId + "."));
         appById(caller, b.appId(), Role.VIEWER);
         return b;
     }
@@ -423,6 +453,10 @@ public final class CatalogService {
             throw new DepotException.Invalid("invalid_name", "A name is 1-200 characters.");
         }
         return name.trim();
+    }
+
+    private static DepotException.NotFound notFound(String message) {
+        return new DepotException.NotFound("entity_not_found", message);
     }
 
     private static DepotException.NotFound notFound() {

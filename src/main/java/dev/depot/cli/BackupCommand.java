@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code depot backup DIR}: a consistent copy of the embedded default, safe while Depot serves. */
-@Command(name = "backup", description = "Copy the SQLite database, blobs and staged uploads into DIR (absent or empty), "
+@Command(name = "backup", mixinStandardHelpOptions = true, description = "Copy the SQLite database, blobs and staged uploads into DIR (absent or empty), "
         + "consistently, while Depot runs.")
 final class BackupCommand implements Callable<Integer> {
     @Mixin

@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code depot restore DIR}: puts a backup back into a data directory that holds no database yet. */
-@Command(name = "restore", description = "Restore a backup made by 'depot backup' into the data directory "
+@Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a backup made by 'depot backup' into the data directory "
         + "(which must not hold a database; stop Depot first).")
 final class RestoreCommand implements Callable<Integer> {
     @Mixin

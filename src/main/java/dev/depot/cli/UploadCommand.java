@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
@@ -63,8 +62,8 @@ final class UploadCommand implements Callable<Integer> {
         meta.put("tags", tags);
         meta.put("versionName", versionName);
         TusUploadClient.Result result;
-        try (ProgressBar bar = progressBar(size)) {
-            result = new TusUploadClient(c, client.config(), chunkMiB << 20).upload(file, sha256, meta, bar::stepTo);
+        try (Progress progress = Progress.of(file.getFileName().toString(), size)) {
+            result = new TusUploadClient(c, client.config(), chunkMiB << 20).upload(file, sha256, meta, progress);
         }
         if (result.resumed()) {
             System.err.println("Resumed an earlier upload at byte " + result.resumedAt() + ".");
@@ -96,13 +95,82 @@ final class UploadCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static ProgressBar progressBar(long size) {
-        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("Uploading").setInitialMax(size)
-                .setUnit(" MiB", 1 << 20).showSpeed();
-        if (System.console() == null) {
-            b.setConsumer(new DelegatingProgressBarConsumer(System.err::println)).setUpdateIntervalMillis(2000);
+    /**
+     * How far an upload is: a progress bar on a terminal; elsewhere (a CI log, a pipe) a plain
+     * line every few seconds and at the end, with no escape sequences. Sizes are counted in the
+     * unit that fits the file, so a small file does not show as 0/0 MiB.
+     */
+    abstract static class Progress implements java.util.function.LongConsumer, AutoCloseable {
+        static Progress of(String name, long size) {
+            String unit = size >= 10L << 20 ? " MiB" : size >= 10L << 10 ? " KiB" : " B";
+            long scale = size >= 10L << 20 ? 1 << 20 : size >= 10L << 10 ? 1 << 10 : 1;
+            return System.console() != null ? new Bar(size, unit, scale) : new Lines(name, size, unit, scale, System.err);
         }
-        return b.build();
+
+        @Override
+        public abstract void close();
+    }
+
+    private static final class Bar extends Progress {
+        private final ProgressBar bar;
+
+        Bar(long size, String unit, long scale) {
+            this.bar = new ProgressBarBuilder().setTaskName("Uploading").setInitialMax(size).setUnit(unit, scale).showSpeed()
+                    .build();
+        }
+
+        @Override
+        public void accept(long done) {
+            bar.stepTo(done);
+        }
+
+        @Override
+        public void close() {
+            bar.close();
+        }
+    }
+
+    static final class Lines extends Progress {
+        private final String name;
+        private final long size;
+        private final String unit;
+        private final long scale;
+        private final java.io.PrintStream out;
+        private final long started = System.nanoTime();
+        private long lastLine;
+        private long done;
+
+        Lines(String name, long size, String unit, long scale, java.io.PrintStream out) {
+            this.name = name;
+            this.size = size;
+            this.unit = unit;
+            this.scale = scale;
+            this.out = out;
+        }
+
+        @Override
+        public void accept(long now) {
+            done = now;
+            if (System.nanoTime() - lastLine > 2_000_000_000L) {
+                line();
+            }
+        }
+
+        private void line() {
+            lastLine = System.nanoTime();
+            double seconds = Math.max(1e-3, (lastLine - started) / 1e9);
+            out.printf(java.util.Locale.ROOT, "Uploading %s: %s of %s%s (%d%%), %.1f MiB/s%n", name, amount(done), amount(size), unit,
+                    size == 0 ? 100 : done * 100 / size, done / seconds / (1 << 20));
+        }
+
+        private String amount(long bytes) {
+            return scale == 1 ? Long.toString(bytes) : String.format(java.util.Locale.ROOT, "%.1f", (double) bytes / scale);
+        }
+
+        @Override
+        public void close() {
+            line();
+        }
     }
 
     private static JsonNode waitForInspection(DepotClient c, String buildId) throws Exception {

@@ -54,6 +54,16 @@ public abstract sealed class DepotException extends RuntimeException {
         public Unavailable(String reason, String message) { super(reason, message, Map.of()); }
     }
 
+    /**
+     * The disk or the database has no room for what was sent; nothing of it was kept, and sending
+     * it again once there is room works (HTTP 507, with a {@code Retry-After}).
+     */
+    public static final class InsufficientStorage extends DepotException {
+        public static final long RETRY_AFTER_SECONDS = 60;
+
+        public InsufficientStorage(String message) { super("insufficient_storage", message, Map.of()); }
+    }
+
     /** Too many attempts; the caller may retry after {@code retryAfterSeconds}. */
     public static final class Throttled extends DepotException {
         private final long retryAfterSeconds;

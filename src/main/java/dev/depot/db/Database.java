@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
@@ -27,19 +28,31 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(String url, String username, String password, int poolSize) {
+        return open(url, username, password, poolSize, Duration.ofSeconds(10));
+    }
+
+    /**
+     * With {@code timeout} as the bound of every call: a connection from the pool, and on
+     * PostgreSQL each statement (the server's {@code statement_timeout}) and each wait for an
+     * answer (the driver's socket timeout, a little longer, for a server that stopped answering at
+     * all). Migrations run on their own connection, without these bounds.
+     */
+    public static Database open(String url, String username, String password, int poolSize, Duration timeout) {
         Dialect dialect = Dialect.of(url);
+        long ms = Math.max(250, timeout.toMillis());
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setPoolName("depot-db");
         config.setMaximumPoolSize(Math.max(2, poolSize));
-        config.setConnectionTimeout(10_000);
+        config.setConnectionTimeout(ms);
+        config.setValidationTimeout(Math.max(250, Math.min(ms, 5_000)));
         if (dialect == Dialect.SQLITE) {
             createParentDirectory(url.substring("jdbc:sqlite:".length()));
             SQLiteConfig sqlite = new SQLiteConfig();
             sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
             sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             sqlite.enforceForeignKeys(true);
-            sqlite.setBusyTimeout(30_000);
+            sqlite.setBusyTimeout(30_000); // writers queue for the one write lock; SQLite is in the process, not a backend that stalls
             sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             config.setDataSourceProperties(sqlite.toProperties());
         } else {
@@ -49,20 +62,25 @@ public final class Database implements AutoCloseable {
             if (password != null && !password.isEmpty()) {
                 config.setPassword(password);
             }
+            long seconds = Math.max(1, (ms + 999) / 1000);
+            config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
+            config.addDataSourceProperty("loginTimeout", Long.toString(seconds));
+            config.addDataSourceProperty("socketTimeout", Long.toString(seconds + 2));
+            config.addDataSourceProperty("options", "-c statement_timeout=" + ms);
+            config.addDataSourceProperty("tcpKeepAlive", "true");
         }
-        HikariDataSource ds = new HikariDataSource(config);
-        try {
-            Flyway.configure()
-                    .dataSource(ds)
-                    .locations("classpath:db/migration")
-                    .placeholders(dialect.placeholders())
-                    .load()
-                    .migrate();
-        } catch (RuntimeException e) {
-            ds.close();
-            throw e;
-        }
-        return new Database(ds, dialect);
+        migrate(url, username, password, dialect);
+        return new Database(new HikariDataSource(config), dialect);
+    }
+
+    /** Brings the schema up to date on a connection of its own: a long migration is not a stalled database. */
+    private static void migrate(String url, String username, String password, Dialect dialect) {
+        Flyway.configure()
+                .dataSource(url, username == null ? "" : username, password == null ? "" : password)
+                .locations("classpath:db/migration")
+                .placeholders(dialect.placeholders())
+                .load()
+                .migrate();
     }
 
     private static void createParentDirectory(String file) {
@@ -81,27 +99,44 @@ public final class Database implements AutoCloseable {
 
     public Dialect dialect() { return dialect; }
 
-    /** True when a trivial query answers within a second; used by {@code /readyz}. */
+    /** What {@link #check} found. */
+    public enum Health { OK, UNREACHABLE, NOT_WRITABLE }
+
     /**
-     * Whether the database answers within two seconds (a health check must not wait for the
-     * pool's whole connection timeout).
+     * Whether the database answers and takes a write (a tiny one, in {@code server_settings}),
+     * within {@code limit}: a health check must not wait for the pool's whole connection timeout.
      */
-    public boolean isReachable() {
+    public Health check(Duration limit) {
         var check = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try (var c = dataSource.getConnection()) {
-                return c.isValid(1);
+                if (!c.isValid(1)) {
+                    return Health.UNREACHABLE;
+                }
+                try (var st = c.prepareStatement("INSERT INTO server_settings (name, value) VALUES ('health.probe', ?) "
+                        + "ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+                    st.setString(1, Long.toString(System.currentTimeMillis()));
+                    st.executeUpdate();
+                    return Health.OK;
+                } catch (java.sql.SQLException e) {
+                    return Health.NOT_WRITABLE;
+                }
             } catch (Exception e) {
-                return false;
+                return Health.UNREACHABLE;
             }
         }, CHECKS);
         try {
-            return check.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            return check.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            return false;
+            return Health.UNREACHABLE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Health.UNREACHABLE;
         }
+    }
+
+    /** Whether the database answers within two seconds. */
+    public boolean isReachable() {
+        return check(Duration.ofSeconds(2)) != Health.UNREACHABLE;
     }
 
     private static final java.util.concurrent.ExecutorService CHECKS = java.util.concurrent.Executors.newCachedThreadPool(r -> {

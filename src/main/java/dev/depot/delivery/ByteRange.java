@@ -35,28 +35,34 @@ public record ByteRange(long start, long end) {
         }
         String first = m.group(1);
         String last = m.group(2);
-        try {
-            if (first.isEmpty()) {
-                if (last.isEmpty()) {
-                    return new Request.Whole();
-                }
-                long suffix = Long.parseLong(last);
-                if (suffix == 0 || size == 0) {
-                    return new Request.Unsatisfiable();
-                }
-                return new Request.Partial(new ByteRange(Math.max(0, size - suffix), size - 1));
+        if (first.isEmpty()) {
+            if (last.isEmpty()) {
+                return new Request.Whole();
             }
-            long start = Long.parseLong(first);
-            if (start >= size) {
+            long suffix = digits(last);
+            if (suffix == 0 || size == 0) {
                 return new Request.Unsatisfiable();
             }
-            long end = last.isEmpty() ? size - 1 : Math.min(Long.parseLong(last), size - 1);
-            if (end < start) {
-                return new Request.Whole(); // an invalid range-spec: the header is ignored
-            }
-            return new Request.Partial(new ByteRange(start, end));
-        } catch (NumberFormatException e) {
-            return new Request.Unsatisfiable(); // digits beyond a long: surely past the end
+            return new Request.Partial(new ByteRange(Math.max(0, size - suffix), size - 1));
+        }
+        long start = digits(first);
+        if (start >= size) {
+            return new Request.Unsatisfiable();
+        }
+        // a last position past the end, however large, means the end (RFC 9110 §14.1.2)
+        long end = last.isEmpty() ? size - 1 : Math.min(digits(last), size - 1);
+        if (end < start) {
+            return new Request.Whole(); // an invalid range-spec: the header is ignored
+        }
+        return new Request.Partial(new ByteRange(start, end));
+    }
+
+    /** A position or length: digits beyond a long are past the end of any representation. */
+    private static long digits(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException tooLarge) {
+            return Long.MAX_VALUE;
         }
     }
 

@@ -123,6 +123,13 @@ public final class DeliveryService {
         return new Offer(build, catalog.appOf(build), form);
     }
 
+    /** The name a build's file is served under in this form: its own, or {@code .apk} for the universal APK of a bundle. */
+    public static String fileName(AppBuild build, Form form) {
+        String name = build.fileName();
+        return form == Form.UNIVERSAL_APK ? name.replaceAll("(?i)\\.aab$", "") + ".apk" : name;
+    }
+
+    /** A link to the bytes under their name: the name is signed with them, so no other name opens them. */
     private String signFile(AppBuild build, Form form, Instant expires) {
         String sha = build.sha256();
         long size = build.size();
@@ -130,24 +137,31 @@ public final class DeliveryService {
             sha = String.valueOf(build.facts().get("universalApkSha256"));
             size = ((Number) build.facts().get("universalApkSize")).longValue();
         }
-        return signer.sign("f." + sha + "." + size, expires);
+        String name = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(fileName(build, form).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return signer.sign("f." + sha + "." + size + "." + name, expires);
     }
 
     private String signManifest(long buildId, Instant expires) {
         return signer.sign("m." + buildId, expires);
     }
 
-    /** A signed file link's blob: sha256 and size. */
-    public record SignedFile(String sha256, long size) {}
+    /** A signed file link's blob: sha256 and size, and the one name it is served under. */
+    public record SignedFile(String sha256, long size, String fileName) {}
 
-    public SignedFile openFileLink(String signed) {
+    /** The file a signed link names, if {@code fileName} is the name signed with it (NotFound otherwise). */
+    public SignedFile openFileLink(String signed, String fileName) {
         String[] p = signer.verify(signed).split("\\.");
-        if (p.length != 3 || !p[0].equals("f")) {
+        if (p.length != 4 || !p[0].equals("f")) {
             throw new DepotException.NotFound("entity_not_found", "Entity not found");
         }
         try {
-            return new SignedFile(p[1], Long.parseLong(p[2]));
-        } catch (NumberFormatException e) {
+            String name = new String(java.util.Base64.getUrlDecoder().decode(p[3]), java.nio.charset.StandardCharsets.UTF_8);
+            if (!name.equals(fileName)) {
+                throw new DepotException.NotFound("entity_not_found", "Entity not found");
+            }
+            return new SignedFile(p[1], Long.parseLong(p[2]), name);
+        } catch (IllegalArgumentException e) {
             throw new DepotException.NotFound("entity_not_found", "Entity not found");
         }
     }

@@ -4,6 +4,7 @@ import dev.depot.core.DepotException;
 import dev.depot.inspect.ApkFacts;
 import dev.depot.inspect.ApkInspector;
 import dev.depot.inspect.InspectionException;
+import dev.depot.inspect.TimeLimit;
 import dev.depot.inspect.ZipArchive;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
@@ -29,12 +30,15 @@ public final class SampleIntake {
     private final FeedService feed;
     private final Path staging;
     private final long maxBytes;
+    private final TimeLimit timeLimit;
 
-    public SampleIntake(BlobStore blobs, FeedService feed, Path staging, long maxBytes) {
+    /** Samples are inspected under {@code timeLimit} on a thread of their own, as builds are. */
+    public SampleIntake(BlobStore blobs, FeedService feed, Path staging, long maxBytes, TimeLimit timeLimit) {
         this.blobs = blobs;
         this.feed = feed;
         this.staging = staging;
         this.maxBytes = maxBytes;
+        this.timeLimit = timeLimit;
     }
 
     /** What happened to a submission. */
@@ -53,24 +57,31 @@ public final class SampleIntake {
             if (size == 0) {
                 throw new DepotException.Invalid("empty_sample", "The request body is empty; send the APK's bytes.");
             }
-            try (ZipArchive zip = ZipArchive.open(temp)) {
-                if (zip.find("AndroidManifest.xml").isEmpty()) {
-                    throw new DepotException.Invalid("not_an_apk", "This is not an APK: it has no AndroidManifest.xml.");
-                }
-            } catch (InspectionException e) {
-                throw new DepotException.Invalid("not_an_apk", "This is not an APK: " + e.getMessage());
-            }
-            String pkg = null;
-            Long versionCode = null;
-            String versionName = null;
+            ApkFacts facts = null;
             try {
-                ApkFacts facts = new ApkInspector().inspect(temp);
-                pkg = facts.packageName();
-                versionCode = facts.versionCode();
-                versionName = facts.versionName();
-            } catch (InspectionException unreadable) {
-                // still an APK sample worth listing; its manifest just cannot be read
+                facts = timeLimit.run(() -> {
+                    try (ZipArchive zip = ZipArchive.open(temp)) {
+                        if (zip.find("AndroidManifest.xml").isEmpty()) {
+                            throw new DepotException.Invalid("not_an_apk", "This is not an APK: it has no AndroidManifest.xml.");
+                        }
+                    } catch (InspectionException e) {
+                        throw new DepotException.Invalid("not_an_apk", "This is not an APK: " + e.getMessage());
+                    }
+                    try {
+                        return new ApkInspector().inspect(temp);
+                    } catch (InspectionException unreadable) {
+                        return null; // still an APK sample worth listing; its manifest just cannot be read
+                    }
+                });
+            } catch (TimeLimit.Exceeded | InspectionException tooSlowOrUnreadable) {
+                // a sample made to keep a parser busy is still a sample: listed without what its manifest says
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while inspecting a sample", e);
             }
+            String pkg = facts == null ? null : facts.packageName();
+            Long versionCode = facts == null ? null : facts.versionCode();
+            String versionName = facts == null ? null : facts.versionName();
             StoredBlob blob;
             try (InputStream in = Files.newInputStream(temp)) {
                 blob = blobs.write(in);

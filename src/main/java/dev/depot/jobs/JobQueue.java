@@ -68,6 +68,20 @@ public final class JobQueue {
                 .bind("now", now).execute());
     }
 
+    /** How many jobs wait to run, and how long the one waiting longest has waited (ms; 0 when none waits). */
+    public record Backlog(long queued, long oldestWaitMillis) {}
+
+    public Backlog backlog() {
+        long now = clock.millis();
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*), MIN(run_at) FROM jobs WHERE state = 'queued' "
+                        + "AND run_at <= :now")
+                .bind("now", now).map((rs, ctx) -> {
+                    long n = rs.getLong(1);
+                    long oldest = rs.getLong(2);
+                    return new Backlog(n, n == 0 || rs.wasNull() ? 0 : Math.max(0, now - oldest));
+                }).one());
+    }
+
     /** The state of a job, for tests and status pages. */
     public Optional<String> state(long id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT state FROM jobs WHERE id = :id").bind("id", id)

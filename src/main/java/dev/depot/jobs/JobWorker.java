@@ -1,6 +1,10 @@
 package dev.depot.jobs;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +33,21 @@ public final class JobWorker implements AutoCloseable {
     private final Thread loop;
     private volatile boolean running = true;
 
-    public JobWorker(JobQueue queue, Map<String, JobHandler> handlers, int concurrency, int maxAttempts, Duration baseDelay) {
+    private final MeterRegistry metrics;
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong oldestWaitMillis = new AtomicLong();
+
+    /**
+     * Jobs are counted in {@code depot_jobs_total{kind, outcome}} (done, retried, failed); the
+     * backlog in {@code depot_jobs_queued} and {@code depot_jobs_oldest_wait_seconds}, read from the
+     * database by the worker every few seconds (a scrape never waits for the database).
+     */
+    public JobWorker(JobQueue queue, Map<String, JobHandler> handlers, int concurrency, int maxAttempts, Duration baseDelay,
+                     MeterRegistry metrics) {
+        this.metrics = metrics;
+        Gauge.builder("depot.jobs.queued", queued, AtomicLong::get).description("jobs due and waiting to run").register(metrics);
+        Gauge.builder("depot.jobs.oldest.wait", oldestWaitMillis, v -> v.get() / 1000.0).baseUnit("seconds")
+                .description("how long the job waiting longest has waited").register(metrics);
         this.queue = queue;
         this.handlers = Map.copyOf(handlers);
         this.maxAttempts = maxAttempts;
@@ -52,11 +70,21 @@ public final class JobWorker implements AutoCloseable {
 
     private void poll() {
         long lastRequeue = 0;
+        long lastBacklog = 0;
         while (running) {
             try {
                 if (System.currentTimeMillis() - lastRequeue > 30_000) {
-                    queue.requeueExpiredLeases();
+                    int back = queue.requeueExpiredLeases();
+                    if (back > 0) {
+                        log.info("{} job(s) whose worker went away are queued again", back);
+                    }
                     lastRequeue = System.currentTimeMillis();
+                }
+                if (System.currentTimeMillis() - lastBacklog > 5_000) {
+                    JobQueue.Backlog b = queue.backlog();
+                    queued.set(b.queued());
+                    oldestWaitMillis.set(b.oldestWaitMillis());
+                    lastBacklog = System.currentTimeMillis();
                 }
                 slots.acquire();
                 Optional<Job> job;
@@ -94,12 +122,18 @@ public final class JobWorker implements AutoCloseable {
     private void run(Job job) {
         JobHandler handler = handlers.get(job.kind());
         if (handler == null) {
+            log.warn("job {} ({}) has no handler on this node", job.id(), job.kind());
             queue.fail(job.id(), "no handler for job kind " + job.kind());
+            counted(job, "failed");
             return;
         }
+        long started = System.nanoTime();
+        log.info("job {} ({} {}) runs, attempt {}", job.id(), job.kind(), job.payload(), job.attempts());
         try {
             handler.run(job);
             queue.complete(job.id());
+            counted(job, "done");
+            log.info("job {} ({}) done in {} ms", job.id(), job.kind(), (System.nanoTime() - started) / 1_000_000);
         } catch (PermanentJobFailure e) {
             giveUp(job, handler, e.getMessage());
         } catch (Exception | StackOverflowError e) {
@@ -115,13 +149,20 @@ public final class JobWorker implements AutoCloseable {
                 log.info("job {} ({}) failed on attempt {}, retrying in {}: {}", job.id(), job.kind(), job.attempts(),
                         delay, error);
                 queue.retryLater(job.id(), error, delay);
+                counted(job, "retried");
             }
         }
+    }
+
+    private void counted(Job job, String outcome) {
+        Counter.builder("depot.jobs").description("jobs run, by kind and outcome").tag("kind", job.kind())
+                .tag("outcome", outcome).register(metrics).increment();
     }
 
     private void giveUp(Job job, JobHandler handler, String error) {
         log.warn("job {} ({}) gave up after {} attempt(s): {}", job.id(), job.kind(), job.attempts(), error);
         queue.fail(job.id(), error);
+        counted(job, "failed");
         try {
             handler.onGiveUp(job, error);
         } catch (RuntimeException e) {

@@ -44,6 +44,7 @@ public final class RepositoryService {
     }
 
     public Repository create(Principal caller, String orgSlug, String name, String title, String description) {
+        catalog.requireUnbound(caller);
         Organization org = catalog.organization(caller, orgSlug, Role.MAINTAINER);
         if (!isValidName(name)) {
             throw new DepotException.Invalid("invalid_name",
@@ -93,6 +94,11 @@ public final class RepositoryService {
         if (build.kind() != BuildKind.APK) {
             throw new DepotException.Invalid("not_an_apk", "Only APK builds can be published to a repository.");
         }
+        if (build.status().equals(AppBuild.ERROR)) {
+            // still "not processed" (5014) for the clients that read the code; the message says it failed, and why
+            throw new DepotException.Conflict("build_not_processed", "The build's inspection failed (" + build.error()
+                    + "); only a build that was read successfully can be published.");
+        }
         if (!build.processed()) {
             throw new DepotException.Conflict("build_not_processed", "Build Not Processed");
         }
@@ -130,6 +136,9 @@ public final class RepositoryService {
 
     public Repository unpublish(Principal caller, String orgSlug, String name, long buildId) {
         Repository repo = requireManaged(caller, orgSlug, name);
+        if (caller.appId() != null) {
+            catalog.build(caller, buildId); // a token bound to an app unpublishes that app's builds only
+        }
         return removeEntry(repo.id(), buildId).orElseThrow(() ->
                 new DepotException.NotFound("entity_not_found", "Entity not found"));
     }

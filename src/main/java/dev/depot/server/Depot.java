@@ -90,7 +90,8 @@ public final class Depot implements AutoCloseable {
 
     public static Depot open(Settings settings, Clock clock) throws IOException {
         Database database = Database.open(settings.databaseUrl(), settings.get(Setting.DATABASE_USERNAME),
-                settings.get(Setting.DATABASE_PASSWORD), settings.getInt(Setting.DATABASE_POOL_SIZE));
+                settings.get(Setting.DATABASE_PASSWORD), settings.getInt(Setting.DATABASE_POOL_SIZE),
+                settings.getDuration(Setting.DATABASE_TIMEOUT));
         try {
             BlobStore blobs = openBlobStore(settings);
             return new Depot(settings, database, blobs, clock);
@@ -113,7 +114,8 @@ public final class Depot implements AutoCloseable {
                 var s3 = new dev.depot.storage.S3BlobStore(new dev.depot.storage.S3BlobStore.Config(settings.get(Setting.S3_ENDPOINT),
                         settings.get(Setting.S3_REGION), settings.get(Setting.S3_BUCKET), settings.get(Setting.S3_PREFIX),
                         Boolean.parseBoolean(settings.get(Setting.S3_PATH_STYLE).trim()), settings.get(Setting.S3_ACCESS_KEY),
-                        settings.get(Setting.S3_SECRET_KEY)), settings.dataDir().resolve("tmp"));
+                        settings.get(Setting.S3_SECRET_KEY), settings.getDuration(Setting.STORAGE_TIMEOUT)),
+                        settings.dataDir().resolve("tmp"));
                 try {
                     s3.verifyAccess();
                 } catch (java.io.UncheckedIOException e) {
@@ -170,7 +172,8 @@ public final class Depot implements AutoCloseable {
     public synchronized FeedService startFeed(java.util.function.Supplier<String> publicBase) {
         if (feed == null) {
             feed = new FeedService(database.jdbi(), database.dialect(), blobs, signer, publicBase, clock);
-            samples = new SampleIntake(blobs, feed, stagingDir().resolve("samples"), settings.getLong(Setting.UPLOAD_MAX_BYTES));
+            samples = new SampleIntake(blobs, feed, stagingDir().resolve("samples"), settings.getLong(Setting.UPLOAD_MAX_BYTES),
+                    new dev.depot.inspect.TimeLimit(settings.getDuration(Setting.INSPECT_TIME_LIMIT)));
             catalog.onBuildAdded(b -> {
                 if (b.kind() == dev.depot.catalog.BuildKind.APK) {
                     feed.receive(b.sha256(), b.size(), b.md5(), null, null, null, null);
@@ -218,7 +221,7 @@ public final class Depot implements AutoCloseable {
                 new BuildInspectionJob(catalog, blobs, settings.getDuration(Setting.INSPECT_TIME_LIMIT),
                         BuildInspectionJob.universalApkBuilder(new ServerSettings(database.jdbi()),
                                 settings.dataDir().resolve("keys"), settings.getDuration(Setting.INSPECT_TIME_LIMIT)))),
-                settings.getInt(Setting.JOBS_CONCURRENCY), 5, Duration.ofSeconds(5));
+                settings.getInt(Setting.JOBS_CONCURRENCY), 5, Duration.ofSeconds(5), metrics);
         catalog.onJobQueued(worker::wake);
         return worker.start();
     }

@@ -72,12 +72,31 @@ public final class DepotServer implements AutoCloseable {
     }
 
     public static DepotServer start(Settings settings, Clock clock) throws IOException {
+        requirePublicUrlWhenShared(settings);
         Depot depot = Depot.open(settings, clock);
         try {
             return start(depot, settings);
         } catch (RuntimeException | IOException e) {
             depot.close();
             throw e;
+        }
+    }
+
+    /**
+     * On PostgreSQL or S3 Depot may run as several nodes, and each would write its own address into
+     * F-Droid indexes, feed packages and download links: those must name the one address clients
+     * use, so a shared deployment does not start without it.
+     */
+    static void requirePublicUrlWhenShared(Settings settings) {
+        if (!settings.get(Setting.PUBLIC_URL).isBlank()) {
+            return;
+        }
+        boolean postgres = dev.depot.db.Dialect.of(settings.databaseUrl()) == dev.depot.db.Dialect.POSTGRESQL;
+        boolean s3 = settings.get(Setting.STORAGE).trim().equalsIgnoreCase("s3");
+        if (postgres || s3) {
+            throw new dev.depot.config.ConfigException("public.url is required when Depot runs on " + (postgres ? "PostgreSQL" : "S3")
+                    + ": several nodes may serve the same data, and every link and index they write must name the one address "
+                    + "clients use (the load balancer's). Set public.url (DEPOT_PUBLIC_URL), e.g. https://depot.example.org");
         }
     }
 
@@ -113,6 +132,8 @@ public final class DepotServer implements AutoCloseable {
             cfg.jetty.multipartConfig.maxInMemoryFileSize(2, SizeUnit.MB);
             cfg.jetty.multipartConfig.maxTotalRequestSize(maxUpload + (1 << 20), SizeUnit.BYTES);
             cfg.requestLogger.http(requestMetrics::record);
+            // no response is ever sniffed into another type (an APK into HTML, say)
+            cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
             cfg.routes.beforeMatched(authenticator::check);
             dev.depot.web.PageRenderer pages = new dev.depot.web.PageRenderer(authenticator);
             ErrorMapping.install(cfg.routes, pages);

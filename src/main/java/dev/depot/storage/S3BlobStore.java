@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -23,8 +21,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -42,18 +38,32 @@ public final class S3BlobStore implements BlobStore, ScratchStore {
     private final String bucket;
     private final String prefix;
     private final Path tmp;
+    private final Duration timeout;
+    private final S3Writes writes;
 
-    /** Where and how to reach the bucket. Empty credentials use the standard AWS chain. */
+    /**
+     * Where and how to reach the bucket. Empty credentials use the standard AWS chain. {@code timeout}
+     * bounds every call: how long one without a body may take, and how long a transfer may wait for
+     * its next bytes.
+     */
     public record Config(String endpoint, String region, String bucket, String prefix, boolean pathStyle, String accessKey,
-                         String secretKey) {}
+                         String secretKey, Duration timeout) {
+        public Config(String endpoint, String region, String bucket, String prefix, boolean pathStyle, String accessKey,
+                      String secretKey) {
+            this(endpoint, region, bucket, prefix, pathStyle, accessKey, secretKey, Duration.ofSeconds(5));
+        }
+    }
 
     public S3BlobStore(Config c, Path tmp) throws IOException {
         AwsCredentialsProvider credentials = c.accessKey() == null || c.accessKey().isBlank()
                 ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(c.accessKey(), c.secretKey()));
+        this.timeout = c.timeout();
         var builder = S3Client.builder().region(Region.of(c.region())).credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(2)))
-                .forcePathStyle(c.pathStyle())
+                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout))
+                // a body goes with its length, never in aws-chunked frames (one store kept those inside the object)
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                        .chunkedEncodingEnabled(false).pathStyleAccessEnabled(c.pathStyle()).build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         var presign = S3Presigner.builder().region(Region.of(c.region())).credentialsProvider(credentials)
@@ -64,6 +74,7 @@ public final class S3BlobStore implements BlobStore, ScratchStore {
             presign.endpointOverride(URI.create(c.endpoint()));
         }
         this.s3 = builder.build();
+        this.writes = new S3Writes(s3, c.bucket(), timeout);
         this.presigner = presign.build();
         this.bucket = c.bucket();
         String p = c.prefix() == null ? "" : c.prefix();
@@ -104,43 +115,18 @@ public final class S3BlobStore implements BlobStore, ScratchStore {
         if (size(key).isPresent()) {
             return; // the same bytes are stored already
         }
-        String object = objectKey(key);
-        try {
-            if (size <= PART_SIZE) {
-                s3.putObject(b -> b.bucket(bucket).key(object).contentLength(size), RequestBody.fromFile(file));
-                return;
-            }
-            String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(object)).uploadId();
-            try (var ch = java.nio.channels.FileChannel.open(file)) {
-                List<CompletedPart> parts = new ArrayList<>();
-                int number = 1;
-                for (long offset = 0; offset < size; offset += PART_SIZE, number++) {
-                    long length = Math.min(PART_SIZE, size - offset);
-                    InputStream part = java.nio.channels.Channels.newInputStream(ch.position(offset));
-                    int n = number;
-                    String etag = s3.uploadPart(b -> b.bucket(bucket).key(object).uploadId(uploadId).partNumber(n)
-                            .contentLength(length), RequestBody.fromInputStream(part, length)).eTag();
-                    parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-                }
-                s3.completeMultipartUpload(b -> b.bucket(bucket).key(object).uploadId(uploadId)
-                        .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
-            } catch (IOException | SdkException e) {
-                try {
-                    s3.abortMultipartUpload(b -> b.bucket(bucket).key(object).uploadId(uploadId));
-                } catch (SdkException ignored) {
-                    // the bucket's lifecycle rules clean up what this could not
-                }
-                throw e;
-            }
-        } catch (SdkException e) {
-            throw new IOException("cannot store blob " + key + " in bucket " + bucket + ": " + e.getMessage(), e);
+        if (size <= PART_SIZE) {
+            writes.put(objectKey(key), file, size);
+        } else {
+            writes.putInParts(objectKey(key), file, size, PART_SIZE);
         }
     }
 
     @Override
     public Optional<Long> size(BlobKey key) throws IOException {
         try {
-            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(objectKey(key))).contentLength());
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(objectKey(key)).overrideConfiguration(this::bounded))
+                    .contentLength());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -163,7 +149,9 @@ public final class S3BlobStore implements BlobStore, ScratchStore {
             return InputStream.nullInputStream();
         }
         try {
-            return s3.getObject(b -> b.bucket(bucket).key(objectKey(key)).range("bytes=" + offset + "-" + (offset + length - 1)));
+            // bounded until the answer starts; then each read waits at most the socket timeout
+            return s3.getObject(b -> b.bucket(bucket).key(objectKey(key)).range("bytes=" + offset + "-" + (offset + length - 1))
+                    .overrideConfiguration(this::bounded));
         } catch (NoSuchKeyException e) {
             throw new NoSuchFileException(objectKey(key));
         } catch (SdkException e) {
@@ -185,7 +173,7 @@ public final class S3BlobStore implements BlobStore, ScratchStore {
     @Override
     public void delete(BlobKey key) throws IOException {
         try {
-            s3.deleteObject(b -> b.bucket(bucket).key(objectKey(key)));
+            s3.deleteObject(b -> b.bucket(bucket).key(objectKey(key)).overrideConfiguration(this::bounded));
         } catch (SdkException e) {
             throw new IOException("cannot delete blob " + key + ": " + e.getMessage(), e);
         }
@@ -195,8 +183,8 @@ public final class S3BlobStore implements BlobStore, ScratchStore {
     public void checkWritable() throws IOException {
         String probe = prefix + "probe/" + UUID.randomUUID();
         try {
-            s3.putObject(b -> b.bucket(bucket).key(probe), RequestBody.fromString("ok"));
-            s3.deleteObject(b -> b.bucket(bucket).key(probe));
+            s3.putObject(b -> b.bucket(bucket).key(probe).overrideConfiguration(this::bounded), RequestBody.fromString("ok"));
+            s3.deleteObject(b -> b.bucket(bucket).key(probe).overrideConfiguration(this::bounded));
         } catch (SdkException e) {
             throw new IOException("bucket " + bucket + " is not writable: " + e.getMessage(), e);
         }
@@ -209,17 +197,17 @@ public final class S3BlobStore implements BlobStore, ScratchStore {
     @Override
     public void put(String name, Path file) throws IOException {
         long size = Files.size(file);
-        try {
-            s3.putObject(b -> b.bucket(bucket).key(scratchKey(name)).contentLength(size), RequestBody.fromFile(file));
-        } catch (SdkException e) {
-            throw new IOException("cannot store " + name + " in bucket " + bucket + ": " + e.getMessage(), e);
+        if (size <= PART_SIZE) {
+            writes.put(scratchKey(name), file, size);
+        } else {
+            writes.putInParts(scratchKey(name), file, size, PART_SIZE);
         }
     }
 
     @Override
     public InputStream get(String name) throws IOException {
         try {
-            return s3.getObject(b -> b.bucket(bucket).key(scratchKey(name)));
+            return s3.getObject(b -> b.bucket(bucket).key(scratchKey(name)).overrideConfiguration(this::bounded));
         } catch (NoSuchKeyException e) {
             throw new NoSuchFileException(scratchKey(name));
         } catch (SdkException e) {
@@ -230,16 +218,21 @@ public final class S3BlobStore implements BlobStore, ScratchStore {
     @Override
     public void delete(String name) throws IOException {
         try {
-            s3.deleteObject(b -> b.bucket(bucket).key(scratchKey(name)));
+            s3.deleteObject(b -> b.bucket(bucket).key(scratchKey(name)).overrideConfiguration(this::bounded));
         } catch (SdkException e) {
             throw new IOException("cannot delete " + name + " from bucket " + bucket + ": " + e.getMessage(), e);
         }
     }
 
+    /** A call without a body: answered within the timeout, retries included, or failed. */
+    private void bounded(software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration.Builder o) {
+        o.apiCallTimeout(timeout);
+    }
+
     /** Fails with a clear message when the bucket cannot be reached with these credentials. */
     public void verifyAccess() {
         try {
-            s3.headBucket(b -> b.bucket(bucket));
+            s3.headBucket(b -> b.bucket(bucket).overrideConfiguration(this::bounded));
         } catch (SdkException e) {
             throw new UncheckedIOException(new IOException("cannot use bucket " + bucket + ": " + e.getMessage(), e));
         }

@@ -75,6 +75,13 @@ final class StagedBytes {
         }
     }
 
+    /** Staging could not write what arrived (a full disk, say), as opposed to the sender's stream breaking. */
+    static final class WriteFailed extends IOException {
+        WriteFailed(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     /** Bytes arriving at {@code offset}, not yet part of the upload. */
     interface Piece {
         /**
@@ -96,12 +103,12 @@ final class StagedBytes {
         void discard();
     }
 
-    Piece piece(String id, long offset) {
+    Piece piece(String id, long offset) throws WriteFailed {
         try {
             return shared == null ? new LocalPiece(file(id), offset)
                     : new SharedPiece(id, offset, incoming.resolve(id + "-" + offset + "-" + UUID.randomUUID() + ".chunk"));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new WriteFailed(e);
         }
     }
 
@@ -128,8 +135,12 @@ final class StagedBytes {
                     digest.update(buf, 0, n);
                 }
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                while (bb.hasRemaining()) {
-                    received += channel.write(bb);
+                try {
+                    while (bb.hasRemaining()) {
+                        received += channel.write(bb);
+                    }
+                } catch (IOException e) {
+                    throw new WriteFailed(e);
                 }
                 total += n;
             }

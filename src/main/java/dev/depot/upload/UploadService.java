@@ -84,12 +84,14 @@ public final class UploadService {
         this.metrics = metrics;
         this.chunks = Counter.builder("depot.uploads.chunks").description("chunks appended to uploads").register(metrics);
         this.bytesReceived = Counter.builder("depot.uploads.bytes").description("bytes appended to uploads").register(metrics);
-        this.releaseBlob = this::deleteBlobQuietly;
+        this.releaseBlob = key -> { }; // kept: only what knows every holder of the bytes may delete them
     }
 
     /**
-     * What to do with a blob a refused upload stored: by default it is deleted; the catalog, which
-     * knows what else holds the same bytes, deletes it only when nothing does.
+     * What to do with a blob a refused upload stored: by default it is kept; the catalog, which
+     * knows what else holds the same bytes (another build, a feed sample), deletes it when nothing
+     * does. It is called whether the blob was new or not: the same bytes may have arrived by
+     * another upload meanwhile, or this one may have stored them before a crash.
      */
     public void onBlobRefused(Consumer<BlobKey> release) {
         this.releaseBlob = release;
@@ -199,7 +201,7 @@ public final class UploadService {
     private long whole(UploadSession s, long offset, Long total, InputStream data, long length, long room,
                        Checksum chunkChecksum) {
         MessageDigest chunkDigest = chunkChecksum == null ? null : chunkChecksum.newDigest();
-        StagedBytes.Piece piece = staged.piece(s.id(), offset);
+        StagedBytes.Piece piece = openPiece(s, offset);
         long written;
         try {
             try {
@@ -207,6 +209,8 @@ public final class UploadService {
                 if (written == room && data.read() != -1) {
                     written++; // a body longer than declared is a size mismatch too
                 }
+            } catch (StagedBytes.WriteFailed e) {
+                throw stagingFailed(s, e);
             } catch (IOException e) {
                 throw new DepotException.Invalid("interrupted", "The chunk was not received completely: " + e.getMessage());
             }
@@ -234,7 +238,7 @@ public final class UploadService {
      */
     private long stream(UploadSession s, long offset, Long total, InputStream data, long room) {
         long accepted = offset;
-        StagedBytes.Piece piece = staged.piece(s.id(), accepted);
+        StagedBytes.Piece piece = openPiece(s, accepted);
         long received = 0;
         IOException broken = null;
         boolean overflow = false;
@@ -247,20 +251,26 @@ public final class UploadService {
                 }
                 accepted = commit(s, piece, accepted, received, total);
                 received = 0;
+                piece = null;
                 piece = staged.piece(s.id(), accepted);
             }
             overflow = accepted - offset == room && data.read() != -1;
         } catch (IOException e) {
             broken = e;
-            received = piece.received();
+            received = piece == null ? 0 : piece.received();
         } catch (RuntimeException e) {
-            piece.discard();
+            if (piece != null) {
+                piece.discard();
+            }
             throw e;
         }
         if (received > 0) {
             accepted = commit(s, piece, accepted, received, total);
-        } else {
+        } else if (piece != null) {
             piece.discard();
+        }
+        if (broken instanceof StagedBytes.WriteFailed e) {
+            throw stagingFailed(s, e);
         }
         if (broken != null) {
             throw new DepotException.Invalid("interrupted", "The body was cut short at offset " + accepted
@@ -271,6 +281,25 @@ public final class UploadService {
                     + accepted + " bytes.");
         }
         return accepted;
+    }
+
+    private StagedBytes.Piece openPiece(UploadSession s, long offset) {
+        try {
+            return staged.piece(s.id(), offset);
+        } catch (StagedBytes.WriteFailed e) {
+            throw stagingFailed(s, e);
+        }
+    }
+
+    /** A chunk staging could not write: 507 when the disk is full (the client sends it again later), else 503. */
+    private static DepotException stagingFailed(UploadSession s, IOException e) {
+        if (dev.depot.core.StorageFull.causedBy(e)) {
+            log.warn("no room to stage upload {}: {}", s.id(), e.getMessage());
+            return dev.depot.core.StorageFull.error();
+        }
+        log.warn("could not stage upload {}: {}", s.id(), e.toString());
+        return new DepotException.Unavailable("staging_unavailable", "The server could not write the chunk; nothing of it "
+                + "was kept. Send it again later.");
     }
 
     /** Records {@code n} received bytes at {@code from} (storing the piece first when staging is shared). */
@@ -397,12 +426,14 @@ public final class UploadService {
             }
             BlobKey key = new BlobKey(sha256);
             StoredBlob blob;
-            boolean existed;
             try {
-                existed = blobs.exists(key);
-                blob = store(s, key, existed, assembled);
+                blob = store(s, key, blobs.exists(key), assembled);
             } catch (IOException | UncheckedIOException e) {
                 log.warn("upload {} could not be stored: {}", id, e.toString());
+                if (dev.depot.core.StorageFull.causedBy(e)) {
+                    throw new DepotException.InsufficientStorage(
+                            "There is no room left to store the upload; it is kept. Complete it again later.");
+                }
                 throw new DepotException.Unavailable("storage_unavailable",
                         "The storage did not take the upload; it is kept. Complete it again later.");
             }
@@ -414,9 +445,7 @@ public final class UploadService {
                     throw e;
                 }
                 finished("rejected");
-                if (!existed) {
-                    releaseBlob.accept(key);
-                }
+                releaseBlob.accept(key);
                 claimed = false;
                 discard(id);
                 throw e;
@@ -522,13 +551,5 @@ public final class UploadService {
     /** Deletes staged files that belong to no session, and pieces of requests that died, last touched before {@code before}. */
     public int sweep(long before) {
         return staged.sweep(before, id -> repository.byId(id).isPresent());
-    }
-
-    private void deleteBlobQuietly(BlobKey key) {
-        try {
-            blobs.delete(key);
-        } catch (IOException e) {
-            log.warn("could not delete blob {} of a failed upload: {}", key, e.toString());
-        }
     }
 }

@@ -92,6 +92,7 @@ public final class PageRenderer implements dev.depot.api.ErrorMapping.PageErrors
             case DepotException.Gone g -> error(ctx, 410, e.getMessage());
             case DepotException.Throttled t -> error(ctx, 429, "Too many attempts; try again in " + t.retryAfterSeconds() + " s.");
             case DepotException.Unavailable u -> error(ctx, 503, e.getMessage());
+            case DepotException.InsufficientStorage s -> error(ctx, 507, e.getMessage());
         }
     }
 }

@@ -110,6 +110,14 @@ class DownloadAndCounterTest {
     }
 
     @Test
+    void aHugeLastPositionIsTheEndOverHttpToo() {
+        HttpResponse<byte[]> r = fetch("GET", url, "Range", "bytes=0-9223372036854775808");
+        assertThat(r.statusCode()).isEqualTo(206);
+        assertThat(r.headers().firstValue("Content-Range")).contains("bytes 0-1234566/1234567");
+        assertThat(r.body()).hasSize(1234567);
+    }
+
+    @Test
     void rangePastTheEndIs416WithTheSize() {
         HttpResponse<byte[]> r = fetch("GET", url, "Range", "bytes=5000000-");
 

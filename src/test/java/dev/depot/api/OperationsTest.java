@@ -78,6 +78,7 @@ class OperationsTest {
 
         assertThat(metrics).contains("depot_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/updater/los/{codename}/{variant}\",status=\"404\"}");
         assertThat(metrics).contains("jvm_memory_used_bytes").contains("depot_http_bytes_out_total");
+        assertThat(metrics).as("the job backlog").contains("depot_jobs_queued ").contains("depot_jobs_oldest_wait_seconds ");
 
         OtaFixture f = new OtaFixture(server);
         f.upload("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", OtaFixture.randomBytes(1_500_000, 1));

@@ -181,6 +181,22 @@ class DownloadTokenTest {
         assertThat(Json.parse(r.body()).get("error").get("message").asText()).isEqualTo("Token Expired");
     }
 
+    /** The name in a file link is signed with it: another name (an .html, say) opens nothing, and nothing is sniffed. */
+    @Test
+    void aFileLinkServesItsBytesUnderItsOwnNameOnly() {
+        String token = ok(server.get(tokenPath("tiny", apk.get("id").asText(), "file"), bearer(f.viewer))).get("token").asText();
+        String location = server.get("/v1/download/" + token).headers().firstValue("Location").orElseThrow();
+        HttpResponse<byte[]> file = fetch(location);
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(file.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment; filename=\"hello-world.apk\"");
+
+        String renamed = location.substring(0, location.lastIndexOf('/') + 1) + "x.html";
+        assertCode(server.send(HttpRequest.newBuilder(URI.create(renamed))), 404, 3001);
+        assertThat(server.get("/v1/organizations", bearer(f.viewer)).headers().firstValue("X-Content-Type-Options"))
+                .as("API answers too").contains("nosniff");
+    }
+
     @Test
     void signedLinksExpireAndCannotBeForged() {
         String token = ok(server.get(tokenPath("tiny", apk.get("id").asText(), "file"), bearer(f.viewer))).get("token").asText();

@@ -278,6 +278,17 @@ class TusUploadTest {
     }
 
     @Test
+    void anUploadForAnUnknownAppSaysWhatIsMissing() {
+        HttpResponse<String> r = tus("POST", "/v1/uploads", null, h("Upload-Length", "10",
+                "Upload-Metadata", meta("filename", "x.apk", "organization", "acme", "app", "nope")));
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("There is no app 'nope' in acme.");
+        HttpResponse<String> org = tus("POST", "/v1/uploads", null, h("Upload-Length", "10",
+                "Upload-Metadata", meta("filename", "x.apk", "organization", "nowhere", "app", "tiny")));
+        assertThat(org.body()).contains("There is no organization 'nowhere' that you are a member of.");
+    }
+
+    @Test
     void offsetMismatchIs409() {
         String location = create(apk.length, "o.apk");
         HttpResponse<String> r = tus("PATCH", location, Arrays.copyOf(apk, 10),

@@ -59,6 +59,15 @@ class AdminCliTest {
     }
 
     @Test
+    void addingAUserWhoExistsSaysSoWhateverThePassword() {
+        server = TestServer.start(backend);
+        assertThat(depot("long-enough-password\n", "user", "add", "maria", "--password-stdin").exit()).isZero();
+        CliRun again = depot("short\n", "user", "add", "maria", "--password-stdin");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("A user named 'maria' already exists.").doesNotContain("password");
+    }
+
+    @Test
     void serverWideOtaRules() {
         server = TestServer.start(backend);
 

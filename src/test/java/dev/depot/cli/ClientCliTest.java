@@ -48,6 +48,16 @@ class ClientCliTest {
     }
 
     @Test
+    void anUploadToAnUnknownAppSaysWhatIsMissing() throws Exception {
+        assertThat(depot("password-mark\n", "login", "--server", server.url(""), "--username", "mark", "--password-stdin").exit())
+                .isZero();
+        CliRun up = depot(null, "upload", AppFixture.APKS.resolve("apps/a2dp.Vol_137.apk").toString(), "--org", "acme",
+                "--app", "nope");
+        assertThat(up.exit()).isEqualTo(1);
+        assertThat(up.err()).contains("There is no app 'nope' in acme.");
+    }
+
+    @Test
     void loginSavesAPrivateTokenAndUploadPrintsTheFacts() throws Exception {
         CliRun login = depot("password-mark\n", "login", "--server", server.url(""), "--username", "mark", "--password-stdin");
         assertThat(login.exit()).as(login.err()).isZero();
@@ -62,7 +72,8 @@ class ClientCliTest {
         assertThat(up.exit()).as(up.err()).isZero();
         assertThat(up.out()).contains("status: processed").contains("packageName: a2dp.Vol")
                 .contains("signature: verified").contains("version: 2.12.9.2 (137)");
-        assertThat(up.err()).contains("Uploading");
+        assertThat(up.err()).as("not a terminal: plain lines, in a unit that fits the file")
+                .contains("Uploading a2dp.Vol_137.apk: 807.2 of 807.2 KiB (100%)").doesNotContain("\u001b").doesNotContain("\r");
         CliRun list = depot(null, "builds", "list", "--org", "acme", "--app", "tiny");
         assertThat(list.out()).contains("a2dp.Vol_137.apk").contains("processed");
     }

@@ -24,6 +24,14 @@ class ByteRangeTest {
         assertThat(ByteRange.parse("bytes=50-1000", 100)).isEqualTo(new Request.Partial(new ByteRange(50, 99)));
     }
 
+    /** RFC 9110 §14.1.2: a last position past the end, however large, means "to the end". */
+    @Test
+    void aLastPositionBeyondALongStillMeansToTheEnd() {
+        assertThat(ByteRange.parse("bytes=0-9223372036854775808", 100)).isEqualTo(new Request.Partial(new ByteRange(0, 99)));
+        assertThat(ByteRange.parse("bytes=7-99999999999999999999999", 100)).isEqualTo(new Request.Partial(new ByteRange(7, 99)));
+        assertThat(ByteRange.parse("bytes=-99999999999999999999999", 100)).isEqualTo(new Request.Partial(new ByteRange(0, 99)));
+    }
+
     @Test
     void startPastEndIsUnsatisfiable() {
         assertThat(ByteRange.parse("bytes=100-", 100)).isInstanceOf(Request.Unsatisfiable.class);

@@ -230,6 +230,24 @@ class FeedApiTest {
         assertThat(status.get("fiveMinutes").get(status.get("fiveMinutes").size() - 1).get("samples").asInt()).isEqualTo(1);
     }
 
+    /** A sample is inspected as builds are: on a thread of its own, given up after inspect.time-limit. */
+    @Test
+    void aSampleThatTakesTooLongToReadIsListedWithoutItsManifest() throws Exception {
+        server.close();
+        server = TestServer.start(backend, Files.createTempDirectory("depot-feed"), clock, Map.of(
+                dev.depot.config.Setting.INSPECT_TIME_LIMIT, "0s"));
+        String token = server.userWithToken("sampler", false, Scope.UPLOAD);
+        byte[] apk = Files.readAllBytes(AppFixture.APKS.resolve("apps/com.politedroid_4.apk"));
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = server.send(HttpRequest.newBuilder(URI.create(server.url("/v1/samples")))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(apk)), "Authorization", "Token " + token);
+        JsonNode sample = ok(r);
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
+        assertThat(sample.get("sha256").asText()).isEqualTo(sha256(apk));
+        assertThat(sample.get("new").asBoolean()).isTrue();
+        assertThat(sample.get("packageName").isNull()).as("its manifest was not waited for").isTrue();
+    }
+
     @Test
     void samplesMustBeApks() {
         HttpResponse<String> r = server.send(HttpRequest.newBuilder(URI.create(server.url("/v1/samples")))

@@ -140,7 +140,8 @@ class JobQueueTest {
                 gaveUp.add(error);
             }
         };
-        try (JobWorker worker = new JobWorker(queue, Map.of("flaky", flaky), 1, 3, Duration.ofSeconds(5)).start()) {
+        var metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (JobWorker worker = new JobWorker(queue, Map.of("flaky", flaky), 1, 3, Duration.ofSeconds(5), metrics).start()) {
             long id = queue.enqueue("flaky", "x");
             worker.wake();
             await(() -> runs.get() == 1 && queue.state(id).orElse("").equals("queued"));
@@ -157,7 +158,21 @@ class JobQueueTest {
             assertThat(runs.get()).isEqualTo(3);
             assertThat(gaveUp.getFirst()).isEqualTo("disk hiccup 3");
             assertThat(queue.state(id)).contains("failed");
+            assertThat(metrics.counter("depot.jobs", "kind", "flaky", "outcome", "retried").count()).isEqualTo(2);
+            assertThat(metrics.counter("depot.jobs", "kind", "flaky", "outcome", "failed").count()).isEqualTo(1);
         }
+    }
+
+    /** What waits is visible: how many jobs are due, and how long the oldest has waited. */
+    @Test
+    void theBacklogCountsDueJobsAndTheOldestWait() {
+        assertThat(queue.backlog()).isEqualTo(new JobQueue.Backlog(0, 0));
+        queue.enqueue("waiting", "a");
+        clock.advance(Duration.ofSeconds(90));
+        queue.enqueue("waiting", "b");
+        JobQueue.Backlog b = queue.backlog();
+        assertThat(b.queued()).isEqualTo(2);
+        assertThat(b.oldestWaitMillis()).isEqualTo(90_000);
     }
 
     @Test
@@ -174,11 +189,13 @@ class JobQueueTest {
                 gaveUp.add(error);
             }
         };
-        try (JobWorker worker = new JobWorker(queue, Map.of("broken", broken), 1, 5, Duration.ofSeconds(5)).start()) {
+        var metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (JobWorker worker = new JobWorker(queue, Map.of("broken", broken), 1, 5, Duration.ofSeconds(5), metrics).start()) {
             queue.enqueue("broken", "x");
             worker.wake();
             await(() -> gaveUp.size() == 1);
             assertThat(gaveUp).containsExactly("damaged file");
+            await(() -> metrics.counter("depot.jobs", "kind", "broken", "outcome", "failed").count() == 1);
         }
     }
 

@@ -102,6 +102,20 @@ class RepositoryApiTest {
     }
 
     @Test
+    void publishingABuildWhoseInspectionFailedSaysSoAndWhy() throws Exception {
+        String r = repo("store-failed");
+        String broken = ok(f.integrationUpload(f.maintainer, "broken.apk", "not a zip at all".getBytes(),
+                "organization", "acme", "app", "tiny")).get("id").asText();
+        assertThat(f.waitProcessed(f.maintainer, broken).get("status").asText()).isEqualTo("error");
+        HttpResponse<String> refused = server.postJson("/v1/organizations/acme/repositories/" + r + "/builds",
+                "{\"buildId\":\"" + broken + "\"}", bearer(f.maintainer));
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(Json.parse(refused.body()).get("error").get("code").asInt()).isEqualTo(5014);
+        assertThat(Json.parse(refused.body()).get("error").get("message").asText())
+                .startsWith("The build's inspection failed (").endsWith("only a build that was read successfully can be published.");
+    }
+
+    @Test
     void theRepositoryPageListsAppsAndVersionsAndHowToAddItToFdroid() {
         String r = repo("store-web");
         assertThat(server.get("/repositories/store-web").body()).contains("Store store-web", "Nothing is published here yet.");

@@ -74,4 +74,55 @@ class S3BlobStoreTest extends BlobStoreContract {
                 "nobody", "wrong-secret"), temp.resolve("w2"));
         org.assertj.core.api.Assertions.assertThatThrownBy(badKeys::verifyAccess).hasMessageContaining("cannot use bucket");
     }
+
+    private static int port(String endpoint) {
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
+    /** A store behind a proxy that can misreport what it stored. */
+    private static S3BlobStore behind(dev.depot.support.FaultyProxy faulty, String bucket, Path tmp) throws IOException {
+        S3BlobStore.Config c = proxy.bucket(bucket);
+        return new S3BlobStore(new S3BlobStore.Config(faulty.endpoint(), c.region(), c.bucket(), c.prefix(), true, c.accessKey(),
+                c.secretKey(), Duration.ofSeconds(5)), tmp);
+    }
+
+    /** Every PUT carries Content-MD5 and x-amz-checksum-sha256, so a store that got other bytes refuses them; no aws-chunked frames. */
+    @Test
+    void everyPutCarriesItsChecksumsAndNoChunkedFrames() throws Exception {
+        try (var faulty = new dev.depot.support.FaultyProxy(port(proxy.endpoint()))) {
+            S3BlobStore s = behind(faulty, S3ProxyServer.newBucketName("sums"), temp.resolve("sums"));
+            s.write(new ByteArrayInputStream(bytes(300_000, 21)));
+            s.write(new ByteArrayInputStream(bytes((int) S3BlobStore.PART_SIZE + 10, 22)));
+            List<String> puts = faulty.requests().stream().filter(r -> r.startsWith("PUT ")).toList();
+            assertThat(puts).hasSizeGreaterThanOrEqualTo(3); // one object, and two parts of another
+            for (String put : puts) {
+                String lower = put.toLowerCase();
+                if (lower.contains("/probe/")) {
+                    continue;
+                }
+                assertThat(lower).contains("content-md5:", "x-amz-checksum-sha256:").doesNotContain("aws-chunked")
+                        .doesNotContain("streaming-");
+            }
+        }
+    }
+
+    /** A store whose answer does not name the bytes sent (another ETag, no checksum) has failed the write. */
+    @Test
+    void aWriteTheStoreDoesNotConfirmFailsAndLeavesNothing() throws Exception {
+        try (var faulty = new dev.depot.support.FaultyProxy(port(proxy.endpoint()))) {
+            String bucket = S3ProxyServer.newBucketName("misreport");
+            S3BlobStore s = behind(faulty, bucket, temp.resolve("mis"));
+            faulty.mode(dev.depot.support.FaultyProxy.Mode.MISREPORT);
+            for (byte[] data : List.of(bytes(200_000, 23), bytes((int) S3BlobStore.PART_SIZE + 10, 24))) {
+                Path file = Files.write(temp.resolve("f" + data.length), data);
+                BlobKey key = new BlobKey(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(data)));
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.importFile(file, key)).isInstanceOf(IOException.class)
+                        .hasMessageContaining("did not confirm");
+                faulty.mode(dev.depot.support.FaultyProxy.Mode.FORWARD);
+                assertThat(s.size(key)).as("nothing of the refused write stays").isEmpty();
+                faulty.mode(dev.depot.support.FaultyProxy.Mode.MISREPORT);
+            }
+        }
+    }
 }

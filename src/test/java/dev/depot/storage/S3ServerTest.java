@@ -79,7 +79,8 @@ class S3ServerTest {
             HttpResponse<String> missing = server.send(HttpRequest.newBuilder(URI.create(link)));
             assertThat(missing.statusCode()).isEqualTo(404);
             assertThat(missing.body()).contains("missing from storage");
-            assertThat(server.get("/readyz").statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = server.get("/readyz");
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
         }
     }
 
@@ -114,6 +115,7 @@ class S3ServerTest {
         s3(bucket, "auto").forEach((k, v) -> settings.setProperty(k.key(), v));
         settings.setProperty(Setting.S3_SECRET_KEY.key(), "wrong-secret");
         settings.setProperty(Setting.PORT.key(), "0");
+        settings.setProperty(Setting.PUBLIC_URL.key(), "http://127.0.0.1:1");
         java.nio.file.Path dir = Files.createTempDirectory("depot-serve-bad");
         java.nio.file.Path file = dir.resolve("depot.properties");
         try (var out = Files.newOutputStream(file)) {

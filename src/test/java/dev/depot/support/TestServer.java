@@ -70,8 +70,22 @@ public final class TestServer implements AutoCloseable {
         for (var e : extra.entrySet()) {
             s = s.with(e.getKey(), e.getValue());
         }
+        // PostgreSQL and S3 need the public address before the server starts: pick its port first
+        boolean shared = s.databaseUrl().startsWith("jdbc:postgresql:") || s.get(Setting.STORAGE).equalsIgnoreCase("s3");
+        if (shared && s.get(Setting.PUBLIC_URL).isBlank()) {
+            int port = freePort();
+            s = s.with(Setting.PORT, Integer.toString(port)).with(Setting.PUBLIC_URL, "http://127.0.0.1:" + port);
+        }
         try {
             server = DepotServer.start(s, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

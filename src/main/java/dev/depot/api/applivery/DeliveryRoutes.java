@@ -57,17 +57,9 @@ public final class DeliveryRoutes {
         DeliveryService.Target target = delivery.redeem(ctx.pathParam("token"));
         String location = target.form() == DeliveryService.Form.MANIFEST
                 ? manifestUrl(target.signedLink())
-                : fileUrl(target.signedLink(), fileName(target));
+                : fileUrl(target.signedLink(), DeliveryService.fileName(target.build(), target.form()));
         ctx.header("Cache-Control", "no-store");
         ctx.redirect(location, HttpStatus.FOUND);
-    }
-
-    private static String fileName(DeliveryService.Target target) {
-        String name = target.build().fileName();
-        if (target.form() == DeliveryService.Form.UNIVERSAL_APK) {
-            return name.replaceAll("(?i)\\.aab$", "") + ".apk";
-        }
-        return name;
     }
 
     private String fileUrl(String signed, String fileName) {
@@ -79,9 +71,8 @@ public final class DeliveryRoutes {
     }
 
     private void file(Context ctx, boolean body) throws IOException {
-        DeliveryService.SignedFile f = delivery.openFileLink(ctx.pathParam("link"));
-        String name = ctx.pathParam("file_name");
-        responder.respond(ctx, new BlobResponder.Blob(f.sha256(), f.size(), name, contentType(name)), body);
+        DeliveryService.SignedFile f = delivery.openFileLink(ctx.pathParam("link"), ctx.pathParam("file_name"));
+        responder.respond(ctx, new BlobResponder.Blob(f.sha256(), f.size(), f.fileName(), contentType(f.fileName())), body);
     }
 
     /**

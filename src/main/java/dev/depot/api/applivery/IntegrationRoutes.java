@@ -59,7 +59,8 @@ public final class IntegrationRoutes {
         try {
             file = ctx.uploadedFile("build");
         } catch (Exception e) { // Jetty's ServletException arrives unchecked through Kotlin
-            throw new DepotException.Invalid("bad_multipart", "The request is not a readable multipart form, or the file is too large.");
+            throw dev.depot.api.Responses.unreadableBody(ctx, "bad_multipart",
+                    "The request is not a readable multipart form, or the file is too large.");
         }
         if (file == null) {
             throw new DepotException.Invalid("missing_parameters", "The multipart field 'build' with the file is required.");

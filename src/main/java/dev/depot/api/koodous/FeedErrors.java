@@ -26,6 +26,7 @@ public final class FeedErrors {
             case DepotException.Throttled t -> 429;
             case DepotException.Conflict c -> 409;
             case DepotException.Unavailable u -> 503;
+            case DepotException.InsufficientStorage s -> 507;
         };
         ctx.status(status).contentType("text/plain; charset=utf-8").result(e.getMessage() + "\n");
     }

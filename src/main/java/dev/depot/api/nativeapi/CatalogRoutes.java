@@ -100,6 +100,7 @@ public final class CatalogRoutes {
     /** A token bound to this app for the caller: what CI systems put in their secrets for uploads. */
     private void appToken(Context ctx) {
         Principal me = me(ctx);
+        catalog.requireUnbound(me); // tokens are made by people, not by the tokens they made
         App a = catalog.app(me, ctx.pathParam("org"), ctx.pathParam("app"), Role.MAINTAINER);
         Params p = Params.of(ctx);
         Duration expires = p.duration("expires").orElse(null);

@@ -42,14 +42,24 @@ public final class Envelope {
             case DepotException.Gone g -> new int[] {410, 4010};
             case DepotException.Throttled t -> new int[] {429, 4029};
             case DepotException.Unavailable u -> new int[] {503, 5003};
+            case DepotException.InsufficientStorage s -> new int[] {507, 5007};
         };
         int code = CODE_BY_REASON.getOrDefault(e.reason(), statusAndCode[1]);
         String message = e instanceof Unauthenticated u ? switch (u.kind()) {
             case MISSING -> "No auth token";
             case INVALID -> "Invalid token";
             case EXPIRED -> "Token Expired";
-        } : e.getMessage();
+        } : code == 3001 && applivery(ctx) ? "Entity not found" : e.getMessage();
         write(ctx, statusAndCode[0], code, message);
+    }
+
+    /**
+     * The routes of Applivery's download-token contract (seed 002), whose clients get Applivery's
+     * exact message for 3001; elsewhere the message says what was not found.
+     */
+    private static boolean applivery(Context ctx) {
+        String path = ctx.path();
+        return path.endsWith("/downloadToken") || path.startsWith("/v1/download/");
     }
 
     public static void internal(Context ctx) {

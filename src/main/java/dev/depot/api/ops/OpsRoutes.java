@@ -8,6 +8,13 @@ import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Liveness, readiness and Prometheus metrics. */
 public final class OpsRoutes {
@@ -28,19 +35,50 @@ public final class OpsRoutes {
                 .result(metrics.scrape()));
     }
 
+    /**
+     * Both checks at once, each bounded, so that the answer comes within {@link #READY_LIMIT}
+     * whatever the backends do: a database or a bucket that does not answer is reported as such.
+     */
     private void ready(Context ctx) {
-        boolean db = database.isReachable();
-        boolean store;
-        try {
-            blobs.checkWritable();
-            store = true;
-        } catch (Exception e) {
-            store = false;
-        }
+        long deadline = System.nanoTime() + READY_LIMIT.toNanos();
+        CompletableFuture<Database.Health> db = CompletableFuture.supplyAsync(() -> database.check(READY_LIMIT.minusMillis(100)), CHECKS);
+        CompletableFuture<String> store = CompletableFuture.supplyAsync(() -> {
+            try {
+                blobs.checkWritable();
+                return "ok";
+            } catch (Exception e) {
+                return "not writable";
+            }
+        }, CHECKS);
+        Database.Health dbHealth = within(db, deadline, Database.Health.UNREACHABLE);
+        String blobHealth = within(store, deadline, "not answering");
+        boolean ok = dbHealth == Database.Health.OK && blobHealth.equals("ok");
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", db && store ? "ok" : "unavailable");
-        out.put("database", db ? "ok" : "unreachable");
-        out.put("blobs", store ? "ok" : "not writable");
-        ctx.status(db && store ? 200 : 503).json(out);
+        out.put("status", ok ? "ok" : "unavailable");
+        out.put("database", switch (dbHealth) {
+            case OK -> "ok";
+            case UNREACHABLE -> "unreachable";
+            case NOT_WRITABLE -> "not writable";
+        });
+        out.put("blobs", blobHealth);
+        ctx.status(ok ? 200 : 503).json(out);
     }
+
+    private static <T> T within(CompletableFuture<T> check, long deadlineNanos, T otherwise) {
+        try {
+            return check.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return otherwise;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return otherwise;
+        }
+    }
+
+    private static final Duration READY_LIMIT = Duration.ofMillis(1800);
+    private static final ExecutorService CHECKS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "readiness-check");
+        t.setDaemon(true);
+        return t;
+    });
 }

@@ -52,6 +52,7 @@ public final class ShipperErrors {
             case DepotException.Gone g -> 410;
             case DepotException.Throttled t -> 429;
             case DepotException.Unavailable u -> 503;
+            case DepotException.InsufficientStorage s -> 507;
         };
     }
 

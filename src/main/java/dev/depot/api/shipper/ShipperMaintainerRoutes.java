@@ -129,7 +129,7 @@ public final class ShipperMaintainerRoutes {
         try {
             fileName = ctx.formParam("filename");
         } catch (Exception e) {
-            throw new DepotException.Invalid("bad_multipart", "The request body is not a readable multipart form.");
+            throw dev.depot.api.Responses.unreadableBody(ctx, "bad_multipart", "The request body is not a readable multipart form.");
         }
         if (fileName == null || fileName.isBlank()) {
             fileName = chunk.file().filename();
@@ -175,7 +175,7 @@ public final class ShipperMaintainerRoutes {
                 }
             }
         } catch (MultipartStream.Malformed e) {
-            throw new DepotException.Invalid("bad_multipart",
+            throw dev.depot.api.Responses.unreadableBody(ctx, "bad_multipart",
                     "The chunk could not be read: the multipart body is malformed, truncated or over 64 MB.");
         } catch (java.io.IOException e) {
             throw new DepotException.Invalid("interrupted", "The chunk could not be read: " + e.getMessage());
@@ -259,7 +259,7 @@ public final class ShipperMaintainerRoutes {
         try {
             file = ctx.uploadedFile("file");
         } catch (Exception e) { // Jetty's ServletException arrives unchecked through Kotlin
-            throw new DepotException.Invalid("bad_multipart",
+            throw dev.depot.api.Responses.unreadableBody(ctx, "bad_multipart",
                     "The chunk could not be read: the multipart body is malformed, truncated or over 64 MB.");
         }
         if (file == null) {

@@ -15,6 +15,7 @@ public final class TusErrors {
             case DepotException.Forbidden f -> 403;
             case DepotException.Throttled t -> 429;
             case DepotException.Unavailable u -> 503;
+            case DepotException.InsufficientStorage s -> 507;
             case DepotException.Conflict c -> 409;
             case DepotException.Invalid i -> switch (i.reason()) {
                 case "tus_version" -> 412;
