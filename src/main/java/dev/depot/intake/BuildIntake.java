@@ -114,11 +114,55 @@ public final class BuildIntake {
     public Received complete(Principal caller, String protocol, String uploadId, Checksum declared) {
         UploadSession s = uploads.session(caller, uploadId, protocol);
         if (s.complete()) {
-            return completed(s).orElseThrow(() -> new DepotException.Invalid("already_complete",
-                    "Upload has already been marked as \"complete\""));
+            return completedOrRefuse(s);
         }
-        return uploads.finalizeUpload(caller, s.id(), declared, v -> register(caller, v));
+        try {
+            return uploads.finalizeUpload(caller, s.id(), declared, v -> register(caller, v));
+        } catch (DepotException.Conflict busy) {
+            if (!busy.reason().equals("finalizing")) {
+                throw busy;
+            }
+            return awaitOther(caller, protocol, uploadId, busy); // another request (or node) is completing it
+        } catch (DepotException.Invalid done) {
+            if (!done.reason().equals("already_complete")) {
+                throw done;
+            }
+            return completedOrRefuse(uploads.session(caller, uploadId, protocol)); // completed meanwhile by another request
+        }
     }
+
+    private Received completedOrRefuse(UploadSession s) {
+        return completed(s).orElseThrow(() -> new DepotException.Invalid("already_complete",
+                "Upload has already been marked as \"complete\""));
+    }
+
+    /** Waits a little for the completion another request is doing, and answers with its build. */
+    private Received awaitOther(Principal caller, String protocol, String uploadId, DepotException.Conflict busy) {
+        long deadline = System.nanoTime() + OTHER_COMPLETION_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw busy;
+            }
+            UploadSession now;
+            try {
+                now = uploads.session(caller, uploadId, protocol);
+            } catch (DepotException.NotFound gone) {
+                throw busy; // the other completion refused the upload and discarded it
+            }
+            if (now.complete()) {
+                return completedOrRefuse(now);
+            }
+            if (!uploads.beingCompleted(now)) {
+                break;
+            }
+        }
+        throw busy;
+    }
+
+    private static final java.time.Duration OTHER_COMPLETION_WAIT = java.time.Duration.ofSeconds(10);
 
     /** The build a completed upload became (empty while it is not complete, or when the build is gone). */
     public Optional<Received> completed(UploadSession s) {

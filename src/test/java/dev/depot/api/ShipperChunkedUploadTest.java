@@ -332,6 +332,24 @@ class ShipperChunkedUploadTest {
         assertThat(findUpload(id).get("status").asInt()).isEqualTo(2);
     }
 
+    @Test
+    void twoFinishesAtOnceGiveOneBuildAndTheSameAnswer() throws Exception {
+        byte[] data = OtaFixture.randomBytes(3_000_000, 37);
+        String id = f.uploadChunks("Bliss-v8.1-sunfish-OFFICIAL-vanilla-20240806.zip", data);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> shippy.finalizeUpload(id, OtaFixture.sha256(data)));
+            var b = pool.submit(() -> shippy.finalizeUpload(id, OtaFixture.sha256(data)));
+            HttpResponse<String> first = a.get();
+            HttpResponse<String> second = b.get();
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+            assertThat(Json.parse(second.body()).get("build_id").asLong()).isEqualTo(Json.parse(first.body()).get("build_id").asLong());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     /** shippy run again with the zip still in its folder resumes the completed upload; as shipper does, that upload goes. */
     @Test
     void aChunkForACompletedUploadIsRefusedAndTheUploadGoesSoTheNextRunStartsOver() {

@@ -91,8 +91,21 @@ class CrashRecoveryTest {
         depot.close();
     }
 
+    private Map<String, String> env = Map.of();
+
     private void restart() {
-        server = ServerProcess.start(data, databaseUrl, Map.of());
+        server = ServerProcess.start(data, databaseUrl, env);
+    }
+
+    /** The server again, keeping its blobs and the pieces of uploads in a bucket (S3Proxy in this JVM). */
+    private void onS3() {
+        server.close();
+        dev.depot.support.S3ProxyServer s3 = dev.depot.support.S3ProxyServer.shared();
+        Map<String, String> e = new java.util.HashMap<>();
+        s3.depotSettings(dev.depot.support.S3ProxyServer.newBucketName("crash"), "auto")
+                .forEach((k, v) -> e.put(k.environmentVariable(), v));
+        env = Map.copyOf(e);
+        restart();
     }
 
     /** A file of random bytes; returns its SHA-256. */
@@ -188,7 +201,17 @@ class CrashRecoveryTest {
 
     @Test
     void aTusUploadKilledWhileItCompletesBecomesItsBuildAfterTheRestart() throws Exception {
-        long size = 160L * MIB;
+        killDuringCompletionAndRecover(160L * MIB);
+    }
+
+    /** With shared staging: the pieces are objects in the bucket, the completion assembles and stores them there. */
+    @Test
+    void onS3ATusUploadKilledWhileItCompletesBecomesItsBuildAfterTheRestart() throws Exception {
+        onS3();
+        killDuringCompletionAndRecover(48L * MIB);
+    }
+
+    private void killDuringCompletionAndRecover(long size) throws Exception {
         Path file = dir.resolve("big.apk");
         String sha = randomFile(file, size, 1);
         String id = null;

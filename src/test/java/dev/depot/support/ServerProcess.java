@@ -38,14 +38,15 @@ public final class ServerProcess implements AutoCloseable {
     public static ServerProcess start(Path dataDir, String databaseUrl, Map<String, String> env) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        int port = databaseUrl.startsWith("jdbc:postgresql:") ? TestServer.freePort() : 0;
+        boolean shared = databaseUrl.startsWith("jdbc:postgresql:") || "s3".equals(env.get("DEPOT_STORAGE"));
+        int port = shared ? TestServer.freePort() : 0;
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-cp", classpath,
                 "dev.depot.cli.DepotCommand", "serve", "--port", Integer.toString(port), "--data", dataDir.toString(),
                 "--database-url", databaseUrl));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("DEPOT_AUTH_LOGIN_MAX_FAILURES", "1000");
         if (port != 0) {
-            pb.environment().put("DEPOT_PUBLIC_URL", "http://127.0.0.1:" + port); // PostgreSQL needs the address first
+            pb.environment().put("DEPOT_PUBLIC_URL", "http://127.0.0.1:" + port); // PostgreSQL and S3 need the address first
         }
         pb.environment().putAll(env);
         Path log;
