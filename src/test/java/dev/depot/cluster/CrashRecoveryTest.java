@@ -325,7 +325,7 @@ class CrashRecoveryTest {
 
     /** Jetty spills a large multipart part to uploads/multipart; a crash in the middle left it there for good. */
     @Test
-    void whatAnApplivieryUploadKilledMidwayLeftIsRemovedAtTheRestart() throws Exception {
+    void whatAnAppliveryUploadKilledMidwayLeftIsRemovedAtTheRestart() throws Exception {
         long size = 48L * MIB;
         Path file = dir.resolve("multipart.apk");
         randomFile(file, size, 4);

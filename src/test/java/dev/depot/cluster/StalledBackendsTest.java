@@ -11,7 +11,6 @@ import dev.depot.support.OtaFixture;
 import dev.depot.support.S3ProxyServer;
 import dev.depot.support.TestServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +42,7 @@ class StalledBackendsTest {
             server.depot().ota().addDevice("sunfish", "Pixel 4a", "Google");
             assertThat(server.get("/v1/users", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
 
-            List<Long> frozen = postgresProcesses(pgData);
-            signal("STOP", frozen);
+            List<Long> frozen = freeze(pgData);
             try {
                 long t0 = System.nanoTime();
                 HttpResponse<String> ready = server.get("/readyz");
@@ -72,15 +70,23 @@ class StalledBackendsTest {
         }
     }
 
-    /** The postmaster (its pid is the first line of postmaster.pid) and its children. */
-    private static List<Long> postgresProcesses(Path data) throws IOException {
+    /**
+     * Stops the postmaster (its pid is the first line of postmaster.pid), so that it forks no more
+     * backends, then every backend it has; returns them all.
+     */
+    private static List<Long> freeze(Path data) throws Exception {
         long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim());
+        signal("STOP", List.of(postmaster));
         List<Long> pids = new ArrayList<>(List.of(postmaster));
         ProcessHandle.of(postmaster).orElseThrow().children().forEach(p -> pids.add(p.pid()));
+        signal("STOP", pids.subList(1, pids.size()));
         return pids;
     }
 
     private static void signal(String name, List<Long> pids) throws Exception {
+        if (pids.isEmpty()) {
+            return;
+        }
         List<String> command = new ArrayList<>(List.of("kill", "-" + name));
         pids.forEach(p -> command.add(Long.toString(p)));
         assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).isZero();
