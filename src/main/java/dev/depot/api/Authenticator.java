@@ -6,7 +6,7 @@ import dev.depot.core.DepotException;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.security.RouteRole;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * Runs before every matched route: resolves the {@code Authorization} header ({@code Token <t>}
@@ -25,11 +25,10 @@ public final class Authenticator {
 
     public void check(Context ctx) {
         ctx.attribute(MATCHED, Boolean.TRUE);
-        Set<RouteRole> roles = ctx.routeRoles();
-        if (roles.isEmpty()) {
+        Access access = access(ctx);
+        if (access == null) {
             throw new IllegalStateException("route " + ctx.endpoint().path + " declares no access");
         }
-        Access access = (Access) roles.iterator().next();
         if (access == Access.PUBLIC) {
             return;
         }
@@ -78,20 +77,33 @@ public final class Authenticator {
 
     /** The route's declared access, or null when the request matched none. */
     public static Access access(Context ctx) {
-        Set<RouteRole> roles = ctx.routeRoles();
-        return roles.isEmpty() ? null : (Access) roles.iterator().next();
+        return role(ctx, Access.class);
+    }
+
+    /** The surface the matched route answers on, or null when the request matched none. */
+    public static Surface surface(Context ctx) {
+        return role(ctx, Surface.class);
+    }
+
+    private static <T extends RouteRole> T role(Context ctx, Class<T> type) {
+        for (RouteRole r : ctx.routeRoles()) {
+            if (type.isInstance(r)) {
+                return type.cast(r);
+            }
+        }
+        return null;
     }
 
     /** The signed-in user of a public page, if the browser has a valid session; never throws. */
-    public java.util.Optional<Principal> optionalSession(Context ctx) {
+    public Optional<Principal> optionalSession(Context ctx) {
         String secret = SessionCookie.secret(ctx);
         if (secret == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            return java.util.Optional.of(auth.authenticate(secret));
+            return Optional.of(auth.authenticate(secret));
         } catch (DepotException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

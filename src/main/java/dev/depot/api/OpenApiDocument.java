@@ -40,9 +40,9 @@ public final class OpenApiDocument {
 
     private OpenApiDocument() {}
 
-    public static Map<String, Object> build(List<Routes.Route> routes, String serverUrl, String version) {
+    public static Map<String, Object> build(List<RouteTable.Route> routes, String serverUrl, String version) {
         Map<String, Object> paths = new LinkedHashMap<>();
-        for (Routes.Route r : routes) {
+        for (RouteTable.Route r : routes) {
             if (!r.path().startsWith("/v1/") || r.method().name().equals("OPTIONS")) {
                 continue;
             }
@@ -61,7 +61,7 @@ public final class OpenApiDocument {
         return doc;
     }
 
-    private static Map<String, Object> operation(Routes.Route r) {
+    private static Map<String, Object> operation(RouteTable.Route r) {
         Map<String, Object> op = new LinkedHashMap<>();
         op.put("operationId", r.method().name().toLowerCase() + r.path().replaceAll("[^A-Za-z0-9]+", "_"));
         List<Object> params = new ArrayList<>();

@@ -59,6 +59,18 @@ public final class Params {
         return Optional.ofNullable(v);
     }
 
+    /** A numeric id from a path or a field; empty for anything else (which names nothing, like an unknown id). */
+    public static Optional<Long> id(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(text.trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     public String require(String name) {
         return get(name).filter(s -> !s.isBlank()).orElseThrow(() ->
                 new DepotException.Invalid("missing_parameters", "The field '" + name + "' is required."));

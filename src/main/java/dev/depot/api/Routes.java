@@ -3,22 +3,36 @@ package dev.depot.api;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Registers routes so that none can be added without stating its {@link Access}; keeps the list
- * for the route table in the docs and for tests.
+ * Registers routes so that none can be added without stating its {@link Access}, each on the
+ * {@link Surface} that renders its errors; every route lands in the {@link RouteTable}.
  */
 public final class Routes {
-    /** One registered route. */
-    public record Route(HandlerType method, String path, Access access) {}
-
     private final RoutesConfig config;
-    private final List<Route> registered = new ArrayList<>();
+    private final RouteTable table;
+    private final Surface surface;
 
-    public Routes(RoutesConfig config) {
+    /** Routes registered here answer on the table's fallback surface until {@link #on} says otherwise. */
+    public Routes(RoutesConfig config, RouteTable table) {
+        this(config, table, table.fallback());
+    }
+
+    private Routes(RoutesConfig config, RouteTable table, Surface surface) {
         this.config = config;
+        this.table = table;
+        this.surface = surface;
+    }
+
+    /**
+     * Registers on {@code surface}; a request under one of {@code pathPrefixes} that matches no
+     * route answers on it too (shipper's clients get shipper's 404).
+     */
+    public Routes on(Surface surface, String... pathPrefixes) {
+        for (String prefix : pathPrefixes) {
+            table.claim(prefix, surface);
+        }
+        return new Routes(config, table, surface);
     }
 
     public Routes get(String path, Access access, Handler handler) {
@@ -46,12 +60,8 @@ public final class Routes {
     }
 
     public Routes add(HandlerType method, String path, Access access, Handler handler) {
-        config.addHttpHandler(method, path, handler, access);
-        registered.add(new Route(method, path, access));
+        config.addHttpHandler(method, path, handler, access, surface);
+        table.add(new RouteTable.Route(method, path, access, surface.name()));
         return this;
-    }
-
-    public List<Route> registered() {
-        return List.copyOf(registered);
     }
 }

@@ -10,6 +10,9 @@ import dev.depot.inspect.ApkFacts;
 import dev.depot.inspect.UniversalApkBuilder;
 import dev.depot.storage.StoredBlob;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import dev.depot.inspect.ApkInspector;
@@ -37,13 +40,16 @@ import java.util.Optional;
  */
 public final class BuildInspectionJob implements JobHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final CatalogService catalog;
+    private final AppBuildService builds;
+    private final AppService apps;
     private final BlobStore blobs;
     private final TimeLimit timeLimit;
     private final UniversalApkBuilder universalApks;
 
-    public BuildInspectionJob(CatalogService catalog, BlobStore blobs, Duration timeLimit, UniversalApkBuilder universalApks) {
-        this.catalog = catalog;
+    public BuildInspectionJob(AppBuildService builds, AppService apps, BlobStore blobs, Duration timeLimit,
+                              UniversalApkBuilder universalApks) {
+        this.builds = builds;
+        this.apps = apps;
         this.blobs = blobs;
         this.timeLimit = new TimeLimit(timeLimit);
         this.universalApks = universalApks;
@@ -61,12 +67,12 @@ public final class BuildInspectionJob implements JobHandler {
     @Override
     public void run(Job job) throws Exception {
         long buildId = Long.parseLong(job.payload());
-        Optional<AppBuild> claimed = catalog.startProcessing(buildId);
+        Optional<AppBuild> claimed = builds.startProcessing(buildId);
         if (claimed.isEmpty()) {
             return; // deleted meanwhile, or already processed by an earlier attempt
         }
         AppBuild build = claimed.get();
-        App app = catalog.appForProcessing(build.appId()).orElse(null);
+        App app = apps.appForProcessing(build.appId()).orElse(null);
         if (app == null) {
             return;
         }
@@ -84,7 +90,7 @@ public final class BuildInspectionJob implements JobHandler {
             Path file = local;
             Inspected result;
             try {
-                result = timeLimit.run(() -> inspect(build.kind(), file));
+                result = timeLimit.run(() -> inspect(build, file));
             } catch (TimeLimit.Exceeded e) {
                 throw new PermanentJobFailure("inspection took longer than " + timeLimit.limit().toSeconds() + " s", e);
             } catch (InspectionException ie) {
@@ -94,7 +100,7 @@ public final class BuildInspectionJob implements JobHandler {
                 throw new PermanentJobFailure("the build is for " + result.packageName() + ", but the app is "
                         + app.packageName(), null);
             }
-            catalog.finishProcessing(buildId, JSON.writeValueAsString(result.facts()), result.versionName(),
+            builds.finishProcessing(buildId, JSON.writeValueAsString(result.facts()), result.versionName(),
                     result.versionCode());
         } finally {
             if (temp != null) {
@@ -105,11 +111,11 @@ public final class BuildInspectionJob implements JobHandler {
 
     @Override
     public void onGiveUp(Job job, String error) {
-        catalog.failProcessing(Long.parseLong(job.payload()), error);
+        builds.failProcessing(Long.parseLong(job.payload()), error);
     }
 
     /** The facts of one file, with the identity fields the catalog uses. */
-    private Inspected inspectBundle(Path aab) throws InspectionException, IOException {
+    private Inspected inspectBundle(long buildId, Path aab) throws InspectionException, IOException {
         AabFacts f = new AabInspector().inspect(aab);
         Map<String, Object> facts = new LinkedHashMap<>(JSON.convertValue(f, new TypeReference<Map<String, Object>>() {}));
         Path work = Files.createTempDirectory("depot-aab-");
@@ -117,6 +123,7 @@ public final class BuildInspectionJob implements JobHandler {
             Optional<Path> apk = universalApks.build(aab, work);
             if (apk.isPresent()) {
                 String sha = sha256(apk.get());
+                builds.holdMadeBytes(buildId, sha);
                 StoredBlob blob = blobs.importFile(apk.get(), new BlobKey(sha));
                 facts.put("universalApkSha256", sha);
                 facts.put("universalApkSize", blob.size());
@@ -125,7 +132,7 @@ public final class BuildInspectionJob implements JobHandler {
             }
         } finally {
             try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         return new Inspected(facts, f.packageName(), f.versionName(), f.versionCode());
@@ -139,8 +146,8 @@ public final class BuildInspectionJob implements JobHandler {
             while ((n = in.read(buf)) > 0) {
                 md.update(buf, 0, n);
             }
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -155,9 +162,10 @@ public final class BuildInspectionJob implements JobHandler {
 
     record Inspected(Object facts, String packageName, String versionName, Long versionCode) {}
 
-    Inspected inspect(BuildKind kind, Path file) throws InspectionException, IOException {
+    Inspected inspect(AppBuild build, Path file) throws InspectionException, IOException {
+        BuildKind kind = build.kind();
         return switch (kind) {
-            case AAB -> inspectBundle(file);
+            case AAB -> inspectBundle(build.id(), file);
             case APK -> {
                 ApkFacts f = new ApkInspector().inspect(file);
                 yield new Inspected(f, f.packageName(), f.versionName(), f.versionCode());

@@ -1,7 +1,7 @@
 package dev.depot.cli;
 
 import dev.depot.ota.Device;
-import dev.depot.ota.OtaService;
+import dev.depot.ota.Ota;
 import dev.depot.server.Depot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +24,7 @@ final class DeviceCommand {
 
         @Override
         int run(Depot depot) {
-            Device d = depot.ota().addDevice(codename, name, manufacturer);
+            Device d = depot.ota().devices().addDevice(codename, name, manufacturer);
             System.out.println("added device " + d.displayName());
             return 0;
         }
@@ -34,7 +34,7 @@ final class DeviceCommand {
     static final class ListDevices extends AdminCommand {
         @Override
         int run(Depot depot) {
-            depot.ota().devices().forEach(d -> System.out.println(d.codename() + "\t" + d.manufacturer() + " " + d.name()));
+            depot.ota().devices().devices().forEach(d -> System.out.println(d.codename() + "\t" + d.manufacturer() + " " + d.name()));
             return 0;
         }
     }
@@ -50,7 +50,7 @@ final class DeviceCommand {
             @Parameters(index = "1", paramLabel = "USER")
             String user;
 
-            abstract void apply(OtaService ota);
+            abstract void apply(Ota ota);
 
             abstract String done();
 
@@ -65,7 +65,7 @@ final class DeviceCommand {
         @Command(name = "add", mixinStandardHelpOptions = true, description = "Let a user upload builds for a device.")
         static final class Add extends Change {
             @Override
-            void apply(OtaService ota) { ota.addMaintainer(codename, user); }
+            void apply(Ota ota) { ota.devices().addMaintainer(codename, user); }
 
             @Override
             String done() { return " now maintains "; }
@@ -74,7 +74,7 @@ final class DeviceCommand {
         @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a maintainer from a device.")
         static final class Remove extends Change {
             @Override
-            void apply(OtaService ota) { ota.removeMaintainer(codename, user); }
+            void apply(Ota ota) { ota.devices().removeMaintainer(codename, user); }
 
             @Override
             String done() { return " no longer maintains "; }

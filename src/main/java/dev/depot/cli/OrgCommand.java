@@ -27,7 +27,7 @@ final class OrgCommand {
 
         @Override
         int run(Depot depot) {
-            Organization o = depot.catalog().createOrganization(Principal.operator(), slug, name, owner);
+            Organization o = depot.catalog().organizations().createOrganization(Principal.operator(), slug, name, owner);
             System.out.println("created organization " + o.slug() + " owned by " + owner);
             return 0;
         }
@@ -46,7 +46,7 @@ final class OrgCommand {
 
         @Override
         int run(Depot depot) {
-            depot.catalog().putMember(Principal.operator(), org, user, Role.parse(role));
+            depot.catalog().organizations().putMember(Principal.operator(), org, user, Role.parse(role));
             System.out.println(user + " is now " + role + " of " + org);
             return 0;
         }
@@ -74,7 +74,7 @@ final class OrgCommand {
             if (!platform.equals("android") && !platform.equals("ios")) {
                 throw new DepotException.Invalid("invalid_platform", "The platform is android or ios.");
             }
-            App a = depot.catalog().createApp(Principal.operator(), org, slug, name, platform, packageName);
+            App a = depot.catalog().apps().createApp(Principal.operator(), org, slug, name, platform, packageName);
             System.out.println("added app " + a.organizationSlug() + "/" + a.slug() + " (" + a.platform() + ")");
             return 0;
         }

@@ -19,9 +19,9 @@ final class OtaCommand {
         @Override
         int run(Depot depot) {
             if (pattern != null) {
-                depot.ota().setFileNamePattern(pattern);
+                depot.ota().buildNames().setFileNamePattern(pattern);
             }
-            System.out.println(depot.ota().fileNamePattern().python());
+            System.out.println(depot.ota().buildNames().fileNamePattern().python());
             return 0;
         }
     }
@@ -35,9 +35,9 @@ final class OtaCommand {
         @Override
         int run(Depot depot) {
             if (versions != null) {
-                depot.ota().setAllowedVersions(versions.replace(',', '\n'));
+                depot.ota().buildNames().setAllowedVersions(versions.replace(',', '\n'));
             }
-            System.out.println(depot.ota().allowedVersions());
+            System.out.println(depot.ota().buildNames().allowedVersions());
             return 0;
         }
     }
@@ -52,7 +52,7 @@ final class OtaCommand {
 
         @Override
         int run(Depot depot) {
-            depot.ota().addX86Type(codename, description);
+            depot.ota().devices().addX86Type(codename, description);
             System.out.println("added x86 type " + codename);
             return 0;
         }

@@ -23,7 +23,7 @@ final class VariantCommand {
 
         @Override
         int run(Depot depot) {
-            Variant v = depot.ota().addVariant(codename, description, releaseType);
+            Variant v = depot.ota().devices().addVariant(codename, description, releaseType);
             System.out.println("added variant " + v.codename() + " (" + v.releaseType() + ")");
             return 0;
         }

@@ -64,6 +64,21 @@ public abstract sealed class DepotException extends RuntimeException {
         public InsufficientStorage(String message) { super("insufficient_storage", message, Map.of()); }
     }
 
+    /**
+     * What was asked for does not exist yet, or no longer (a feed package of a window still open,
+     * or past its week); {@code retryAfterSeconds} says when it will, 0 when it never will again.
+     */
+    public static final class NotAvailable extends DepotException {
+        private final long retryAfterSeconds;
+
+        public NotAvailable(String reason, String message, long retryAfterSeconds) {
+            super(reason, message, Map.of());
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() { return retryAfterSeconds; }
+    }
+
     /** Too many attempts; the caller may retry after {@code retryAfterSeconds}. */
     public static final class Throttled extends DepotException {
         private final long retryAfterSeconds;

@@ -4,7 +4,7 @@ import dev.depot.auth.Principal;
 import dev.depot.catalog.App;
 import dev.depot.catalog.AppBuild;
 import dev.depot.catalog.BuildKind;
-import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.Catalog;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
 import java.time.Clock;
@@ -18,7 +18,7 @@ import java.util.Locale;
  * Tokens and links are signed, not stored, so any node honours them.
  */
 public final class DeliveryService {
-    private final CatalogService catalog;
+    private final Catalog catalog;
     private final LinkSigner signer;
     private final DownloadCounter counter;
     private final Clock clock;
@@ -34,7 +34,7 @@ public final class DeliveryService {
     /** Where a redeemed token sends the client: a file link or a manifest link, with its expiry. */
     public record Target(AppBuild build, App app, Form form, String signedLink, Instant expiresAt) {}
 
-    public DeliveryService(CatalogService catalog, LinkSigner signer, DownloadCounter counter, Clock clock,
+    public DeliveryService(Catalog catalog, LinkSigner signer, DownloadCounter counter, Clock clock,
                            Duration tokenTtl, Duration linkTtl) {
         this.catalog = catalog;
         this.signer = signer;
@@ -45,8 +45,8 @@ public final class DeliveryService {
     }
 
     public Token issueDownloadToken(Principal caller, String org, String appRef, long buildId, String type) {
-        AppBuild build = catalog.build(caller, org, appRef, buildId, Role.VIEWER);
-        App app = catalog.appOf(build);
+        AppBuild build = catalog.builds().build(caller, org, appRef, buildId, Role.VIEWER);
+        App app = catalog.apps().appOf(build);
         if (!build.enabled()) {
             throw new DepotException.NotFound("entity_not_found", "Entity not found");
         }
@@ -118,9 +118,9 @@ public final class DeliveryService {
         } catch (IllegalArgumentException e) {
             throw new DepotException.NotFound("entity_not_found", "Entity not found");
         }
-        AppBuild build = catalog.buildForDelivery(buildId).filter(AppBuild::enabled)
+        AppBuild build = catalog.builds().buildForDelivery(buildId).filter(AppBuild::enabled)
                 .orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
-        return new Offer(build, catalog.appOf(build), form);
+        return new Offer(build, catalog.apps().appOf(build), form);
     }
 
     /** The name a build's file is served under in this form: its own, or {@code .apk} for the universal APK of a bundle. */
@@ -178,9 +178,9 @@ public final class DeliveryService {
         } catch (NumberFormatException e) {
             throw new DepotException.NotFound("entity_not_found", "Entity not found");
         }
-        AppBuild build = catalog.buildForDelivery(buildId).filter(AppBuild::enabled)
+        AppBuild build = catalog.builds().buildForDelivery(buildId).filter(AppBuild::enabled)
                 .orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
         Instant expires = now.plus(linkTtl);
-        return new Target(build, catalog.appOf(build), Form.FILE, signFile(build, Form.FILE, expires), expires);
+        return new Target(build, catalog.apps().appOf(build), Form.FILE, signFile(build, Form.FILE, expires), expires);
     }
 }

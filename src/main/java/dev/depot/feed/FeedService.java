@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.depot.core.DepotException;
 import dev.depot.db.Dialect;
 import dev.depot.delivery.LinkSigner;
+import dev.depot.storage.BlobHolds;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
 import dev.depot.storage.StoredBlob;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,14 +52,17 @@ public final class FeedService {
     private final BlobStore blobs;
     private final LinkSigner signer;
     private final Supplier<String> publicBase;
+    private final BlobHolds holds;
     private final Clock clock;
     private final Map<String, Package> hourly = new ConcurrentHashMap<>();
     private final Map<String, Package> sealed = new ConcurrentHashMap<>();
 
-    public FeedService(Jdbi jdbi, Dialect dialect, BlobStore blobs, LinkSigner signer, Supplier<String> publicBase, Clock clock) {
+    public FeedService(Jdbi jdbi, Dialect dialect, BlobStore blobs, BlobHolds holds, LinkSigner signer, Supplier<String> publicBase,
+                       Clock clock) {
         this.jdbi = jdbi;
         this.lock = dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
         this.blobs = blobs;
+        this.holds = holds;
         this.signer = signer;
         this.publicBase = publicBase;
         this.clock = clock;
@@ -67,7 +72,8 @@ public final class FeedService {
     public record Package(byte[] zip, String sha256, int samples) {}
 
     /**
-     * Records that Depot received an APK completely; does nothing when it was received before.
+     * Records that Depot received an APK completely; does nothing when it was received before. The
+     * receipt's window holds the APK's bytes until the receipt goes.
      *
      * @return true when this was the first receipt
      */
@@ -84,6 +90,7 @@ public final class FeedService {
                 window += FeedPackageName.FIVE_MINUTES; // sealed already: the receipt joins the next window
             }
             long receivedAt = Math.max(now, window);
+            holds.hold(h, sha256, "feed-sample:" + window);
             return h.createUpdate("INSERT INTO feed_receipts (sha256, window_start, received_at, size, md5, sha1, package_name, "
                             + "version_code, version_name) VALUES (:s, :w, :t, :n, :md5, :sha1, :p, :vc, :vn) ON CONFLICT DO NOTHING")
                     .bind("s", sha256).bind("w", window).bind("t", receivedAt).bind("n", size).bind("md5", md5)
@@ -108,27 +115,15 @@ public final class FeedService {
                 .mapTo(Boolean.class).one();
     }
 
-    /** Why a package cannot be served yet or any more. */
-    public static final class NotAvailable extends RuntimeException {
-        private final long retryAfterSeconds;
-
-        NotAvailable(String message, long retryAfterSeconds) {
-            super(message);
-            this.retryAfterSeconds = retryAfterSeconds;
-        }
-
-        /** Seconds until the package exists, or 0 when it never will again. */
-        public long retryAfterSeconds() { return retryAfterSeconds; }
-    }
-
     /** The package named, building (and for 5-minute windows, sealing) what is needed. */
     public Package packageFor(FeedPackageName name) {
         long now = clock.millis();
         if (name.end() > now) {
-            throw new NotAvailable("The package " + name.text() + " is not closed yet.", Math.max(1, (name.end() - now + 999) / 1000));
+            throw new DepotException.NotAvailable("not_closed", "The package " + name.text() + " is not closed yet.", Math.max(1, (name.end() - now + 999) / 1000));
         }
         if (now - name.end() >= AVAILABLE.toMillis()) {
-            throw new NotAvailable("The package " + name.text() + " is older than a week and no longer available.", 0);
+            throw new DepotException.NotAvailable("expired", "The package " + name.text()
+                    + " is older than a week and no longer available.", 0);
         }
         if (!name.hourly()) {
             return window(name.start());
@@ -171,6 +166,7 @@ public final class FeedService {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            holds.hold(h, blob.key().sha256(), "feed-package:" + start);
             h.createUpdate("UPDATE feed_windows SET sealed = TRUE, package_sha256 = :s, package_size = :n, samples = :c, "
                             + "sealed_at = :now WHERE window_start = :w")
                     .bind("s", blob.key().sha256()).bind("n", blob.size()).bind("c", p.samples()).bind("now", clock.millis())
@@ -312,27 +308,28 @@ public final class FeedService {
         return counts;
     }
 
-    /** Removes packages and receipts past their week; returns the number of windows removed. */
+    /**
+     * Removes packages and receipts past their week (receipts a day later, for the downloads of
+     * the last packages); their bytes go unless something else holds them (a build keeps its APK).
+     * Returns the number of windows removed.
+     */
     public int removeExpired() {
         long cutoff = clock.millis() - AVAILABLE.toMillis() - FeedPackageName.FIVE_MINUTES;
-        List<String> packages = jdbi.withHandle(h -> h.createQuery("SELECT package_sha256 FROM feed_windows WHERE window_start < :c "
-                + "AND package_sha256 IS NOT NULL").bind("c", cutoff).mapTo(String.class).list());
-        int removed = jdbi.withHandle(h -> h.createUpdate("DELETE FROM feed_windows WHERE window_start < :c").bind("c", cutoff).execute());
         long receiptCutoff = cutoff - Duration.ofDays(1).toMillis();
-        // samples that no build holds go with their receipts (builds keep theirs)
-        List<String> orphans = jdbi.withHandle(h -> h.createQuery("SELECT r.sha256 FROM feed_receipts r WHERE r.window_start < :c "
-                + "AND NOT EXISTS (SELECT 1 FROM builds b WHERE b.sha256 = r.sha256)").bind("c", receiptCutoff)
-                .mapTo(String.class).list());
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM feed_receipts WHERE window_start < :c").bind("c", receiptCutoff).execute());
-        packages = new java.util.ArrayList<>(packages);
-        packages.addAll(orphans);
-        for (String p : packages) {
-            try {
-                blobs.delete(new BlobKey(p));
-            } catch (IOException ignored) {
-                // a leftover package blob is harmless; the next run tries again only if referenced
+        List<String> released = new ArrayList<>();
+        int removed = jdbi.inTransaction(h -> {
+            for (long w : h.createQuery("SELECT window_start FROM feed_windows WHERE window_start < :c").bind("c", cutoff)
+                    .mapTo(Long.class).list()) {
+                released.addAll(holds.release(h, "feed-package:" + w));
             }
-        }
+            for (long w : h.createQuery("SELECT DISTINCT window_start FROM feed_receipts WHERE window_start < :c")
+                    .bind("c", receiptCutoff).mapTo(Long.class).list()) {
+                released.addAll(holds.release(h, "feed-sample:" + w));
+            }
+            h.createUpdate("DELETE FROM feed_receipts WHERE window_start < :c").bind("c", receiptCutoff).execute();
+            return h.createUpdate("DELETE FROM feed_windows WHERE window_start < :c").bind("c", cutoff).execute();
+        });
+        holds.sweep(released);
         hourly.clear();
         return removed;
     }

@@ -87,6 +87,11 @@ public final class SampleIntake {
                 blob = blobs.write(in);
             }
             boolean isNew = feed.receive(blob.key().sha256(), size, hex(md5), hex(sha1), pkg, versionCode, versionName);
+            if (!blobs.exists(blob.key())) { // swept between storing and the receipt's hold: held now, so store again
+                try (InputStream in = Files.newInputStream(temp)) {
+                    blobs.write(in);
+                }
+            }
             return new Result(blob.key().sha256(), size, isNew, pkg);
         } finally {
             Files.deleteIfExists(temp);

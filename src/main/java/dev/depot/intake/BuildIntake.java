@@ -6,16 +6,19 @@ import dev.depot.auth.Scope;
 import dev.depot.auth.User;
 import dev.depot.catalog.App;
 import dev.depot.catalog.AppBuild;
-import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.AppBuildService;
+import dev.depot.catalog.Catalog;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
 import dev.depot.core.LongText;
+import dev.depot.core.SafeFileName;
 import dev.depot.ota.OtaBuild;
-import dev.depot.ota.OtaService;
+import dev.depot.ota.Ota;
 import dev.depot.upload.Checksum;
 import dev.depot.upload.UploadService;
 import dev.depot.upload.UploadSession;
 import dev.depot.upload.VerifiedUpload;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,11 +41,11 @@ public final class BuildIntake {
     private static final Logger log = LoggerFactory.getLogger(BuildIntake.class);
 
     private final UploadService uploads;
-    private final CatalogService catalog;
-    private final OtaService ota;
+    private final Catalog catalog;
+    private final Ota ota;
     private final AuthService auth;
 
-    public BuildIntake(UploadService uploads, CatalogService catalog, OtaService ota, AuthService auth) {
+    public BuildIntake(UploadService uploads, Catalog catalog, Ota ota, AuthService auth) {
         this.uploads = uploads;
         this.catalog = catalog;
         this.ota = ota;
@@ -67,12 +70,25 @@ public final class BuildIntake {
     }
 
     /**
+     * Opens an upload that says in its metadata where the build goes: {@code target=ota} for a ROM
+     * build, else the app named by {@code organization} and {@code app} (or the token's app).
+     */
+    public UploadSession openUpload(Principal caller, String protocol, String fileName, Long length,
+                                    Map<String, String> metadata) {
+        checkLength(length);
+        new SafeFileName(fileName);
+        return ROM.equals(metadata.get(TARGET)) ? openRomUpload(caller, protocol, fileName, length, metadata)
+                : openAppUpload(caller, protocol, metadata.get("organization"), metadata.get("app"), fileName, length, metadata);
+    }
+
+    /**
      * Opens an upload of a ROM build after every file-name rule passed, so that a bad name fails
      * before any large transfer; {@code metadata} is kept with it (a changelog among it).
      */
     public UploadSession openRomUpload(Principal caller, String protocol, String fileName, Long length,
                                        Map<String, String> metadata) {
-        ota.checkBuildName(caller, fileName);
+        checkLength(length);
+        ota.buildNames().check(caller, fileName);
         LongText.check("A changelog", metadata.get("changelog"));
         Map<String, String> stored = new LinkedHashMap<>(metadata);
         stored.put(TARGET, ROM);
@@ -85,8 +101,9 @@ public final class BuildIntake {
      */
     public UploadSession openAppUpload(Principal caller, String protocol, String org, String app, String fileName,
                                        Long length, Map<String, String> metadata) {
+        checkLength(length);
         App target = targetApp(caller, org, app);
-        CatalogService.checkBuildFile(target, fileName);
+        AppBuildService.checkBuildFile(target, fileName);
         LongText.check("A changelog", metadata.get("changelog"));
         Map<String, String> stored = new LinkedHashMap<>(metadata);
         stored.remove(TARGET);
@@ -94,16 +111,22 @@ public final class BuildIntake {
         return uploads.open(caller, protocol, fileName, length, stored);
     }
 
+    private void checkLength(Long length) {
+        if (length != null) {
+            uploads.checkSize(length); // first: a file too large fails before anything else is looked at
+        }
+    }
+
     /** The app an upload goes to: the token's app, or the one the request names. */
     public App targetApp(Principal caller, String org, String app) {
         if (caller.appId() != null) {
-            return catalog.appById(caller, caller.appId(), Role.MAINTAINER);
+            return catalog.apps().appById(caller, caller.appId(), Role.MAINTAINER);
         }
         if (org == null || org.isBlank() || app == null || app.isBlank()) {
             throw new DepotException.Invalid("missing_parameters",
                     "Name the app with 'organization' and 'app', or upload with a token bound to the app.");
         }
-        return catalog.app(caller, org.trim(), app.trim(), Role.MAINTAINER);
+        return catalog.apps().app(caller, org.trim(), app.trim(), Role.MAINTAINER);
     }
 
     /**
@@ -129,6 +152,14 @@ public final class BuildIntake {
             }
             return completedOrRefuse(uploads.session(caller, uploadId, protocol)); // completed meanwhile by another request
         }
+    }
+
+    /** Completes an upload of a ROM build (shipper's uploads are nothing else). */
+    public Received.RomUpload completeRom(Principal caller, String protocol, String uploadId, Checksum declared) {
+        if (complete(caller, protocol, uploadId, declared) instanceof Received.RomUpload rom) {
+            return rom;
+        }
+        throw new DepotException.Invalid("not_a_rom_upload", "This upload is not of a ROM build.");
     }
 
     private Received completedOrRefuse(UploadSession s) {
@@ -162,34 +193,34 @@ public final class BuildIntake {
         throw busy;
     }
 
-    private static final java.time.Duration OTHER_COMPLETION_WAIT = java.time.Duration.ofSeconds(10);
+    private static final Duration OTHER_COMPLETION_WAIT = Duration.ofSeconds(10);
 
     /** The build a completed upload became (empty while it is not complete, or when the build is gone). */
     public Optional<Received> completed(UploadSession s) {
         if (isRom(s)) {
-            return ota.buildOfUpload(s.id()).map(this::rom);
+            return ota.builds().buildOfUpload(s.id()).map(this::rom);
         }
-        return catalog.buildOfUpload(s.id()).map(b -> new Received.AppUpload(b, catalog.appOf(b)));
+        return catalog.builds().buildOfUpload(s.id()).map(b -> new Received.AppUpload(b, catalog.apps().appOf(b)));
     }
 
     private Received register(Principal caller, VerifiedUpload v) {
         UploadSession s = v.session();
         Map<String, String> meta = s.metadata();
         if (isRom(s)) {
-            return rom(ota.registerBuild(caller, s.fileName(), v.blob(), v.md5(), meta.get("changelog"), s.id()));
+            return rom(ota.builds().registerBuild(caller, s.fileName(), v.blob(), v.md5(), meta.get("changelog"), s.id()));
         }
         String appId = meta.get(APP_ID);
         if (appId == null) {
             throw new DepotException.Invalid("missing_parameters", "The upload does not say which app it is for.");
         }
-        App app = catalog.appById(caller, Long.parseLong(appId), Role.MAINTAINER);
-        AppBuild build = catalog.addBuild(caller, app, s.fileName(), v.blob(), v.md5(), meta.get("changelog"),
-                CatalogService.splitTags(meta.get("tags")), meta.get("versionName"), s.id());
+        App app = catalog.apps().appById(caller, Long.parseLong(appId), Role.MAINTAINER);
+        AppBuild build = catalog.builds().addBuild(caller, app, s.fileName(), v.blob(), v.md5(), meta.get("changelog"),
+                AppBuildService.splitTags(meta.get("tags")), meta.get("versionName"), s.id());
         return new Received.AppUpload(build, app);
     }
 
     private Received.RomUpload rom(OtaBuild b) {
-        return new Received.RomUpload(b, ota.requireDevice(b.deviceCodename()).displayName());
+        return new Received.RomUpload(b, ota.devices().requireDevice(b.deviceCodename()).displayName());
     }
 
     /** shipper's uploads are always ROM builds; other protocols say so in their metadata. */

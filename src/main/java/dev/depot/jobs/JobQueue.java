@@ -3,7 +3,9 @@ package dev.depot.jobs;
 import dev.depot.db.Dialect;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -17,22 +19,40 @@ public final class JobQueue {
     private final Jdbi jdbi;
     private final Clock clock;
     private final String claimSql;
+    private final List<Runnable> queued = new CopyOnWriteArrayList<>();
 
     public JobQueue(Jdbi jdbi, Dialect dialect, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
-        String lock = dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
+        String lock = dialect.rowLockSkipLocked();
         this.claimSql = "UPDATE jobs SET state = 'running', attempts = attempts + 1, leased_until = :lease, "
                 + "updated_at = :now WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= :now "
                 + "ORDER BY run_at, id LIMIT 1" + lock + ") RETURNING id, kind, payload, attempts";
     }
 
+    /** Called once a job is queued (after its transaction commits): a worker in this process starts on it at once. */
+    public void onQueued(Runnable listener) {
+        queued.add(listener);
+    }
+
     public long enqueue(String kind, String payload) {
-        return jdbi.withHandle(h -> enqueue(h, kind, payload));
+        long id = jdbi.withHandle(h -> insert(h, kind, payload));
+        queued.forEach(Runnable::run);
+        return id;
     }
 
     /** Queues a job in the caller's transaction, so that it exists exactly when what it works on does. */
     public long enqueue(Handle h, String kind, String payload) {
+        long id = insert(h, kind, payload);
+        if (h.isInTransaction()) {
+            h.afterCommit(() -> queued.forEach(Runnable::run));
+        } else {
+            queued.forEach(Runnable::run);
+        }
+        return id;
+    }
+
+    private long insert(Handle h, String kind, String payload) {
         return h.createQuery("INSERT INTO jobs (kind, payload, state, run_at, created_at, updated_at) "
                         + "VALUES (:k, :p, 'queued', :now, :now, :now) RETURNING id")
                 .bind("k", kind).bind("p", payload).bind("now", clock.millis()).mapTo(Long.class).one();

@@ -19,10 +19,10 @@ import java.util.Map;
  */
 public final class OtaInspectionJob implements JobHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final OtaService ota;
+    private final RomBuildService ota;
     private final BlobStore blobs;
 
-    public OtaInspectionJob(OtaService ota, BlobStore blobs) {
+    public OtaInspectionJob(RomBuildService ota, BlobStore blobs) {
         this.ota = ota;
         this.blobs = blobs;
     }

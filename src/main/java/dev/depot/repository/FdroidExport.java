@@ -11,6 +11,7 @@ import dev.depot.inspect.ApkInspector;
 import dev.depot.inspect.InspectionException;
 import dev.depot.inspect.ZipArchive;
 import dev.depot.keys.StoredKeyStore;
+import dev.depot.storage.BlobHolds;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
 import java.io.ByteArrayInputStream;
@@ -41,6 +42,7 @@ public final class FdroidExport {
     static final int DIFFS = 10;
     private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private final RepositoryService repositories;
+    private final BlobHolds holds;
     private final BlobStore blobs;
     private final Jdbi jdbi;
     private final ServerSettings settings;
@@ -50,9 +52,11 @@ public final class FdroidExport {
     private final Map<String, byte[]> icons = new ConcurrentHashMap<>();
     private final Map<String, String> sigs = new ConcurrentHashMap<>();
 
-    public FdroidExport(RepositoryService repositories, BlobStore blobs, Jdbi jdbi, ServerSettings settings, Path keysDir) {
+    public FdroidExport(RepositoryService repositories, BlobStore blobs, BlobHolds holds, Jdbi jdbi, ServerSettings settings,
+                        Path keysDir) {
         this.repositories = repositories;
         this.blobs = blobs;
+        this.holds = holds;
         this.jdbi = jdbi;
         this.settings = settings;
         this.keysDir = keysDir;
@@ -340,10 +344,13 @@ public final class FdroidExport {
             return;
         }
         var stored = blobs.write(new ByteArrayInputStream(v2));
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO fdroid_snapshots (repository_id, revision, timestamp_ms, index_sha256, "
-                        + "index_size, num_packages) VALUES (:r, :rev, :t, :s, :n, :p) ON CONFLICT DO NOTHING")
-                .bind("r", repo.id()).bind("rev", repo.revision()).bind("t", timestamp).bind("s", stored.key().sha256())
-                .bind("n", stored.size()).bind("p", packages).execute());
+        jdbi.useTransaction(h -> {
+            holds.hold(h, stored.key().sha256(), "fdroid-snapshot:" + repo.id() + ":" + repo.revision());
+            h.createUpdate("INSERT INTO fdroid_snapshots (repository_id, revision, timestamp_ms, index_sha256, "
+                            + "index_size, num_packages) VALUES (:r, :rev, :t, :s, :n, :p) ON CONFLICT DO NOTHING")
+                    .bind("r", repo.id()).bind("rev", repo.revision()).bind("t", timestamp).bind("s", stored.key().sha256())
+                    .bind("n", stored.size()).bind("p", packages).execute();
+        });
     }
 
     /** The last {@link #DIFFS} published index-v2 documents before the current one, by timestamp. */

@@ -4,7 +4,8 @@ import dev.depot.auth.Principal;
 import dev.depot.catalog.App;
 import dev.depot.catalog.AppBuild;
 import dev.depot.catalog.BuildKind;
-import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.AppBuildEvent;
+import dev.depot.catalog.Catalog;
 import dev.depot.catalog.Organization;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
@@ -27,16 +28,20 @@ import org.jdbi.v3.core.Jdbi;
 public final class RepositoryService {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private final RepositoryTables tables;
-    private final CatalogService catalog;
+    private final Catalog catalog;
     private final Clock clock;
     private final long keepRevisions;
 
-    public RepositoryService(Jdbi jdbi, Dialect dialect, CatalogService catalog, Clock clock, long keepRevisions) {
+    public RepositoryService(Jdbi jdbi, Dialect dialect, Catalog catalog, Clock clock, long keepRevisions) {
         this.tables = new RepositoryTables(jdbi, dialect);
         this.catalog = catalog;
         this.clock = clock;
         this.keepRevisions = Math.max(1, keepRevisions);
-        catalog.onBuildWithdrawn(this::unpublishEverywhere);
+        catalog.events().subscribe(event -> {
+            if (event instanceof AppBuildEvent.Withdrawn(Handle h, long buildId)) {
+                unpublishEverywhere(h, buildId);
+            }
+        });
     }
 
     public static boolean isValidName(String name) {
@@ -44,8 +49,8 @@ public final class RepositoryService {
     }
 
     public Repository create(Principal caller, String orgSlug, String name, String title, String description) {
-        catalog.requireUnbound(caller);
-        Organization org = catalog.organization(caller, orgSlug, Role.MAINTAINER);
+        catalog.organizations().requireUnbound(caller);
+        Organization org = catalog.organizations().organization(caller, orgSlug, Role.MAINTAINER);
         if (!isValidName(name)) {
             throw new DepotException.Invalid("invalid_name",
                     "A repository name is 1-63 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.");
@@ -60,7 +65,7 @@ public final class RepositoryService {
     }
 
     public List<Repository> ofOrganization(Principal caller, String orgSlug) {
-        return tables.ofOrganization(catalog.organization(caller, orgSlug, Role.VIEWER).id());
+        return tables.ofOrganization(catalog.organizations().organization(caller, orgSlug, Role.VIEWER).id());
     }
 
     /** Every repository, for anyone: repositories are public. */
@@ -75,7 +80,7 @@ public final class RepositoryService {
     }
 
     private Repository requireManaged(Principal caller, String orgSlug, String name) {
-        Organization org = catalog.organization(caller, orgSlug, Role.MAINTAINER);
+        Organization org = catalog.organizations().organization(caller, orgSlug, Role.MAINTAINER);
         Repository r = require(name);
         if (r.organizationId() != org.id()) {
             throw new DepotException.NotFound("unknown_repository", "Entity not found");
@@ -86,8 +91,8 @@ public final class RepositoryService {
     /** Publishes a processed, enabled, verified APK of the repository's organization. */
     public Repository publish(Principal caller, String orgSlug, String name, long buildId) {
         Repository repo = requireManaged(caller, orgSlug, name);
-        AppBuild build = catalog.build(caller, buildId);
-        App app = catalog.appOf(build);
+        AppBuild build = catalog.builds().build(caller, buildId);
+        App app = catalog.apps().appOf(build);
         if (app.organizationId() != repo.organizationId()) {
             throw new DepotException.NotFound("entity_not_found", "Entity not found");
         }
@@ -111,7 +116,7 @@ public final class RepositoryService {
         long versionCode = build.versionCode() == null ? 0 : build.versionCode();
         return tables.jdbi().inTransaction(h -> {
             // the build as it is now, locked against a concurrent disable or delete until this commits
-            AppBuild now = catalog.lockBuild(h, buildId);
+            AppBuild now = catalog.builds().lockBuild(h, buildId);
             if (!now.enabled()) {
                 throw new DepotException.Invalid("build_disabled", "A disabled build cannot be published.");
             }
@@ -137,7 +142,7 @@ public final class RepositoryService {
     public Repository unpublish(Principal caller, String orgSlug, String name, long buildId) {
         Repository repo = requireManaged(caller, orgSlug, name);
         if (caller.appId() != null) {
-            catalog.build(caller, buildId); // a token bound to an app unpublishes that app's builds only
+            catalog.builds().build(caller, buildId); // a token bound to an app unpublishes that app's builds only
         }
         return removeEntry(repo.id(), buildId).orElseThrow(() ->
                 new DepotException.NotFound("entity_not_found", "Entity not found"));

@@ -8,7 +8,16 @@ import dev.depot.config.Settings;
 import dev.depot.db.Database;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.ota.OtaInspectionJob;
-import dev.depot.ota.OtaService;
+import dev.depot.builds.BuildRepository;
+import dev.depot.ota.BuildNameRules;
+import dev.depot.ota.DeviceRepository;
+import dev.depot.ota.DeviceService;
+import dev.depot.ota.Ota;
+import dev.depot.ota.OtaChanges;
+import dev.depot.ota.RomBuildRepository;
+import dev.depot.ota.RomBuildService;
+import dev.depot.storage.BlobHoldRepository;
+import dev.depot.storage.BlobHolds;
 import dev.depot.storage.BlobStore;
 import dev.depot.storage.FileSystemBlobStore;
 import dev.depot.upload.UploadService;
@@ -20,7 +29,17 @@ import java.util.Properties;
 import java.util.Map;
 import java.time.Duration;
 import dev.depot.catalog.BuildInspectionJob;
-import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.BuildKind;
+import dev.depot.inspect.TimeLimit;
+import dev.depot.catalog.AppBuild;
+import dev.depot.catalog.AppBuildEvent;
+import dev.depot.catalog.AppBuildEvents;
+import dev.depot.catalog.AppBuildService;
+import dev.depot.catalog.AppRepository;
+import dev.depot.catalog.AppService;
+import dev.depot.catalog.Catalog;
+import dev.depot.catalog.OrganizationRepository;
+import dev.depot.catalog.OrganizationService;
 import dev.depot.jobs.JobQueue;
 import dev.depot.db.ServerSettings;
 import dev.depot.delivery.DeliveryService;
@@ -44,11 +63,13 @@ public final class Depot implements AutoCloseable {
     private final Database database;
     private final BlobStore blobs;
     private final AuthService auth;
-    private final OtaService ota;
+    private final Ota ota;
+    private final BuildRepository builds;
     private final UploadService uploads;
     private final DownloadCounter downloads;
     private final JobQueue jobs;
-    private final CatalogService catalog;
+    private final Catalog catalog;
+    private final BlobHolds holds;
     private final DeliveryService delivery;
     private final RepositoryService repositories;
     private final FdroidExport fdroid;
@@ -66,26 +87,41 @@ public final class Depot implements AutoCloseable {
         this.auth = new AuthService(database.jdbi(), clock, settings.getDuration(Setting.LOGIN_TOKEN_TTL),
                 settings.getInt(Setting.LOGIN_MAX_FAILURES), settings.getDuration(Setting.LOGIN_WINDOW));
         this.nodes = new NodeRegistry(database.jdbi(), clock, NodeRegistry.Identity.ofThisProcess(), settings.dataDir());
-        this.uploads = new UploadService(database.jdbi(), blobs,
+        this.holds = new BlobHolds(new BlobHoldRepository(database.jdbi(), database.dialect()), blobs, clock);
+        this.uploads = new UploadService(database.jdbi(), blobs, holds,
                 blobs instanceof dev.depot.storage.ScratchStore shared ? shared : null, stagingDir(), clock,
                 settings.getLong(Setting.UPLOAD_MAX_BYTES), settings.getDuration(Setting.UPLOAD_EXPIRY),
                 settings.getLong(Setting.UPLOAD_CHECKPOINT_BYTES), nodes, metrics);
         this.downloads = new DownloadCounter(database.jdbi(), clock, settings.getDuration(Setting.DOWNLOAD_COUNT_FLUSH), metrics);
         this.jobs = new JobQueue(database.jdbi(), database.dialect(), clock);
-        this.ota = new OtaService(database.jdbi(), auth, jobs, clock);
-        this.catalog = new CatalogService(database.jdbi(), database.dialect(), auth, blobs, jobs, clock);
-        ota.onBuildDeleted(catalog::releaseBlob);
-        uploads.onBlobRefused(key -> catalog.releaseBlob(key.sha256()));
+        this.builds = new BuildRepository(database.jdbi(), database.dialect());
+        OtaChanges otaChanges = new OtaChanges();
+        DeviceService devices = new DeviceService(new DeviceRepository(database.jdbi()), auth, otaChanges, clock);
+        RomBuildRepository romBuilds = new RomBuildRepository(database.jdbi());
+        BuildNameRules buildNames = new BuildNameRules(devices, romBuilds, new ServerSettings(database.jdbi()));
+        this.ota = new Ota(devices, buildNames,
+                new RomBuildService(romBuilds, builds, holds, devices, buildNames, jobs, otaChanges, clock));
+        this.catalog = catalog(database, builds, holds, jobs, auth, clock);
         this.intake = new BuildIntake(uploads, catalog, ota, auth);
         this.clock = clock;
         this.repositories = new RepositoryService(database.jdbi(), database.dialect(), catalog, clock,
                 settings.getLong(Setting.REPOSITORY_KEEP_REVISIONS));
-        this.fdroid = new FdroidExport(repositories, blobs, database.jdbi(), new ServerSettings(database.jdbi()),
+        this.fdroid = new FdroidExport(repositories, blobs, holds, database.jdbi(), new ServerSettings(database.jdbi()),
                 settings.dataDir().resolve("keys"));
         LinkSigner signer = LinkSigner.create(settings.get(Setting.SIGNING_KEY), new ServerSettings(database.jdbi()), clock);
         this.signer = signer;
         this.delivery = new DeliveryService(catalog, signer, downloads, clock, settings.getDuration(Setting.DOWNLOAD_TOKEN_TTL),
                 settings.getDuration(Setting.DOWNLOAD_LINK_TTL));
+    }
+
+    private static Catalog catalog(Database database, BuildRepository builds, BlobHolds holds, JobQueue jobs, AuthService auth,
+                                   Clock clock) {
+        AppBuildEvents events = new AppBuildEvents();
+        OrganizationService organizations = new OrganizationService(new OrganizationRepository(database.jdbi()), auth, clock);
+        AppRepository apps = new AppRepository(database.jdbi());
+        AppService appService = new AppService(organizations, apps, builds, holds, events, clock);
+        return new Catalog(organizations, appService,
+                new AppBuildService(organizations, appService, apps, builds, holds, jobs, events, clock), events);
     }
 
     public static Depot open(Settings settings, Clock clock) throws IOException {
@@ -137,7 +173,7 @@ public final class Depot implements AutoCloseable {
 
     public AuthService auth() { return auth; }
 
-    public OtaService ota() { return ota; }
+    public Ota ota() { return ota; }
 
     public UploadService uploads() { return uploads; }
 
@@ -155,7 +191,10 @@ public final class Depot implements AutoCloseable {
 
     public JobQueue jobs() { return jobs; }
 
-    public CatalogService catalog() { return catalog; }
+    public Catalog catalog() { return catalog; }
+
+    /** Who holds which stored bytes; the one place that deletes them. */
+    public BlobHolds holds() { return holds; }
 
     public DeliveryService delivery() { return delivery; }
 
@@ -171,19 +210,20 @@ public final class Depot implements AutoCloseable {
      */
     public synchronized FeedService startFeed(java.util.function.Supplier<String> publicBase) {
         if (feed == null) {
-            feed = new FeedService(database.jdbi(), database.dialect(), blobs, signer, publicBase, clock);
+            feed = new FeedService(database.jdbi(), database.dialect(), blobs, holds, signer, publicBase, clock);
             samples = new SampleIntake(blobs, feed, stagingDir().resolve("samples"), settings.getLong(Setting.UPLOAD_MAX_BYTES),
-                    new dev.depot.inspect.TimeLimit(settings.getDuration(Setting.INSPECT_TIME_LIMIT)));
-            catalog.onBuildAdded(b -> {
-                if (b.kind() == dev.depot.catalog.BuildKind.APK) {
-                    feed.receive(b.sha256(), b.size(), b.md5(), null, null, null, null);
-                }
-            });
-            catalog.onBuildProcessed(b -> {
-                if (b.kind() == dev.depot.catalog.BuildKind.APK) {
-                    Object pkg = b.facts().get("packageName");
-                    feed.describe(b.sha256(), sha1Of(b.sha256()), pkg == null ? null : pkg.toString(), b.versionCode(),
-                            b.versionName());
+                    new TimeLimit(settings.getDuration(Setting.INSPECT_TIME_LIMIT)));
+            FeedService f = feed;
+            catalog.events().subscribe(event -> {
+                switch (event) {
+                    case AppBuildEvent.Added(AppBuild b) when b.kind() == BuildKind.APK ->
+                            f.receive(b.sha256(), b.size(), b.md5(), null, null, null, null);
+                    case AppBuildEvent.Processed(AppBuild b) when b.kind() == BuildKind.APK -> {
+                        Object pkg = b.facts().get("packageName");
+                        f.describe(b.sha256(), sha1Of(b.sha256()), pkg == null ? null : pkg.toString(), b.versionCode(),
+                                b.versionName());
+                    }
+                    default -> { }
                 }
             });
         }
@@ -216,13 +256,13 @@ public final class Depot implements AutoCloseable {
 
     /** The background worker that inspects builds; only servers run one. */
     public JobWorker startJobWorker() {
-        JobWorker worker = new JobWorker(jobs, Map.of(OtaService.INSPECT_JOB, new OtaInspectionJob(ota, blobs),
-                CatalogService.INSPECT_JOB,
-                new BuildInspectionJob(catalog, blobs, settings.getDuration(Setting.INSPECT_TIME_LIMIT),
+        JobWorker worker = new JobWorker(jobs, Map.of(RomBuildService.INSPECT_JOB, new OtaInspectionJob(ota.builds(), blobs),
+                AppBuildService.INSPECT_JOB,
+                new BuildInspectionJob(catalog.builds(), catalog.apps(), blobs, settings.getDuration(Setting.INSPECT_TIME_LIMIT),
                         BuildInspectionJob.universalApkBuilder(new ServerSettings(database.jdbi()),
                                 settings.dataDir().resolve("keys"), settings.getDuration(Setting.INSPECT_TIME_LIMIT)))),
                 settings.getInt(Setting.JOBS_CONCURRENCY), 5, Duration.ofSeconds(5), metrics);
-        catalog.onJobQueued(worker::wake);
+        jobs.onQueued(worker::wake);
         return worker.start();
     }
 

@@ -9,7 +9,9 @@ import dev.depot.api.ClientAddress;
 import dev.depot.api.OpenApiDocument;
 import dev.depot.api.ErrorMapping;
 import dev.depot.api.Links;
+import dev.depot.api.RouteTable;
 import dev.depot.api.Routes;
+import dev.depot.api.nativeapi.Envelope;
 import dev.depot.api.applivery.DeliveryRoutes;
 import dev.depot.api.applivery.IntegrationRoutes;
 import dev.depot.api.download.BlobResponder;
@@ -24,7 +26,8 @@ import dev.depot.api.nativeapi.RepositoryRoutes;
 import dev.depot.api.tus.TusRoutes;
 import dev.depot.api.nativeapi.NativeAdminRoutes;
 import dev.depot.api.ops.OpsRoutes;
-import dev.depot.api.shipper.ShipperMaintainerRoutes;
+import dev.depot.api.shipper.ShipperAccountRoutes;
+import dev.depot.api.shipper.ShipperUploadRoutes;
 import dev.depot.api.shipper.ShipperPublicRoutes;
 import dev.depot.config.Setting;
 import dev.depot.config.Settings;
@@ -58,10 +61,10 @@ public final class DepotServer implements AutoCloseable {
     private final Javalin app;
     private final Scheduler scheduler;
     private final JobWorker worker;
-    private final List<Routes.Route> routes;
+    private final List<RouteTable.Route> routes;
     private final String publicUrl;
 
-    private DepotServer(Depot depot, Javalin app, Scheduler scheduler, JobWorker worker, List<Routes.Route> routes,
+    private DepotServer(Depot depot, Javalin app, Scheduler scheduler, JobWorker worker, List<RouteTable.Route> routes,
                         String publicUrl) {
         this.depot = depot;
         this.worker = worker;
@@ -116,7 +119,7 @@ public final class DepotServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(depot.auth());
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        Routes[] holder = new Routes[1];
+        RouteTable table = new RouteTable(Envelope.SURFACE);
 
         Javalin app = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
@@ -136,12 +139,13 @@ public final class DepotServer implements AutoCloseable {
             cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
             cfg.routes.beforeMatched(authenticator::check);
             dev.depot.web.PageRenderer pages = new dev.depot.web.PageRenderer(authenticator);
-            ErrorMapping.install(cfg.routes, pages);
-            Routes routes = new Routes(cfg.routes);
+            ErrorMapping.install(cfg.routes, table);
+            Routes routes = new Routes(cfg.routes, table);
             new OpsRoutes(depot.database(), depot.blobs(), metrics).register(routes);
             new ShipperPublicRoutes(depot.ota(), depot.auth(), counter, links, Depot.VERSION,
                     settings.getDuration(Setting.UPDATER_CACHE_TTL)).register(routes);
-            new ShipperMaintainerRoutes(depot.auth(), depot.ota(), depot.intake(), links, clients).register(routes);
+            new ShipperAccountRoutes(depot.auth(), depot.ota(), clients).register(routes);
+            new ShipperUploadRoutes(depot.intake(), links).register(routes);
             new NativeAdminRoutes(depot.auth(), depot.ota(), counter, links)
                     .withFeedDownloads(() -> depot.startFeed(links::base).downloadsSince(null)).register(routes);
             String redirectSetting = settings.get(Setting.DOWNLOAD_REDIRECT).trim().toLowerCase();
@@ -167,8 +171,7 @@ public final class DepotServer implements AutoCloseable {
             new FeedRoutes(feed, responder, depot.clock()).register(routes);
             new SampleRoutes(depot.samples()).register(routes);
             routes.get("/openapi.json", Access.PUBLIC, ctx -> ctx.json(
-                    OpenApiDocument.build(holder[0].registered(), links.base(), Depot.VERSION)));
-            holder[0] = routes;
+                    OpenApiDocument.build(table.routes(), links.base(), Depot.VERSION)));
         });
         java.nio.file.Files.createDirectories(depot.stagingDir().resolve("multipart"));
         depot.nodes().join();
@@ -207,6 +210,12 @@ public final class DepotServer implements AutoCloseable {
                 log.info("removed {} temporary file(s) untouched for {}", n, TEMPORARY_FILE_AGE);
             }
         });
+        scheduler.every("delete-unheld-blobs", Duration.ofMinutes(10), () -> {
+            int n = depot.holds().sweep();
+            if (n > 0) {
+                log.info("deleted {} stored blob(s) nothing holds", n);
+            }
+        });
         scheduler.every("complete-interrupted-uploads", Duration.ofMinutes(1), () -> depot.intake().completeInterrupted("tus"));
         Thread.ofVirtual().name("complete-interrupted-uploads").start(() -> {
             try {
@@ -225,7 +234,7 @@ public final class DepotServer implements AutoCloseable {
         log.info("Depot {} serving on {} (data: {}, database: {})", Depot.VERSION, url, settings.dataDir(),
                 depot.database().dialect().name().toLowerCase());
         JobWorker worker = depot.startJobWorker();
-        return new DepotServer(depot, app, scheduler, worker, holder[0].registered(), url);
+        return new DepotServer(depot, app, scheduler, worker, table.routes(), url);
     }
 
     public int port() { return app.port(); }
@@ -235,7 +244,7 @@ public final class DepotServer implements AutoCloseable {
     public Depot depot() { return depot; }
 
     /** Every route with the access it declares. */
-    public List<Routes.Route> routes() { return routes; }
+    public List<RouteTable.Route> routes() { return routes; }
 
     @Override
     public void close() {

@@ -4,6 +4,7 @@ import dev.depot.auth.Principal;
 import dev.depot.cluster.NodeRegistry;
 import dev.depot.core.DepotException;
 import dev.depot.core.SafeFileName;
+import dev.depot.storage.BlobHolds;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
 import dev.depot.storage.ScratchStore;
@@ -25,7 +26,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -60,7 +60,7 @@ public final class UploadService {
     private final long checkpointBytes;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, StagedHashes> hashes = new ConcurrentHashMap<>();
-    private volatile Consumer<BlobKey> releaseBlob;
+    private final BlobHolds holds;
 
     private final Counter chunks;
     private final Counter bytesReceived;
@@ -71,10 +71,11 @@ public final class UploadService {
      * that any node can take the next chunk or complete the upload; {@code staging} then only holds
      * a piece while it arrives.
      */
-    public UploadService(Jdbi jdbi, BlobStore blobs, ScratchStore shared, Path staging, Clock clock, long maxBytes,
+    public UploadService(Jdbi jdbi, BlobStore blobs, BlobHolds holds, ScratchStore shared, Path staging, Clock clock, long maxBytes,
                          Duration expiry, long checkpointBytes, NodeRegistry nodes, MeterRegistry metrics) {
         this.repository = new UploadRepository(jdbi);
         this.blobs = blobs;
+        this.holds = holds;
         this.staged = new StagedBytes(repository, shared, staging);
         this.nodes = nodes;
         this.clock = clock;
@@ -84,17 +85,11 @@ public final class UploadService {
         this.metrics = metrics;
         this.chunks = Counter.builder("depot.uploads.chunks").description("chunks appended to uploads").register(metrics);
         this.bytesReceived = Counter.builder("depot.uploads.bytes").description("bytes appended to uploads").register(metrics);
-        this.releaseBlob = key -> { }; // kept: only what knows every holder of the bytes may delete them
     }
 
-    /**
-     * What to do with a blob a refused upload stored: by default it is kept; the catalog, which
-     * knows what else holds the same bytes (another build, a feed sample), deletes it when nothing
-     * does. It is called whether the blob was new or not: the same bytes may have arrived by
-     * another upload meanwhile, or this one may have stored them before a crash.
-     */
-    public void onBlobRefused(Consumer<BlobKey> release) {
-        this.releaseBlob = release;
+    /** The name under which an upload holds its bytes in the blob store until it becomes a build or goes. */
+    static String blobHolder(String uploadId) {
+        return "upload:" + uploadId;
     }
 
     public long maxBytes() { return maxBytes; }
@@ -118,12 +113,21 @@ public final class UploadService {
         return s;
     }
 
-    private void checkSize(long total) {
+    /** An upload of {@code total} bytes may be opened: not negative, not past the limit. */
+    public void checkSize(long total) {
         if (total < 0) {
             throw new DepotException.Invalid("invalid_length", "The upload length cannot be negative.");
         }
         if (total > maxBytes) {
             throw new DepotException.Invalid("too_large", "Size of file exceeds the limit (" + maxBytes + " bytes)");
+        }
+    }
+
+    /** A chunk goes where the upload ends, and nowhere else (a first chunk at 0). */
+    public static void requireOffset(long expected, long provided) {
+        if (expected != provided) {
+            throw new DepotException.Invalid("offset_mismatch", "Offsets do not match",
+                    Map.of("expected_offset", expected, "provided_offset", provided));
         }
     }
 
@@ -175,10 +179,7 @@ public final class UploadService {
                             + " differs from the upload's length " + s.totalLength() + ".");
                 }
             }
-            if (s.offset() != offset) {
-                throw new DepotException.Invalid("offset_mismatch", "Offsets do not match",
-                        Map.of("expected_offset", s.offset(), "provided_offset", offset));
-            }
+            requireOffset(s.offset(), offset);
             Long total = totalLength != null ? totalLength : s.totalLength();
             if (total != null && offset + length > total) {
                 throw new DepotException.Invalid("past_end", "The chunk runs past the end of the file (" + total + " bytes).");
@@ -427,6 +428,7 @@ public final class UploadService {
             BlobKey key = new BlobKey(sha256);
             StoredBlob blob;
             try {
+                holds.hold(sha256, blobHolder(id)); // before storing: a sweep leaves held bytes alone
                 blob = store(s, key, blobs.exists(key), assembled);
             } catch (IOException | UncheckedIOException e) {
                 log.warn("upload {} could not be stored: {}", id, e.toString());
@@ -445,13 +447,13 @@ public final class UploadService {
                     throw e;
                 }
                 finished("rejected");
-                releaseBlob.accept(key);
                 claimed = false;
                 discard(id);
                 throw e;
             }
             repository.markComplete(id, clock.millis());
             claimed = false;
+            holds.release(blobHolder(id)); // the build holds the bytes now
             hashes.remove(id);
             staged.removeShared(id);
             finished("ok");
@@ -522,12 +524,13 @@ public final class UploadService {
                 .register(metrics).increment();
     }
 
-    /** Removes a session and its staged bytes. */
+    /** Removes a session and its staged bytes; bytes it stored go too unless something else holds them. */
     public void discard(String id) {
         staged.removeShared(id);
         repository.delete(id);
         hashes.remove(id);
         staged.removeLocal(id);
+        holds.release(blobHolder(id));
     }
 
     /** Deletes expired sessions and their bytes; returns how many went. */

@@ -12,14 +12,14 @@ import dev.depot.auth.IssuedToken;
 import dev.depot.auth.Principal;
 import dev.depot.auth.Scope;
 import dev.depot.auth.User;
-import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.Catalog;
 import dev.depot.catalog.Organization;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
 import dev.depot.feed.FeedPackageName;
 import dev.depot.feed.FeedService;
 import dev.depot.ota.Device;
-import dev.depot.ota.OtaService;
+import dev.depot.ota.Ota;
 import dev.depot.repository.Repository;
 import dev.depot.repository.RepositoryService;
 import io.javalin.http.Context;
@@ -62,14 +62,14 @@ public final class AdminPages {
     static final String ISSUED_COOKIE = "depot_issued";
 
     private final AuthService auth;
-    private final OtaService ota;
-    private final CatalogService catalog;
+    private final Ota ota;
+    private final Catalog catalog;
     private final RepositoryService repositories;
     private final Supplier<FeedService> feed;
     private final PageRenderer pages;
     private final Links links;
 
-    public AdminPages(AuthService auth, OtaService ota, CatalogService catalog, RepositoryService repositories,
+    public AdminPages(AuthService auth, Ota ota, Catalog catalog, RepositoryService repositories,
                       Supplier<FeedService> feed, PageRenderer pages, Links links) {
         this.links = links;
         this.auth = auth;
@@ -80,7 +80,8 @@ public final class AdminPages {
         this.pages = pages;
     }
 
-    public void register(Routes r) {
+    public void register(Routes all) {
+        Routes r = all.on(pages.surface());
         r.get("/admin", Access.SIGNED_IN_ADMIN, this::overview);
         r.get("/admin/users", Access.SIGNED_IN_ADMIN, this::users);
         r.post("/admin/users", Access.SIGNED_IN_ADMIN, this::createUser);
@@ -127,8 +128,8 @@ public final class AdminPages {
         Map<String, Object> params = new HashMap<>();
         params.put("feed", new FeedState(samples, withSamples, latest, f.downloadsSince(Duration.ofDays(7))));
         params.put("users", auth.listUsers().size());
-        params.put("devices", ota.devices().size());
-        params.put("organizations", catalog.organizations(me(ctx)).size());
+        params.put("devices", ota.devices().devices().size());
+        params.put("organizations", catalog.organizations().organizations(me(ctx)).size());
         params.put("repositories", repositories.all().size());
         pages.render(ctx, "admin.jte", params);
     }
@@ -221,25 +222,25 @@ public final class AdminPages {
 
     private void organizations(Context ctx) {
         List<OrgRow> rows = new ArrayList<>();
-        for (Organization o : catalog.organizations(me(ctx))) {
-            rows.add(new OrgRow(o.slug(), o.name(), catalog.members(me(ctx), o.slug())));
+        for (Organization o : catalog.organizations().organizations(me(ctx))) {
+            rows.add(new OrgRow(o.slug(), o.name(), catalog.organizations().members(me(ctx), o.slug())));
         }
         pages.render(ctx, "admin_orgs.jte", Map.of("organizations", rows,
                 "usernames", auth.listUsers().stream().map(User::username).toList()));
     }
 
     private void createOrganization(Context ctx) {
-        catalog.createOrganization(me(ctx), form(ctx, "slug"), form(ctx, "name"), form(ctx, "owner"));
+        catalog.organizations().createOrganization(me(ctx), form(ctx, "slug"), form(ctx, "name"), form(ctx, "owner"));
         back(ctx, "/admin/organizations");
     }
 
     private void putMember(Context ctx) {
-        catalog.putMember(me(ctx), ctx.pathParam("org"), form(ctx, "username"), Role.parse(form(ctx, "role")));
+        catalog.organizations().putMember(me(ctx), ctx.pathParam("org"), form(ctx, "username"), Role.parse(form(ctx, "role")));
         back(ctx, "/admin/organizations");
     }
 
     private void removeMember(Context ctx) {
-        catalog.removeMember(me(ctx), ctx.pathParam("org"), ctx.pathParam("username"));
+        catalog.organizations().removeMember(me(ctx), ctx.pathParam("org"), ctx.pathParam("username"));
         back(ctx, "/admin/organizations");
     }
 
@@ -249,48 +250,48 @@ public final class AdminPages {
         Map<Long, String> names = new HashMap<>();
         auth.listUsers().forEach(u -> names.put(u.id(), u.username()));
         Map<String, List<String>> maintainers = new LinkedHashMap<>();
-        ota.maintainedDevicesByUser().forEach((user, codenames) -> codenames.forEach(c ->
+        ota.devices().maintainedDevicesByUser().forEach((user, codenames) -> codenames.forEach(c ->
                 maintainers.computeIfAbsent(c, k -> new ArrayList<>()).add(names.getOrDefault(user, "?"))));
-        List<DeviceRow> rows = ota.devices().stream()
+        List<DeviceRow> rows = ota.devices().devices().stream()
                 .map(d -> new DeviceRow(d, maintainers.getOrDefault(d.codename(), List.of()).stream().sorted().toList())).toList();
         Map<String, Object> params = new HashMap<>();
         params.put("devices", rows);
-        params.put("variants", ota.variants());
-        params.put("pattern", ota.fileNamePattern().python());
-        params.put("allowedVersions", ota.allowedVersions());
+        params.put("variants", ota.devices().variants());
+        params.put("pattern", ota.buildNames().fileNamePattern().python());
+        params.put("allowedVersions", ota.buildNames().allowedVersions());
         params.put("usernames", auth.listUsers().stream().map(User::username).toList());
         pages.render(ctx, "admin_devices.jte", params);
     }
 
     private void createDevice(Context ctx) {
-        ota.addDevice(form(ctx, "codename"), form(ctx, "name"), form(ctx, "manufacturer"));
+        ota.devices().addDevice(form(ctx, "codename"), form(ctx, "name"), form(ctx, "manufacturer"));
         back(ctx, "/admin/devices");
     }
 
     private void updateDevice(Context ctx) {
-        ota.updateDevice(ctx.pathParam("codename"), null, null, "on".equals(ctx.formParam("maintained")),
+        ota.devices().updateDevice(ctx.pathParam("codename"), null, null, "on".equals(ctx.formParam("maintained")),
                 "on".equals(ctx.formParam("visible")), null, null);
         back(ctx, "/admin/devices");
     }
 
     private void addMaintainer(Context ctx) {
-        ota.addMaintainer(ctx.pathParam("codename"), form(ctx, "username"));
+        ota.devices().addMaintainer(ctx.pathParam("codename"), form(ctx, "username"));
         back(ctx, "/admin/devices");
     }
 
     private void removeMaintainer(Context ctx) {
-        ota.removeMaintainer(ctx.pathParam("codename"), ctx.pathParam("username"));
+        ota.devices().removeMaintainer(ctx.pathParam("codename"), ctx.pathParam("username"));
         back(ctx, "/admin/devices");
     }
 
     private void createVariant(Context ctx) {
-        ota.addVariant(form(ctx, "codename"), form(ctx, "description"), form(ctx, "releaseType"));
+        ota.devices().addVariant(form(ctx, "codename"), form(ctx, "description"), form(ctx, "releaseType"));
         back(ctx, "/admin/devices");
     }
 
     private void rules(Context ctx) {
-        ota.setFileNamePattern(form(ctx, "pattern"));
-        ota.setAllowedVersions(ctx.formParam("allowedVersions"));
+        ota.buildNames().setFileNamePattern(form(ctx, "pattern"));
+        ota.buildNames().setAllowedVersions(ctx.formParam("allowedVersions"));
         back(ctx, "/admin/devices");
     }
 
@@ -298,7 +299,7 @@ public final class AdminPages {
 
     private void repositories(Context ctx) {
         Map<Long, String> orgs = new HashMap<>();
-        catalog.organizations(me(ctx)).forEach(o -> orgs.put(o.id(), o.slug()));
+        catalog.organizations().organizations(me(ctx)).forEach(o -> orgs.put(o.id(), o.slug()));
         List<RepoRow> rows = repositories.all().stream().map(r -> new RepoRow(r, orgs.getOrDefault(r.organizationId(), "?"))).toList();
         pages.render(ctx, "admin_repositories.jte", Map.of("repositories", rows,
                 "organizations", orgs.values().stream().sorted().toList()));

@@ -1,18 +1,19 @@
 package dev.depot.web;
 
+import dev.depot.api.Params;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
 import dev.depot.api.Routes;
 import dev.depot.auth.Principal;
 import dev.depot.catalog.App;
 import dev.depot.catalog.AppBuild;
-import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.Catalog;
 import dev.depot.catalog.Organization;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
 import dev.depot.ota.Device;
 import dev.depot.ota.OtaBuild;
-import dev.depot.ota.OtaService;
+import dev.depot.ota.Ota;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Instant;
@@ -39,17 +40,18 @@ public final class Dashboard {
     public record ManagedBuild(long id, String title, String fileName, String date, String size, String status,
                                boolean enabled, String changelog, String actions, String publicUrl) {}
 
-    private final OtaService ota;
-    private final CatalogService catalog;
+    private final Ota ota;
+    private final Catalog catalog;
     private final PageRenderer pages;
 
-    public Dashboard(OtaService ota, CatalogService catalog, PageRenderer pages) {
+    public Dashboard(Ota ota, Catalog catalog, PageRenderer pages) {
         this.ota = ota;
         this.catalog = catalog;
         this.pages = pages;
     }
 
-    public void register(Routes routes) {
+    public void register(Routes all) {
+        Routes routes = all.on(pages.surface());
         routes.get("/dashboard", Access.SIGNED_IN, this::home);
         routes.get("/dashboard/devices/{codename}", Access.SIGNED_IN, this::device);
         routes.post("/dashboard/devices/{codename}/note", Access.SIGNED_IN, this::deviceNote);
@@ -60,25 +62,25 @@ public final class Dashboard {
 
     private void home(Context ctx) {
         Principal me = Authenticator.principal(ctx);
-        Map<String, Integer> published = ota.publishedBuildCounts();
-        List<DeviceRow> devices = ota.devicesManagedBy(me).stream()
+        Map<String, Integer> published = ota.builds().publishedBuildCounts();
+        List<DeviceRow> devices = ota.devices().devicesManagedBy(me).stream()
                 .sorted(Comparator.comparing(Device::codename))
                 .map(d -> new DeviceRow(d.codename(), d.name(), d.manufacturer(), published.getOrDefault(d.codename(), 0)))
                 .toList();
         List<AppRow> apps = new ArrayList<>();
-        for (Organization org : catalog.organizations(me)) {
-            String role = catalog.roleOf(me, org).wireName();
-            for (App a : catalog.apps(me, org.slug())) {
+        for (Organization org : catalog.organizations().organizations(me)) {
+            String role = catalog.organizations().roleOf(me, org).wireName();
+            for (App a : catalog.apps().apps(me, org.slug())) {
                 apps.add(new AppRow(org.slug(), a.slug(), a.name(), a.platform(), role));
             }
         }
         pages.render(ctx, "dashboard.jte", Map.of("devices", devices, "apps", apps,
-                "pattern", ota.fileNamePattern().python()));
+                "pattern", ota.buildNames().fileNamePattern().python()));
     }
 
     private void device(Context ctx) {
-        Device d = ota.managedDevice(Authenticator.principal(ctx), ctx.pathParam("codename"));
-        List<ManagedBuild> builds = ota.buildsOfDevice(d.codename()).stream().map(this::managed).toList();
+        Device d = ota.devices().managedDevice(Authenticator.principal(ctx), ctx.pathParam("codename"));
+        List<ManagedBuild> builds = ota.builds().buildsOfDevice(d.codename()).stream().map(this::managed).toList();
         pages.render(ctx, "manage_device.jte", Map.of("device", d, "builds", builds));
     }
 
@@ -89,7 +91,7 @@ public final class Dashboard {
     }
 
     private void deviceNote(Context ctx) {
-        Device d = ota.setDeviceNote(Authenticator.principal(ctx), ctx.pathParam("codename"), ctx.formParam("note"));
+        Device d = ota.devices().setDeviceNote(Authenticator.principal(ctx), ctx.pathParam("codename"), ctx.formParam("note"));
         ctx.redirect("/dashboard/devices/" + d.codename(), HttpStatus.SEE_OTHER);
     }
 
@@ -97,10 +99,10 @@ public final class Dashboard {
         Principal me = Authenticator.principal(ctx);
         long id = parseId(ctx.pathParam("id"), "build");
         OtaBuild b = switch (ctx.pathParam("action")) {
-            case "enable" -> ota.setBuildEnabled(me, id, true);
-            case "disable" -> ota.setBuildEnabled(me, id, false);
-            case "changelog" -> ota.setBuildChangelog(me, id, ctx.formParam("changelog"));
-            case "delete" -> ota.deleteBuild(me, id);
+            case "enable" -> ota.builds().setBuildEnabled(me, id, true);
+            case "disable" -> ota.builds().setBuildEnabled(me, id, false);
+            case "changelog" -> ota.builds().setBuildChangelog(me, id, ctx.formParam("changelog"));
+            case "delete" -> ota.builds().deleteBuild(me, id);
             default -> throw new DepotException.NotFound("unknown_action", "There is no such action.");
         };
         answer(ctx, ctx.pathParam("action").equals("delete") ? null : managed(b), "/dashboard/devices/" + b.deviceCodename());
@@ -108,8 +110,8 @@ public final class Dashboard {
 
     private void app(Context ctx) {
         Principal me = Authenticator.principal(ctx);
-        App app = catalog.app(me, ctx.pathParam("org"), ctx.pathParam("app"), Role.VIEWER);
-        List<ManagedBuild> builds = catalog.builds(me, app.organizationSlug(), app.slug()).stream()
+        App app = catalog.apps().app(me, ctx.pathParam("org"), ctx.pathParam("app"), Role.VIEWER);
+        List<ManagedBuild> builds = catalog.builds().builds(me, app.organizationSlug(), app.slug()).stream()
                 .sorted(Comparator.comparingLong(AppBuild::createdAt).thenComparingLong(AppBuild::id).reversed())
                 .map(b -> managed(app, b)).toList();
         pages.render(ctx, "manage_app.jte", Map.of("app", app, "builds", builds));
@@ -129,13 +131,13 @@ public final class Dashboard {
         String org = ctx.pathParam("org");
         String appRef = ctx.pathParam("app");
         long id = parseId(ctx.pathParam("id"), "build");
-        App app = catalog.app(me, org, appRef, Role.MAINTAINER);
+        App app = catalog.apps().app(me, org, appRef, Role.MAINTAINER);
         AppBuild b = switch (ctx.pathParam("action")) {
-            case "enable" -> catalog.updateBuild(me, org, appRef, id, true, null, null);
-            case "disable" -> catalog.updateBuild(me, org, appRef, id, false, null, null);
-            case "changelog" -> catalog.updateBuild(me, org, appRef, id, null, ctx.formParam("changelog"), null);
+            case "enable" -> catalog.builds().updateBuild(me, org, appRef, id, true, null, null);
+            case "disable" -> catalog.builds().updateBuild(me, org, appRef, id, false, null, null);
+            case "changelog" -> catalog.builds().updateBuild(me, org, appRef, id, null, ctx.formParam("changelog"), null);
             case "delete" -> {
-                catalog.deleteBuild(me, org, appRef, id);
+                catalog.builds().deleteBuild(me, org, appRef, id);
                 yield null;
             }
             default -> throw new DepotException.NotFound("unknown_action", "There is no such action.");
@@ -156,10 +158,6 @@ public final class Dashboard {
 
     /** A numeric id from a path or query; anything else names nothing, like an unknown id (404). */
     static long parseId(String text, String what) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new DepotException.NotFound("unknown_" + what, "There is no such " + what + ".");
-        }
+        return Params.id(text).orElseThrow(() -> new DepotException.NotFound("unknown_" + what, "There is no such " + what + "."));
     }
 }

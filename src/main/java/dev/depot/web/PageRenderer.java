@@ -1,13 +1,17 @@
 package dev.depot.web;
 
 import dev.depot.api.Authenticator;
+import dev.depot.api.ErrorRenderer;
 import dev.depot.api.SessionCookie;
+import dev.depot.api.Surface;
 import dev.depot.auth.Principal;
 import dev.depot.core.DepotException;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -19,13 +23,20 @@ import java.util.Optional;
  * needs, and renders errors on signed-in pages as pages: no session sends a browser to sign in,
  * the rest show their status and message.
  */
-public final class PageRenderer implements dev.depot.api.ErrorMapping.PageErrors {
+public final class PageRenderer implements ErrorRenderer {
     private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
 
     private final Authenticator authenticator;
 
+    private final Surface surface = new Surface("pages", this);
+
     public PageRenderer(Authenticator authenticator) {
         this.authenticator = authenticator;
+    }
+
+    /** The web pages' surface: errors render as pages (no session sends a browser to sign in). */
+    public Surface surface() {
+        return surface;
     }
 
     /** The signed-in user: the principal a signed-in route resolved, or on a public page the session if any. */
@@ -73,14 +84,14 @@ public final class PageRenderer implements dev.depot.api.ErrorMapping.PageErrors
         error(ctx, 500, "Something went wrong on the server; it has been logged. Try again.");
     }
 
-    /** How a signed-in page answers a domain error (installed through {@code ErrorMapping}). */
+    /** How a page answers a domain error. */
     @Override
     public void render(Context ctx, DepotException e) {
         switch (e) {
             case DepotException.Unauthenticated u -> {
-                if (ctx.method().equals(io.javalin.http.HandlerType.GET)) {
+                if (ctx.method().equals(HandlerType.GET)) {
                     String next = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-                    ctx.redirect("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), io.javalin.http.HttpStatus.SEE_OTHER);
+                    ctx.redirect("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
                 } else {
                     error(ctx, 401, "Your session has ended; sign in again.");
                 }
@@ -93,6 +104,7 @@ public final class PageRenderer implements dev.depot.api.ErrorMapping.PageErrors
             case DepotException.Throttled t -> error(ctx, 429, "Too many attempts; try again in " + t.retryAfterSeconds() + " s.");
             case DepotException.Unavailable u -> error(ctx, 503, e.getMessage());
             case DepotException.InsufficientStorage s -> error(ctx, 507, e.getMessage());
+            case DepotException.NotAvailable n -> error(ctx, 404, e.getMessage());
         }
     }
 }

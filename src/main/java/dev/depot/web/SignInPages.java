@@ -42,7 +42,8 @@ public final class SignInPages {
         this.sessionTtl = sessionTtl;
     }
 
-    public void register(Routes routes) {
+    public void register(Routes all) {
+        Routes routes = all.on(pages.surface());
         routes.get("/login", Access.PUBLIC, this::form);
         routes.post("/login", Access.PUBLIC, this::signIn);
         routes.post("/logout", Access.SIGNED_IN, this::signOut);

@@ -7,14 +7,14 @@ import dev.depot.api.Authenticator;
 import dev.depot.api.Routes;
 import dev.depot.auth.Principal;
 import dev.depot.catalog.App;
-import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.Catalog;
 import dev.depot.catalog.Organization;
 import dev.depot.core.DepotException;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadCounter.Day;
 import dev.depot.delivery.DownloadCounter.StatsFilter;
 import dev.depot.ota.Device;
-import dev.depot.ota.OtaService;
+import dev.depot.ota.Ota;
 import io.javalin.http.Context;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -38,19 +38,20 @@ public final class StatsPages {
     /** The numbers beside the chart. */
     public record Totals(long downloads, long updates) {}
 
-    private final OtaService ota;
-    private final CatalogService catalog;
+    private final Ota ota;
+    private final Catalog catalog;
     private final DownloadCounter counter;
     private final PageRenderer pages;
 
-    public StatsPages(OtaService ota, CatalogService catalog, DownloadCounter counter, PageRenderer pages) {
+    public StatsPages(Ota ota, Catalog catalog, DownloadCounter counter, PageRenderer pages) {
         this.ota = ota;
         this.catalog = catalog;
         this.counter = counter;
         this.pages = pages;
     }
 
-    public void register(Routes routes) {
+    public void register(Routes all) {
+        Routes routes = all.on(pages.surface());
         routes.get("/dashboard/stats", Access.SIGNED_IN, this::stats);
     }
 
@@ -60,10 +61,10 @@ public final class StatsPages {
         String of = ctx.queryParam("of") == null || ctx.queryParam("of").isBlank() ? "all" : ctx.queryParam("of");
 
         Map<String, Device> devices = new LinkedHashMap<>();
-        ota.devicesManagedBy(me).forEach(d -> devices.put(d.codename(), d));
+        ota.devices().devicesManagedBy(me).forEach(d -> devices.put(d.codename(), d));
         Map<String, App> apps = new LinkedHashMap<>();
-        for (Organization org : catalog.organizations(me)) {
-            for (App a : catalog.apps(me, org.slug())) {
+        for (Organization org : catalog.organizations().organizations(me)) {
+            for (App a : catalog.apps().apps(me, org.slug())) {
                 apps.put(org.slug() + "/" + a.slug(), a);
             }
         }

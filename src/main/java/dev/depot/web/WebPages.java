@@ -1,5 +1,6 @@
 package dev.depot.web;
 
+import dev.depot.api.Params;
 import dev.depot.api.Access;
 import dev.depot.api.Links;
 import dev.depot.api.Routes;
@@ -7,7 +8,7 @@ import dev.depot.delivery.DeliveryService;
 import dev.depot.delivery.DownloadType;
 import dev.depot.ota.Device;
 import dev.depot.ota.OtaBuild;
-import dev.depot.ota.OtaService;
+import dev.depot.ota.Ota;
 import dev.depot.repository.FdroidExport;
 import dev.depot.repository.Repository;
 import dev.depot.repository.RepositoryEntry;
@@ -43,7 +44,7 @@ public final class WebPages {
     /** uPlot, for the statistics charts, from its webjar. */
     private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
 
-    private final OtaService ota;
+    private final Ota ota;
     private final DeliveryService delivery;
     private final RepositoryService repositories;
     private final FdroidExport fdroid;
@@ -55,7 +56,7 @@ public final class WebPages {
     private final byte[] uplot;
     private final byte[] uplotCss;
 
-    public WebPages(OtaService ota, DeliveryService delivery, RepositoryService repositories, FdroidExport fdroid, Links links,
+    public WebPages(Ota ota, DeliveryService delivery, RepositoryService repositories, FdroidExport fdroid, Links links,
                     PageRenderer pages) {
         this.ota = ota;
         this.pages = pages;
@@ -70,7 +71,8 @@ public final class WebPages {
         this.uplotCss = resource(UPLOT + "uPlot.min.css");
     }
 
-    public void register(Routes routes) {
+    public void register(Routes all) {
+        Routes routes = all.on(pages.surface());
         routes.get("/", Access.PUBLIC, this::home);
         routes.get("/devices/{codename}", Access.PUBLIC, this::device);
         routes.get("/builds/{id}", Access.PUBLIC, this::build);
@@ -103,10 +105,9 @@ public final class WebPages {
     private void home(Context ctx) {
         String query = ctx.queryParam("q") == null ? "" : ctx.queryParam("q").trim();
         boolean unmaintained = ctx.queryParam("unmaintained") != null;
-        Map<String, Integer> published = ota.publishedBuildCounts();
+        Map<String, Integer> published = ota.builds().publishedBuildCounts();
         String q = query.toLowerCase(Locale.ROOT);
-        List<DeviceRow> rows = ota.devices().stream()
-                .filter(Device::visible)
+        List<DeviceRow> rows = ota.devices().visibleDevices().stream()
                 .filter(d -> unmaintained || d.maintained())
                 .filter(d -> q.isEmpty() || (d.codename() + " " + d.name() + " " + d.manufacturer()).toLowerCase(Locale.ROOT).contains(q))
                 .sorted(Comparator.comparing((Device d) -> d.manufacturer().toLowerCase(Locale.ROOT)).thenComparing(Device::name))
@@ -151,15 +152,13 @@ public final class WebPages {
     }
 
     private void device(Context ctx) {
-        Device device = ota.device(ctx.pathParam("codename")).filter(Device::visible).orElse(null);
+        Device device = ota.devices().visibleDevice(ctx.pathParam("codename")).orElse(null);
         if (device == null) {
             notFound(ctx, "There is no such device.");
             return;
         }
         Map<String, List<BuildRow>> variants = new LinkedHashMap<>();
-        ota.buildsOfDevice(device.codename()).stream()
-                .filter(OtaBuild::published)
-                .sorted(Comparator.comparing(OtaBuild::buildDate).thenComparing(OtaBuild::id).reversed())
+        ota.builds().publishedBuildsOfDevice(device.codename())
                 .forEach(b -> variants.computeIfAbsent(b.variantCodename(), v -> new java.util.ArrayList<>()).add(new BuildRow(
                         b.id(), b.version(), b.buildDate().toString(), humanSize(b.size()), b.sha256(),
                         links.buildDownload(b.id(), b.fileName(), DownloadType.DOWNLOAD), b.changelog())));
@@ -167,13 +166,8 @@ public final class WebPages {
     }
 
     private void build(Context ctx) {
-        OtaBuild build = null;
-        try {
-            build = ota.build(Long.parseLong(ctx.pathParam("id"))).filter(OtaBuild::published).orElse(null);
-        } catch (NumberFormatException e) {
-            // not a build id: the same 404 as an unknown one
-        }
-        Device device = build == null ? null : ota.device(build.deviceCodename()).filter(Device::visible).orElse(null);
+        OtaBuild build = Params.id(ctx.pathParam("id")).flatMap(ota.builds()::publicBuild).orElse(null); // not an id: 404 as for an unknown one
+        Device device = build == null ? null : ota.devices().requireDevice(build.deviceCodename());
         if (device == null) {
             notFound(ctx, "There is no such build.");
             return;

@@ -101,7 +101,7 @@ class ChunkedUploadFlowTest {
         assertThat(whole).isEqualTo(data);
         assertThat(Json.parse(server.get("/api/v1/download/count/day/").body()).get("count").asLong()).isEqualTo(dayBefore + 1);
         assertThat(Json.parse(server.get("/api/v1/download/count/all/").body()).get("count").asLong()).isEqualTo(dayBefore + 1);
-        assertThat(server.depot().ota().build(buildId)).isPresent();
+        assertThat(server.depot().ota().builds().build(buildId)).isPresent();
 
         // nothing is left in staging
         try (var staged = Files.list(server.dataDir().resolve("uploads"))) {

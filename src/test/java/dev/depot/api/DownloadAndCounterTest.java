@@ -152,7 +152,7 @@ class DownloadAndCounterTest {
         assertThat(fetch("GET", server.url("/download/builds/" + buildId + "/other.zip")).statusCode()).isEqualTo(404);
         assertThat(fetch("GET", server.url("/download/builds/abc/" + NAME)).statusCode()).isEqualTo(404);
         long off = f.upload("Bliss-v10.1-sunfish-OFFICIAL-gapps-20241011.zip", OtaFixture.randomBytes(100, 51));
-        server.depot().ota().setBuildEnabled(
+        server.depot().ota().builds().setBuildEnabled(
                 server.depot().auth().authenticate(f.maintainerToken), off, false);
         HttpResponse<byte[]> r = fetch("GET", server.url("/download/builds/" + off + "/Bliss-v10.1-sunfish-OFFICIAL-gapps-20241011.zip"));
         assertThat(r.statusCode()).isEqualTo(404);

@@ -60,7 +60,7 @@ class MalformedBodyTest {
     /** Every route with a body, with its path parameters filled in. */
     private List<String[]> routes() {
         List<String[]> out = new ArrayList<>();
-        for (Routes.Route r : server.server().routes()) {
+        for (RouteTable.Route r : server.server().routes()) {
             if (WITH_BODY.contains(r.method())) {
                 String path = r.path().replaceAll("\\{id}", "00000000-0000-0000-0000-000000000000")
                         .replaceAll("\\{[a-z_]+}", "1");

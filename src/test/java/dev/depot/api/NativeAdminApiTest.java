@@ -69,8 +69,8 @@ class NativeAdminApiTest {
         HttpResponse<String> patched = server.send("PATCH", "/v1/devices/lynx", "{\"note\":\"<b>beta</b>\",\"maintained\":false}", asAdmin);
         assertThat(Json.parse(patched.body()).get("data").get("note").asText()).isEqualTo("<b>beta</b>");
         assertThat(Json.parse(patched.body()).get("data").get("maintained").asBoolean()).isFalse();
-        assertThat(server.depot().ota().mayUploadFor(server.depot().auth().authenticate(secret),
-                server.depot().ota().requireDevice("lynx"))).isTrue();
+        assertThat(server.depot().ota().devices().mayUploadFor(server.depot().auth().authenticate(secret),
+                server.depot().ota().devices().requireDevice("lynx"))).isTrue();
     }
 
     @Test

@@ -60,7 +60,7 @@ class ShipperChunkedUploadTest {
         JsonNode body = Json.parse(done.body());
         assertThat(body.get("message").asText()).isEqualTo("Build has been uploaded for device Google Pixel 4a (sunfish)!");
         long buildId = body.get("build_id").asLong();
-        var build = server.depot().ota().build(buildId).orElseThrow();
+        var build = server.depot().ota().builds().build(buildId).orElseThrow();
         assertThat(build.size()).isEqualTo(data.length);
         assertThat(build.sha256()).isEqualTo(OtaFixture.sha256(data));
         assertThat(build.md5()).isEqualTo(md5(data));
@@ -190,7 +190,7 @@ class ShipperChunkedUploadTest {
         HttpResponse<String> last = shippy.putChunk(id, name, java.util.Arrays.copyOfRange(data, 25, 40), 25, 40);
         assertThat(Json.parse(last.body()).get("offset").asLong()).isEqualTo(40);
         assertThat(shippy.finalizeUpload(id, OtaFixture.sha256(data)).statusCode()).isEqualTo(200);
-        assertThat(server.depot().ota().buildByFileName(name).orElseThrow().md5()).isEqualTo(md5(data));
+        assertThat(server.depot().ota().builds().buildByFileName(name).orElseThrow().md5()).isEqualTo(md5(data));
     }
 
     @Test
@@ -248,7 +248,7 @@ class ShipperChunkedUploadTest {
 
         assertDetail(r, 400, "sha256 checksum does not match");
         assertThat(findUploadOrNull(id)).isNull();
-        assertThat(server.depot().ota().buildByFileName(name)).isEmpty();
+        assertThat(server.depot().ota().builds().buildByFileName(name)).isEmpty();
         assertThat(server.depot().blobs().exists(new BlobKey(OtaFixture.sha256(data)))).isFalse();
         assertThat(stagedFiles()).noneMatch(p -> p.contains(id));
         // the same upload can start over
@@ -290,7 +290,7 @@ class ShipperChunkedUploadTest {
 
     @Test
     void versionNotAllowed() {
-        server.depot().ota().setAllowedVersions("v8.*\nv9.0");
+        server.depot().ota().buildNames().setAllowedVersions("v8.*\nv9.0");
         try {
             assertShipperError(first("Bliss-v7.5-sunfish-OFFICIAL-gapps-20240707.zip", OtaFixture.randomBytes(10, 35)),
                     400, "version_not_allowed");
@@ -299,22 +299,22 @@ class ShipperChunkedUploadTest {
             assertThat(first("Bliss-v9.0-sunfish-OFFICIAL-gapps-20240707.zip", OtaFixture.randomBytes(10, 37)).statusCode())
                     .isEqualTo(200);
         } finally {
-            server.depot().ota().setAllowedVersions("*");
+            server.depot().ota().buildNames().setAllowedVersions("*");
         }
     }
 
     @Test
     void aMaintainerRemovedBeforeFinalizingGetsNoBuildAndNoBlob() throws IOException {
-        server.depot().ota().addDevice("bramble", "Pixel 4a 5G", "Google");
-        server.depot().ota().addMaintainer("bramble", "maint");
+        server.depot().ota().devices().addDevice("bramble", "Pixel 4a 5G", "Google");
+        server.depot().ota().devices().addMaintainer("bramble", "maint");
         byte[] data = OtaFixture.randomBytes(5000, 38);
         String name = "Bliss-v8.0-bramble-OFFICIAL-gapps-20240808.zip";
         String id = f.uploadChunks(name, data);
-        server.depot().ota().removeMaintainer("bramble", "maint");
+        server.depot().ota().devices().removeMaintainer("bramble", "maint");
 
         assertShipperError(shippy.finalizeUpload(id, OtaFixture.sha256(data)), 401, "insufficient_permissions");
 
-        assertThat(server.depot().ota().buildByFileName(name)).isEmpty();
+        assertThat(server.depot().ota().builds().buildByFileName(name)).isEmpty();
         assertThat(server.depot().blobs().exists(new BlobKey(OtaFixture.sha256(data)))).isFalse();
         assertThat(findUploadOrNull(id)).isNull();
     }
@@ -360,7 +360,7 @@ class ShipperChunkedUploadTest {
 
         assertDetail(shippy.putChunk(id, name, data, 0, 10), 400, "Upload has already been marked as \"complete\"");
         assertThat(findUploadOrNull(id)).isNull();
-        assertThat(server.depot().ota().buildByFileName(name)).isPresent(); // the build stays
+        assertThat(server.depot().ota().builds().buildByFileName(name)).isPresent(); // the build stays
         HttpResponse<String> next = shippy.putChunk(null, name, data, 0, 10);
         assertShipperError(next, 400, "duplicate_build");
     }

@@ -103,8 +103,8 @@ class ShipperPublicApiTest {
     @Test
     void x86UpdaterCarriesTheX86Type() {
         var ota = server.depot().ota();
-        String before = ota.fileNamePattern().python();
-        ota.setFileNamePattern("[A-Za-z]+-(?P<version>[a-z0-9.]+)-(?P<codename>[A-Za-z0-9_]+)(?:-(?P<x86_type>[a-z]+))?"
+        String before = ota.buildNames().fileNamePattern().python();
+        ota.buildNames().setFileNamePattern("[A-Za-z]+-(?P<version>[a-z0-9.]+)-(?P<codename>[A-Za-z0-9_]+)(?:-(?P<x86_type>[a-z]+))?"
                 + "-OFFICIAL-(?P<variant>[a-z]+)-(?P<date>[0-9]{8}).zip");
         try {
             f.upload("Bliss-v15.8-x86_64-generic-OFFICIAL-gapps-20240512.zip", OtaFixture.randomBytes(300, 5));
@@ -118,7 +118,7 @@ class ShipperPublicApiTest {
             assertError(server.get("/api/v1/updater/los/sunfish/generic/gapps/"), 400,
                     "This endpoint is for x86_64 devices only.");
         } finally {
-            ota.setFileNamePattern(before);
+            ota.buildNames().setFileNamePattern(before);
         }
     }
 

@@ -40,7 +40,7 @@ class UpdaterCacheTest {
             String download = java.net.URI.create(dev.depot.support.Json.parse(before).get("response").get(0).get("url").asText()).getPath();
             assertThat(a.get(download).statusCode()).isEqualTo(200);
 
-            b.depot().ota().setBuildEnabled(Principal.operator(), id, false);
+            b.depot().ota().builds().setBuildEnabled(Principal.operator(), id, false);
             assertThat(b.get(path).statusCode()).as("the changing node sees it at once").isEqualTo(404);
             assertThat(b.get(download).statusCode()).isEqualTo(404);
             assertThat(a.get(path).body()).as("the other node may answer from its cache").isEqualTo(before);
@@ -71,7 +71,7 @@ class UpdaterCacheTest {
             OtaFixture f = new OtaFixture(a);
             long id = f.upload("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", OtaFixture.randomBytes(1000, 1));
             assertThat(a.get("/api/v1/updater/los/sunfish/gapps/").statusCode()).isEqualTo(200);
-            b.depot().ota().setBuildEnabled(Principal.operator(), id, false);
+            b.depot().ota().builds().setBuildEnabled(Principal.operator(), id, false);
             assertThat(a.get("/api/v1/updater/los/sunfish/gapps/").statusCode()).isEqualTo(404);
         }
     }

@@ -117,10 +117,10 @@ class TusUploadTest {
     @Test
     void romBuildsGoUpOverTusUnderShippersRulesButNotWithAnAppToken() throws Exception {
         var ota = server.depot().ota();
-        if (ota.device("sunfish").isEmpty()) {
-            ota.addDevice("sunfish", "Pixel 4a", "Google");
-            ota.addVariant("gapps", "With Google apps", null);
-            ota.addMaintainer("sunfish", "mark");
+        if (ota.devices().device("sunfish").isEmpty()) {
+            ota.devices().addDevice("sunfish", "Pixel 4a", "Google");
+            ota.devices().addVariant("gapps", "With Google apps", null);
+            ota.devices().addMaintainer("sunfish", "mark");
         }
         byte[] rom = dev.depot.support.OtaFixture.randomBytes(300_000, 21);
         Path file = Files.write(Files.createTempFile("tus", ".zip"), rom);
@@ -132,7 +132,7 @@ class TusUploadTest {
             // keep going
         }
         up.finish();
-        var build = ota.buildByFileName("Bliss-v9.0-sunfish-OFFICIAL-gapps-20240901.zip").orElseThrow();
+        var build = ota.builds().buildByFileName("Bliss-v9.0-sunfish-OFFICIAL-gapps-20240901.zip").orElseThrow();
         assertThat(build.sha256()).isEqualTo(hex(MessageDigest.getInstance("SHA-256").digest(rom)));
         assertThat(build.changelog()).isEqualTo("tus ROM");
 
@@ -265,7 +265,7 @@ class TusUploadTest {
                 h("Upload-Offset", "3000", "Content-Type", "application/offset+octet-stream"));
         assertThat(rest.statusCode()).isEqualTo(204);
         long id = Long.parseLong(rest.headers().firstValue("Depot-Build-Id").orElseThrow());
-        assertThat(server.depot().catalog().build(dev.depot.auth.Principal.operator(), id).sha256())
+        assertThat(server.depot().catalog().builds().build(dev.depot.auth.Principal.operator(), id).sha256())
                 .isEqualTo(hex(sha256(apk)));
     }
 

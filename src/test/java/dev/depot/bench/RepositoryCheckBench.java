@@ -29,8 +29,8 @@ public final class RepositoryCheckBench {
         try (DepotServer server = DepotServer.start(settings, Clock.systemUTC())) {
             var depot = server.depot();
             depot.auth().createUser("bench", "bench-password", true);
-            depot.catalog().createOrganization(Principal.operator(), "bench", "Bench", "bench");
-            var app = depot.catalog().createApp(Principal.operator(), "bench", "app", "App", "android", null);
+            depot.catalog().organizations().createOrganization(Principal.operator(), "bench", "Bench", "bench");
+            var app = depot.catalog().apps().createApp(Principal.operator(), "bench", "app", "App", "android", null);
             // half the revisions publish a new build, half unpublish them again; one build stays, so
             // every revision has a state (and hash) of its own
             int half = revisions / 2;

@@ -37,9 +37,9 @@ public final class S3DownloadBench {
              DepotServer redirecting = DepotServer.start(base.with(Setting.DOWNLOAD_REDIRECT, "true"), Clock.systemUTC())) {
             var depot = streaming.depot();
             var user = depot.auth().createUser("maint", "maint-password", false);
-            depot.ota().addDevice("sunfish", "Pixel 4a", "Google");
-            depot.ota().addVariant("gapps", "With Google apps", null);
-            depot.ota().addMaintainer("sunfish", "maint");
+            depot.ota().devices().addDevice("sunfish", "Pixel 4a", "Google");
+            depot.ota().devices().addVariant("gapps", "With Google apps", null);
+            depot.ota().devices().addMaintainer("sunfish", "maint");
             Principal me = depot.auth().authenticate(depot.auth().createToken(user, "bench", EnumSet.of(Scope.UPLOAD, Scope.PUBLISH,
                     Scope.READ), null).secret());
             String name = "Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip";

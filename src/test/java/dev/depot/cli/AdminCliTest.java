@@ -85,7 +85,7 @@ class AdminCliTest {
         assertThat(Json.parse(server.get("/api/v1/system/info").body()).get("shippy_allowed_versions").asText())
                 .isEqualTo("15.*\n16.0");
         assertThat(depot(null, "ota", "x86-type", "generic").exit()).isZero();
-        assertThat(server.depot().ota().x86Types()).containsExactly("generic");
+        assertThat(server.depot().ota().devices().x86Types()).containsExactly("generic");
     }
 
     @Test

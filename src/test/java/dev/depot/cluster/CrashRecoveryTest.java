@@ -75,11 +75,11 @@ class CrashRecoveryTest {
         User mark = depot.auth().createUser("mark", "password-mark", false);
         token = depot.auth().createToken(mark, "ci", EnumSet.of(Scope.READ, Scope.UPLOAD, Scope.PUBLISH), null).secret();
         Principal op = Principal.operator();
-        depot.catalog().createOrganization(op, "acme", "Acme", "mark");
-        depot.catalog().createApp(op, "acme", "notes", "Notes", "android", null);
-        depot.ota().addDevice("sunfish", "Pixel 4a", "Google");
-        depot.ota().addVariant("gapps", "With Google apps", null);
-        depot.ota().addMaintainer("sunfish", "mark");
+        depot.catalog().organizations().createOrganization(op, "acme", "Acme", "mark");
+        depot.catalog().apps().createApp(op, "acme", "notes", "Notes", "android", null);
+        depot.ota().devices().addDevice("sunfish", "Pixel 4a", "Google");
+        depot.ota().devices().addVariant("gapps", "With Google apps", null);
+        depot.ota().devices().addMaintainer("sunfish", "mark");
         server = ServerProcess.start(data, databaseUrl, Map.of());
     }
 
@@ -196,7 +196,7 @@ class CrashRecoveryTest {
     }
 
     private List<AppBuild> appBuilds() {
-        return depot.catalog().builds(Principal.operator(), "acme", "notes");
+        return depot.catalog().builds().builds(Principal.operator(), "acme", "notes");
     }
 
     @Test
@@ -242,7 +242,7 @@ class CrashRecoveryTest {
         assertThat(head.headers().firstValue("Depot-Build-Id")).as("HEAD names the build after the restart").isPresent();
         assertThat(head.headers().firstValue("Upload-Offset")).contains(Long.toString(size));
         long buildId = Long.parseLong(head.headers().firstValue("Depot-Build-Id").get());
-        AppBuild build = depot.catalog().build(Principal.operator(), buildId);
+        AppBuild build = depot.catalog().builds().build(Principal.operator(), buildId);
         assertThat(build.sha256()).isEqualTo(sha);
         assertThat(build.size()).isEqualTo(size);
         assertThat(build.changelog()).isEqualTo("crash test");
@@ -282,10 +282,10 @@ class CrashRecoveryTest {
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         JsonNode body = Json.parse(done.body());
         assertThat(body.get("message").asText()).isEqualTo("Build has been uploaded for device Google Pixel 4a (sunfish)!");
-        OtaBuild build = depot.ota().build(body.get("build_id").asLong()).orElseThrow();
+        OtaBuild build = depot.ota().builds().build(body.get("build_id").asLong()).orElseThrow();
         assertThat(build.sha256()).isEqualTo(sha);
         assertThat(build.fileName()).isEqualTo(name);
-        assertThat(depot.ota().buildByFileName(name)).map(OtaBuild::id).contains(build.id());
+        assertThat(depot.ota().builds().buildByFileName(name)).map(OtaBuild::id).contains(build.id());
     }
 
     private HttpRequest finishRequest(String id, String sha) {
@@ -399,7 +399,7 @@ class CrashRecoveryTest {
         HttpResponse<String> done = tusPatch(id, offset, HttpRequest.BodyPublishers.ofByteArray(rest)).join();
         assertThat(done.statusCode()).as(done.body()).isEqualTo(204);
         long buildId = Long.parseLong(done.headers().firstValue("Depot-Build-Id").orElseThrow());
-        assertThat(depot.catalog().build(Principal.operator(), buildId).sha256()).isEqualTo(sha);
+        assertThat(depot.catalog().builds().build(Principal.operator(), buildId).sha256()).isEqualTo(sha);
     }
 
     /** The file at about 100 MiB/s, so that the kill lands in the middle of the body. */

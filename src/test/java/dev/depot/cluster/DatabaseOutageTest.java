@@ -39,7 +39,7 @@ class DatabaseOutageTest {
         try (TestServer server = TestServer.start(Backend.POSTGRESQL, Files.createTempDirectory("depot-outage"), Clock.systemUTC(),
                 Map.of(Setting.DATABASE_URL, url))) {
             String token = server.userWithToken("root", true, Scope.ADMIN);
-            server.depot().ota().addDevice("sunfish", "Pixel 4a", "Google");
+            server.depot().ota().devices().addDevice("sunfish", "Pixel 4a", "Google");
             List<Integer> statuses = new CopyOnWriteArrayList<>();
             AtomicBoolean running = new AtomicBoolean(true);
             Thread load = Thread.ofPlatform().start(() -> {

@@ -131,7 +131,7 @@ class FullDiskTest {
                     Integer.toString(offset), "Content-Type", "application/offset+octet-stream");
             assertThat(rest.statusCode()).as(rest.body()).isEqualTo(204);
             long build = Long.parseLong(rest.headers().firstValue("Depot-Build-Id").orElseThrow());
-            assertThat(server.depot().ota().build(build).orElseThrow().sha256()).isEqualTo(OtaFixture.sha256(rom));
+            assertThat(server.depot().ota().builds().build(build).orElseThrow().sha256()).isEqualTo(OtaFixture.sha256(rom));
             assertThat(server.get("/readyz").statusCode()).isEqualTo(200);
         }
     }

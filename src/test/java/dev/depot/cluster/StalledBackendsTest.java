@@ -39,7 +39,7 @@ class StalledBackendsTest {
         try (TestServer server = TestServer.start(Backend.POSTGRESQL, Files.createTempDirectory("depot-frozen"), Clock.systemUTC(),
                 Map.of(Setting.DATABASE_URL, pg.getJdbcUrl("postgres", "postgres"), Setting.DATABASE_TIMEOUT, "2s"))) {
             String token = server.userWithToken("root", true, Scope.ADMIN);
-            server.depot().ota().addDevice("sunfish", "Pixel 4a", "Google");
+            server.depot().ota().devices().addDevice("sunfish", "Pixel 4a", "Google");
             assertThat(server.get("/v1/users", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
 
             List<Long> frozen = freeze(pgData);

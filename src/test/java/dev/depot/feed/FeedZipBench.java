@@ -32,7 +32,7 @@ public class FeedZipBench {
     @Setup
     public void setUp() throws Exception {
         database = Database.open("jdbc:sqlite:" + Files.createTempDirectory("depot-jmh").resolve("depot.db"), null, null, 2);
-        feed = new FeedService(database.jdbi(), database.dialect(), null,
+        feed = new FeedService(database.jdbi(), database.dialect(), null, null,
                 LinkSigner.create("a-benchmark-signing-key-of-32-chars!", null, Clock.systemUTC()),
                 () -> "https://depot.example.org", Clock.systemUTC());
         long window = FeedPackageName.lastClosed(System.currentTimeMillis()).start();

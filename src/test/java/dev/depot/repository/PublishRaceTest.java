@@ -94,10 +94,10 @@ class PublishRaceTest {
         var repositories = server.depot().repositories();
         var catalog = server.depot().catalog();
         for (int round = 0; round < ROUNDS; round++) {
-            catalog.updateBuild(maintainer, "acme", "tiny", id, true, null, null);
+            catalog.builds().updateBuild(maintainer, "acme", "tiny", id, true, null, null);
             together(() -> repositories.publish(maintainer, "acme", repo.name(), id),
-                    () -> catalog.updateBuild(maintainer, "acme", "tiny", id, false, null, null));
-            AppBuild b = catalog.build(maintainer, id);
+                    () -> catalog.builds().updateBuild(maintainer, "acme", "tiny", id, false, null, null));
+            AppBuild b = catalog.builds().build(maintainer, id);
             assertThat(b.enabled()).isFalse();
             assertThat(repositories.entry(repositories.require(repo.name()), id)).as("round %d", round).isEmpty();
             assertConsistent(repo);
@@ -113,7 +113,7 @@ class PublishRaceTest {
         for (int round = 0; round < ROUNDS / 4; round++) {
             long id = Long.parseLong(f.uploadAndWaitQuietly("apps/com.politedroid_4.apk"));
             together(() -> repositories.publish(maintainer, "acme", repo.name(), id),
-                    () -> catalog.deleteBuild(maintainer, "acme", "tiny", id));
+                    () -> catalog.builds().deleteBuild(maintainer, "acme", "tiny", id));
             assertThat(repositories.entries(repositories.require(repo.name()))).as("round %d", round).isEmpty();
             assertConsistent(repo);
         }

@@ -23,16 +23,16 @@ public final class OtaFixture {
         adminToken = server.userWithToken("root", true, Scope.ADMIN);
         maintainerToken = server.userWithToken("maint", false, Scope.READ, Scope.UPLOAD, Scope.PUBLISH);
         outsiderToken = server.userWithToken("outsider", false, Scope.READ, Scope.UPLOAD, Scope.PUBLISH);
-        ota.addDevice("sunfish", "Pixel 4a", "Google");
-        ota.addDevice("x86_64", "Generic PC", "Intel");
-        ota.addDevice("hidden", "Prototype", "Acme");
-        ota.updateDevice("hidden", null, null, null, false, null, null);
-        ota.addVariant("gapps", "With Google apps", null);
-        ota.addVariant("vanilla", "Without Google apps", "UNOFFICIAL");
-        ota.addX86Type("generic", "Generic x86_64");
-        ota.addMaintainer("sunfish", "maint");
-        ota.addMaintainer("x86_64", "maint");
-        ota.updateDevice("sunfish", null, null, null, null, "Stable builds", null);
+        ota.devices().addDevice("sunfish", "Pixel 4a", "Google");
+        ota.devices().addDevice("x86_64", "Generic PC", "Intel");
+        ota.devices().addDevice("hidden", "Prototype", "Acme");
+        ota.devices().updateDevice("hidden", null, null, null, false, null, null);
+        ota.devices().addVariant("gapps", "With Google apps", null);
+        ota.devices().addVariant("vanilla", "Without Google apps", "UNOFFICIAL");
+        ota.devices().addX86Type("generic", "Generic x86_64");
+        ota.devices().addMaintainer("sunfish", "maint");
+        ota.devices().addMaintainer("x86_64", "maint");
+        ota.devices().updateDevice("sunfish", null, null, null, null, "Stable builds", null);
         server.depot().auth().updateProfile("maint", "Mai Ntainer", "Builds ROMs", "", "https://example.org/maint", true);
         shippy = new ShippyClient(server, maintainerToken);
     }

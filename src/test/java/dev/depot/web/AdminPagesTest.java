@@ -49,7 +49,7 @@ class AdminPagesTest {
     void noAdminPageOrFormIsOpenToOthers() {
         WebClient maint = new WebClient(server);
         maint.signIn("maint", "password-maint");
-        List<dev.depot.api.Routes.Route> adminRoutes = server.server().routes().stream()
+        List<dev.depot.api.RouteTable.Route> adminRoutes = server.server().routes().stream()
                 .filter(r -> r.access() == Access.SIGNED_IN_ADMIN).toList();
         assertThat(adminRoutes).hasSizeGreaterThan(15);
         for (var r : adminRoutes) {
@@ -126,12 +126,12 @@ class AdminPagesTest {
         assertThat(admin.post("/admin/devices", Map.of("codename", "oriole", "name", "Pixel 6", "manufacturer", "Google")).statusCode()).isEqualTo(303);
         assertThat(admin.post("/admin/devices/oriole/maintainers", Map.of("username", "outsider")).statusCode()).isEqualTo(303);
         assertThat(admin.post("/admin/devices/oriole", Map.of("visible", "on")).statusCode()).as("no longer maintained").isEqualTo(303);
-        assertThat(server.depot().ota().requireDevice("oriole").maintained()).isFalse();
-        assertThat(server.depot().ota().mayUploadFor(server.depot().auth().authenticate(
-                server.userWithToken("outsider", false, dev.depot.auth.Scope.READ)), server.depot().ota().requireDevice("oriole"))).isTrue();
+        assertThat(server.depot().ota().devices().requireDevice("oriole").maintained()).isFalse();
+        assertThat(server.depot().ota().devices().mayUploadFor(server.depot().auth().authenticate(
+                server.userWithToken("outsider", false, dev.depot.auth.Scope.READ)), server.depot().ota().devices().requireDevice("oriole"))).isTrue();
         assertThat(admin.get("/admin/devices").body()).contains("oriole", "outsider");
         assertThat(admin.post("/admin/variants", Map.of("codename", "microg", "description", "With microG")).statusCode()).isEqualTo(303);
-        assertThat(server.depot().ota().variants()).extracting(v -> v.codename()).contains("microg");
+        assertThat(server.depot().ota().devices().variants()).extracting(v -> v.codename()).contains("microg");
         assertThat(admin.post("/admin/rules", Map.of("pattern", "(unclosed", "allowedVersions", "*")).statusCode())
                 .as("a broken pattern is refused, not stored").isEqualTo(400);
 

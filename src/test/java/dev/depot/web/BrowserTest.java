@@ -53,7 +53,7 @@ class BrowserTest extends ChromiumTest {
 
     @Test
     void theSearchFiltersAsYouTypeAndABuildPageShowsItsQrCode() {
-        server.depot().ota().addDevice("lynx", "Pixel 7a", "Google");
+        server.depot().ota().devices().addDevice("lynx", "Pixel 7a", "Google");
         long id = f.upload("Bliss-v3.0-sunfish-OFFICIAL-gapps-20240401.zip", OtaFixture.randomBytes(100, 8));
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800))) {
             Page page = context.newPage();

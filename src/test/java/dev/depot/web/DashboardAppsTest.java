@@ -40,7 +40,7 @@ class DashboardAppsTest {
     }
 
     private boolean enabled() {
-        return server.depot().catalog().build(Principal.operator(), build).enabled();
+        return server.depot().catalog().builds().build(Principal.operator(), build).enabled();
     }
 
     @Test
@@ -58,7 +58,7 @@ class DashboardAppsTest {
         assertThat(enabled()).isFalse();
         assertThat(mark.post("/dashboard/apps/acme/tiny/builds/" + build + "/changelog", Map.of("changelog", "Polite again")).statusCode())
                 .isEqualTo(303);
-        assertThat(server.depot().catalog().build(Principal.operator(), build).changelog()).isEqualTo("Polite again");
+        assertThat(server.depot().catalog().builds().build(Principal.operator(), build).changelog()).isEqualTo("Polite again");
 
         WebClient vera = new WebClient(server);
         vera.signIn("vera", "password-vera");

@@ -108,11 +108,11 @@ class SignInTest {
         assertThat(forged.body()).contains("security token");
         HttpResponse<String> wrong = web.post("/dashboard/builds/" + id + "/disable", Map.of(), "X-CSRF-Token", "not-it");
         assertThat(wrong.statusCode()).as("a wrong header is not rescued by the right field").isEqualTo(403);
-        assertThat(server.depot().ota().build(id).orElseThrow().enabled()).isTrue();
+        assertThat(server.depot().ota().builds().build(id).orElseThrow().enabled()).isTrue();
 
         HttpResponse<String> real = web.post("/dashboard/builds/" + id + "/disable", Map.of());
         assertThat(real.statusCode()).isEqualTo(303);
-        assertThat(server.depot().ota().build(id).orElseThrow().enabled()).isFalse();
+        assertThat(server.depot().ota().builds().build(id).orElseThrow().enabled()).isFalse();
         assertThat(server.get("/api/v1/updater/los/sunfish/gapps/").body()).doesNotContain("v1.0");
         assertThat(server.get("/devices/sunfish").body()).doesNotContain("v1.0");
     }
@@ -140,8 +140,8 @@ class SignInTest {
         assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
         assertThat(outsider.post("/dashboard/builds/" + id + "/delete", Map.of()).statusCode()).isEqualTo(403);
         assertThat(outsider.post("/dashboard/devices/sunfish/note", Map.of("note", "mine now")).statusCode()).isEqualTo(403);
-        assertThat(server.depot().ota().build(id)).isPresent();
-        assertThat(server.depot().ota().requireDevice("sunfish").note()).isEqualTo("Stable builds");
+        assertThat(server.depot().ota().builds().build(id)).isPresent();
+        assertThat(server.depot().ota().devices().requireDevice("sunfish").note()).isEqualTo("Stable builds");
     }
 
     @Test
@@ -172,7 +172,7 @@ class SignInTest {
         HttpResponse<String> gone = web.post("/dashboard/builds/" + id + "/delete", Map.of(), "HX-Request", "true");
         assertThat(gone.statusCode()).isEqualTo(200);
         assertThat(gone.body()).isEmpty();
-        assertThat(server.depot().ota().build(id)).isEmpty();
+        assertThat(server.depot().ota().builds().build(id)).isEmpty();
         assertThat(server.depot().blobs().exists(new BlobKey(OtaFixture.sha256(data)))).as("its bytes went too").isFalse();
         assertThat(web.post("/dashboard/builds/" + id + "/delete", Map.of()).statusCode()).isEqualTo(404);
         assertThat(web.post("/dashboard/builds/nope/delete", Map.of()).statusCode()).isEqualTo(404);
@@ -199,8 +199,8 @@ class SignInTest {
         assertThat(patched.statusCode()).as(patched.body()).isEqualTo(204);
         long id = Long.parseLong(patched.headers().firstValue("Depot-Build-Id").orElseThrow());
         assertThat(patched.headers().firstValue("Depot-Build-Url")).contains(server.url("/v1/builds/" + id));
-        assertThat(server.depot().ota().build(id).orElseThrow().sha256()).isEqualTo(OtaFixture.sha256(data));
-        assertThat(server.depot().ota().build(id).orElseThrow().changelog()).isEqualTo("Faster boot");
+        assertThat(server.depot().ota().builds().build(id).orElseThrow().sha256()).isEqualTo(OtaFixture.sha256(data));
+        assertThat(server.depot().ota().builds().build(id).orElseThrow().changelog()).isEqualTo("Faster boot");
 
         String unknown = "filename " + b64("Bliss-v2.0-nosuch-OFFICIAL-gapps-20240201.zip") + ",target " + b64("ota");
         HttpResponse<String> refused = server.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url("/v1/uploads")))

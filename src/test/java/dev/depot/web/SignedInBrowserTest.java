@@ -67,7 +67,7 @@ class SignedInBrowserTest extends ChromiumTest {
             assertThat(page.locator(".upload-status").textContent()).contains("Uploaded Bliss-v4.0-sunfish-OFFICIAL-gapps-20240501.zip as build");
             assertThat(page.locator("progress").getAttribute("max")).isEqualTo(Integer.toString(data.length));
             screenshot(page, "dashboard");
-            OtaBuild build = server.depot().ota().buildByFileName(file.getFileName().toString()).orElseThrow();
+            OtaBuild build = server.depot().ota().builds().buildByFileName(file.getFileName().toString()).orElseThrow();
             assertThat(build.sha256()).isEqualTo(OtaFixture.sha256(data));
 
             page.navigate(server.url("/devices/sunfish"));
@@ -123,7 +123,7 @@ class SignedInBrowserTest extends ChromiumTest {
             page.locator(".upload-status.ok").waitFor();
             assertThat(page.evaluate("() => localStorage.length")).as("a finished upload is forgotten").isEqualTo(0);
         }
-        OtaBuild build = server.depot().ota().buildByFileName(file.getFileName().toString()).orElseThrow();
+        OtaBuild build = server.depot().ota().builds().buildByFileName(file.getFileName().toString()).orElseThrow();
         assertThat(build.sha256()).isEqualTo(OtaFixture.sha256(data));
         HttpResponse<String> head = server.send(HttpRequest.newBuilder(URI.create(location)).method("HEAD", HttpRequest.BodyPublishers.noBody()),
                 "Authorization", "Token " + f.maintainerToken, "Tus-Resumable", "1.0.0");
@@ -158,7 +158,7 @@ class SignedInBrowserTest extends ChromiumTest {
             page.locator(".upload-status.ok").waitFor();
             assertThat(patches.get()).as("the lost chunk was sent again").isEqualTo(3);
         }
-        OtaBuild build = server.depot().ota().buildByFileName(file.getFileName().toString()).orElseThrow();
+        OtaBuild build = server.depot().ota().builds().buildByFileName(file.getFileName().toString()).orElseThrow();
         assertThat(build.sha256()).isEqualTo(OtaFixture.sha256(data));
     }
 
@@ -206,7 +206,7 @@ class SignedInBrowserTest extends ChromiumTest {
             page.fill("textarea[name=note]", "forged");
             Response refused = page.waitForNavigation(() -> page.click("form[action$='/note'] button[type=submit]"));
             assertThat(refused.status()).isEqualTo(403);
-            assertThat(server.depot().ota().requireDevice("sunfish").note()).doesNotContain("forged");
+            assertThat(server.depot().ota().devices().requireDevice("sunfish").note()).doesNotContain("forged");
 
             Response admin = page.navigate(server.url("/admin"));
             assertThat(admin.status()).isEqualTo(403);

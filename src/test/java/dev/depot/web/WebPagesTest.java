@@ -28,8 +28,8 @@ class WebPagesTest {
 
     @Test
     void theHomePageListsVisibleMaintainedDevicesAndSearches() {
-        server.depot().ota().addDevice("walleye", "Pixel 2", "Google");
-        server.depot().ota().updateDevice("walleye", null, null, false, null, null, null);
+        server.depot().ota().devices().addDevice("walleye", "Pixel 2", "Google");
+        server.depot().ota().devices().updateDevice("walleye", null, null, false, null, null, null);
         f.upload("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", OtaFixture.randomBytes(1000, 1));
 
         HttpResponse<String> home = server.get("/");
@@ -61,7 +61,7 @@ class WebPagesTest {
         assertThat(server.depot().downloads().countOfBuild(id, dev.depot.delivery.DownloadType.DOWNLOAD))
                 .as("the page's button counts like the API's link").isEqualTo(before + 1);
 
-        server.depot().ota().setBuildEnabled(dev.depot.auth.Principal.operator(), id, false);
+        server.depot().ota().builds().setBuildEnabled(dev.depot.auth.Principal.operator(), id, false);
         assertThat(server.get("/devices/sunfish").body()).doesNotContain("v1.0").contains("No builds yet.");
         assertThat(server.get("/devices/nosuchphone").statusCode()).isEqualTo(404);
         assertThat(server.get("/devices/nosuchphone").body()).contains("There is no such device.");
@@ -70,7 +70,7 @@ class WebPagesTest {
     @Test
     void whatMaintainersWriteIsShownEscaped() {
         f.upload("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", OtaFixture.randomBytes(100, 3));
-        server.depot().ota().updateDevice("sunfish", null, null, null, null, "<script>alert(1)</script> & more", null);
+        server.depot().ota().devices().updateDevice("sunfish", null, null, null, null, "<script>alert(1)</script> & more", null);
 
         String body = server.get("/devices/sunfish").body();
         assertThat(body).contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more").doesNotContain("<script>alert");
@@ -85,13 +85,13 @@ class WebPagesTest {
 
         HttpResponse<String> page = server.get("/builds/" + id);
         assertThat(page.statusCode()).isEqualTo(200);
-        var build = server.depot().ota().build(id).orElseThrow();
+        var build = server.depot().ota().builds().build(id).orElseThrow();
         assertThat(page.body()).contains("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", "2024-01-01", "4.9 KiB (5000 bytes)",
                 OtaFixture.sha256(data), build.md5(), "<svg", "aria-label=\"QR code of the download link\"",
                 "href=\"" + server.url("/download/builds/" + id + "/Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip?type=download") + "\"");
         assertThat(server.get("/builds/999999").statusCode()).isEqualTo(404);
         assertThat(server.get("/builds/not-a-number").statusCode()).isEqualTo(404);
-        server.depot().ota().setBuildEnabled(dev.depot.auth.Principal.operator(), id, false);
+        server.depot().ota().builds().setBuildEnabled(dev.depot.auth.Principal.operator(), id, false);
         assertThat(server.get("/builds/" + id).statusCode()).as("a disabled build has no page").isEqualTo(404);
     }
 

@@ -1,5 +1,6 @@
 package dev.depot.api.applivery;
 
+import dev.depot.api.Params;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
 import dev.depot.api.Links;
@@ -114,10 +115,6 @@ public final class DeliveryRoutes {
     }
 
     private static long parseId(String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new DepotException.NotFound("entity_not_found", "Entity not found");
-        }
+        return Params.id(text).orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
     }
 }

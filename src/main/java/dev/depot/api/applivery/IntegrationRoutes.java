@@ -1,11 +1,12 @@
 package dev.depot.api.applivery;
 
+import dev.depot.api.Params;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
 import dev.depot.api.Routes;
 import dev.depot.api.nativeapi.CatalogRoutes;
 import dev.depot.api.nativeapi.Envelope;
-import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.Catalog;
 import dev.depot.auth.Principal;
 import dev.depot.core.DepotException;
 import dev.depot.intake.BuildIntake;
@@ -30,10 +31,10 @@ public final class IntegrationRoutes {
     public static final String PROTOCOL = "integration";
     private final BuildIntake intake;
     private final UploadService uploads;
-    private final CatalogService catalog;
+    private final Catalog catalog;
     private final DownloadCounter counter;
 
-    public IntegrationRoutes(BuildIntake intake, CatalogService catalog, DownloadCounter counter) {
+    public IntegrationRoutes(BuildIntake intake, Catalog catalog, DownloadCounter counter) {
         this.intake = intake;
         this.uploads = intake.uploads();
         this.catalog = catalog;
@@ -43,13 +44,9 @@ public final class IntegrationRoutes {
     public void register(Routes routes) {
         routes.post("/v1/integrations/builds", Access.UPLOAD, this::upload);
         routes.get("/v1/integrations/builds/{id}", Access.READ, ctx -> {
-            long id;
-            try {
-                id = Long.parseLong(ctx.pathParam("id"));
-            } catch (NumberFormatException e) {
-                throw new DepotException.NotFound("entity_not_found", "Entity not found");
-            }
-            Envelope.ok(ctx, CatalogRoutes.describeBuild(catalog.build(Authenticator.principal(ctx), id), counter));
+            long id = Params.id(ctx.pathParam("id")).orElseThrow(() ->
+                    new DepotException.NotFound("entity_not_found", "Entity not found"));
+            Envelope.ok(ctx, CatalogRoutes.describeBuild(catalog.builds().build(Authenticator.principal(ctx), id), counter));
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.depot.api.download;
 
+import dev.depot.api.Params;
 import dev.depot.api.Access;
 import dev.depot.api.Routes;
 import dev.depot.core.ChangeBoundCache;
@@ -7,7 +8,7 @@ import dev.depot.core.DepotException;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
 import dev.depot.ota.OtaBuild;
-import dev.depot.ota.OtaService;
+import dev.depot.ota.Ota;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,16 +22,16 @@ import java.util.Optional;
 public final class DownloadRoutes {
     private static final int MAX_CACHED = 10_000;
 
-    private final OtaService ota;
+    private final Ota ota;
     private final BlobResponder responder;
     private final DownloadCounter counter;
     private final ChangeBoundCache<Long, Optional<OtaBuild>> builds;
 
-    public DownloadRoutes(OtaService ota, BlobResponder responder, DownloadCounter counter, Duration ttl) {
+    public DownloadRoutes(Ota ota, BlobResponder responder, DownloadCounter counter, Duration ttl) {
         this.ota = ota;
         this.responder = responder;
         this.counter = counter;
-        this.builds = new ChangeBoundCache<>(ota::changes, ttl, MAX_CACHED);
+        this.builds = new ChangeBoundCache<>(ota.builds()::changes, ttl, MAX_CACHED);
     }
 
     public void register(Routes routes) {
@@ -53,14 +54,8 @@ public final class DownloadRoutes {
     }
 
     private OtaBuild findBuild(Context ctx) {
-        long id;
-        try {
-            id = Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            throw new DepotException.NotFound("unknown_build", "Entity not found");
-        }
-        return builds.get(id, () -> ota.build(id))
-                .filter(OtaBuild::published)
+        long id = Params.id(ctx.pathParam("id")).orElseThrow(() -> new DepotException.NotFound("unknown_build", "Entity not found"));
+        return builds.get(id, () -> ota.builds().publishedBuild(id))
                 .filter(b -> b.fileName().equals(ctx.pathParam("file_name")))
                 .orElseThrow(() -> new DepotException.NotFound("unknown_build", "Entity not found"));
     }

@@ -1,7 +1,8 @@
 package dev.depot.api.koodous;
 
+import dev.depot.api.ErrorRenderer;
+import dev.depot.api.Surface;
 import dev.depot.core.DepotException;
-import dev.depot.feed.FeedService;
 import io.javalin.http.Context;
 
 /**
@@ -9,19 +10,19 @@ import io.javalin.http.Context;
  * unprivileged token, 404 for a package not available (with {@code Retry-After} when it will be),
  * 400 with the reason for a malformed package name.
  */
-public final class FeedErrors {
+public final class FeedErrors implements ErrorRenderer {
+    public static final Surface SURFACE = new Surface("feed", new FeedErrors());
+
     private FeedErrors() {}
 
-    public static boolean handles(Context ctx) {
-        return ctx.path().startsWith("/feed/");
-    }
-
-    public static void render(Context ctx, DepotException e) {
+    @Override
+    public void render(Context ctx, DepotException e) {
         int status = switch (e) {
             case DepotException.Unauthenticated u -> 401;
             case DepotException.Forbidden f -> 401; // Koodous: a token without the feed privilege is 401
             case DepotException.Invalid i -> 400;
             case DepotException.NotFound n -> 404;
+            case DepotException.NotAvailable n -> 404;
             case DepotException.Gone g -> 410;
             case DepotException.Throttled t -> 429;
             case DepotException.Conflict c -> 409;
@@ -31,10 +32,8 @@ public final class FeedErrors {
         ctx.status(status).contentType("text/plain; charset=utf-8").result(e.getMessage() + "\n");
     }
 
-    public static void render(Context ctx, FeedService.NotAvailable e) {
-        if (e.retryAfterSeconds() > 0) {
-            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
-        }
-        ctx.status(404).contentType("text/plain; charset=utf-8").result(e.getMessage() + "\n");
+    @Override
+    public void internal(Context ctx) {
+        ctx.status(500).contentType("text/plain; charset=utf-8").result("Internal error\n");
     }
 }

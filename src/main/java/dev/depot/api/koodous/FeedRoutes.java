@@ -32,7 +32,8 @@ public final class FeedRoutes {
         this.clock = clock;
     }
 
-    public void register(Routes routes) {
+    public void register(Routes all) {
+        Routes routes = all.on(FeedErrors.SURFACE, "/feed/");
         routes.get("/feed/apks", Access.FEED, ctx -> apks(ctx, true));
         routes.head("/feed/apks", Access.FEED, ctx -> apks(ctx, false));
         routes.get("/feed/apks/status", Access.FEED, this::status);

@@ -10,7 +10,8 @@ import dev.depot.auth.Principal;
 import dev.depot.auth.Scope;
 import dev.depot.catalog.App;
 import dev.depot.catalog.AppBuild;
-import dev.depot.catalog.CatalogService;
+import dev.depot.catalog.AppBuildService;
+import dev.depot.catalog.Catalog;
 import dev.depot.catalog.Organization;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
@@ -29,11 +30,11 @@ public final class CatalogRoutes {
     private static final String APP = ORG + "/apps/{app}";
     private static final String BUILD = APP + "/builds/{build}";
 
-    private final CatalogService catalog;
+    private final Catalog catalog;
     private final AuthService auth;
     private final DownloadCounter counter;
 
-    public CatalogRoutes(CatalogService catalog, AuthService auth, DownloadCounter counter) {
+    public CatalogRoutes(Catalog catalog, AuthService auth, DownloadCounter counter) {
         this.catalog = catalog;
         this.auth = auth;
         this.counter = counter;
@@ -41,58 +42,58 @@ public final class CatalogRoutes {
 
     public void register(Routes r) {
         r.get("/v1/organizations", Access.READ, ctx -> Envelope.ok(ctx,
-                catalog.organizations(me(ctx)).stream().map(CatalogRoutes::org).toList()));
+                catalog.organizations().organizations(me(ctx)).stream().map(CatalogRoutes::org).toList()));
         r.post("/v1/organizations", Access.ADMIN, ctx -> {
             Params p = Params.of(ctx);
-            Organization o = catalog.createOrganization(me(ctx), p.require("slug"), p.require("name"),
+            Organization o = catalog.organizations().createOrganization(me(ctx), p.require("slug"), p.require("name"),
                     p.get("owner").orElse(null));
             ctx.status(201);
             Envelope.ok(ctx, org(o));
         });
         r.get(ORG, Access.READ, ctx -> {
-            Organization o = catalog.organization(me(ctx), ctx.pathParam("org"), Role.VIEWER);
+            Organization o = catalog.organizations().organization(me(ctx), ctx.pathParam("org"), Role.VIEWER);
             Map<String, Object> out = org(o);
-            out.put("role", catalog.roleOf(me(ctx), o).wireName());
+            out.put("role", catalog.organizations().roleOf(me(ctx), o).wireName());
             Envelope.ok(ctx, out);
         });
-        r.get(ORG + "/members", Access.READ, ctx -> Envelope.ok(ctx, catalog.members(me(ctx), ctx.pathParam("org")).stream()
+        r.get(ORG + "/members", Access.READ, ctx -> Envelope.ok(ctx, catalog.organizations().members(me(ctx), ctx.pathParam("org")).stream()
                 .map(e -> Map.of("username", e.getKey(), "role", e.getValue().wireName())).toList()));
         r.put(ORG + "/members/{username}", Access.PUBLISH, ctx -> {
-            catalog.putMember(me(ctx), ctx.pathParam("org"), ctx.pathParam("username"), Role.parse(Params.of(ctx).require("role")));
+            catalog.organizations().putMember(me(ctx), ctx.pathParam("org"), ctx.pathParam("username"), Role.parse(Params.of(ctx).require("role")));
             Envelope.ok(ctx, Map.of("username", ctx.pathParam("username")));
         });
         r.delete(ORG + "/members/{username}", Access.PUBLISH, ctx -> {
-            catalog.removeMember(me(ctx), ctx.pathParam("org"), ctx.pathParam("username"));
+            catalog.organizations().removeMember(me(ctx), ctx.pathParam("org"), ctx.pathParam("username"));
             Envelope.ok(ctx, Map.of("username", ctx.pathParam("username")));
         });
         r.get(ORG + "/apps", Access.READ, ctx -> Envelope.ok(ctx,
-                catalog.apps(me(ctx), ctx.pathParam("org")).stream().map(CatalogRoutes::app).toList()));
+                catalog.apps().apps(me(ctx), ctx.pathParam("org")).stream().map(CatalogRoutes::app).toList()));
         r.post(ORG + "/apps", Access.PUBLISH, ctx -> {
             Params p = Params.of(ctx);
-            App a = catalog.createApp(me(ctx), ctx.pathParam("org"), p.require("slug"), p.require("name"),
+            App a = catalog.apps().createApp(me(ctx), ctx.pathParam("org"), p.require("slug"), p.require("name"),
                     p.get("platform").orElse("android"), p.get("packageName").orElse(null));
             ctx.status(201);
             Envelope.ok(ctx, app(a));
         });
-        r.get(APP, Access.READ, ctx -> Envelope.ok(ctx, app(catalog.app(me(ctx), ctx.pathParam("org"), ctx.pathParam("app"), Role.VIEWER))));
+        r.get(APP, Access.READ, ctx -> Envelope.ok(ctx, app(catalog.apps().app(me(ctx), ctx.pathParam("org"), ctx.pathParam("app"), Role.VIEWER))));
         r.delete(APP, Access.PUBLISH, ctx -> {
-            catalog.deleteApp(me(ctx), ctx.pathParam("org"), ctx.pathParam("app"));
+            catalog.apps().deleteApp(me(ctx), ctx.pathParam("org"), ctx.pathParam("app"));
             Envelope.ok(ctx, Map.of("deleted", true));
         });
         r.post(APP + "/tokens", Access.PUBLISH, this::appToken);
         r.get(APP + "/builds", Access.READ, ctx -> Envelope.ok(ctx,
-                catalog.builds(me(ctx), ctx.pathParam("org"), ctx.pathParam("app")).stream().map(this::build).toList()));
-        r.get(BUILD, Access.READ, ctx -> Envelope.ok(ctx, build(catalog.build(me(ctx), ctx.pathParam("org"),
+                catalog.builds().builds(me(ctx), ctx.pathParam("org"), ctx.pathParam("app")).stream().map(this::build).toList()));
+        r.get(BUILD, Access.READ, ctx -> Envelope.ok(ctx, build(catalog.builds().build(me(ctx), ctx.pathParam("org"),
                 ctx.pathParam("app"), buildId(ctx), Role.VIEWER))));
         r.patch(BUILD, Access.PUBLISH, ctx -> {
             Params p = Params.of(ctx);
-            AppBuild b = catalog.updateBuild(me(ctx), ctx.pathParam("org"), ctx.pathParam("app"), buildId(ctx),
+            AppBuild b = catalog.builds().updateBuild(me(ctx), ctx.pathParam("org"), ctx.pathParam("app"), buildId(ctx),
                     p.bool("enabled").orElse(null), p.get("changelog").orElse(null),
-                    p.get("tags").map(CatalogService::splitTags).orElse(null));
+                    p.get("tags").map(AppBuildService::splitTags).orElse(null));
             Envelope.ok(ctx, build(b));
         });
         r.delete(BUILD, Access.PUBLISH, ctx -> {
-            catalog.deleteBuild(me(ctx), ctx.pathParam("org"), ctx.pathParam("app"), buildId(ctx));
+            catalog.builds().deleteBuild(me(ctx), ctx.pathParam("org"), ctx.pathParam("app"), buildId(ctx));
             Envelope.ok(ctx, Map.of("deleted", true));
         });
     }
@@ -100,8 +101,8 @@ public final class CatalogRoutes {
     /** A token bound to this app for the caller: what CI systems put in their secrets for uploads. */
     private void appToken(Context ctx) {
         Principal me = me(ctx);
-        catalog.requireUnbound(me); // tokens are made by people, not by the tokens they made
-        App a = catalog.app(me, ctx.pathParam("org"), ctx.pathParam("app"), Role.MAINTAINER);
+        catalog.organizations().requireUnbound(me); // tokens are made by people, not by the tokens they made
+        App a = catalog.apps().app(me, ctx.pathParam("org"), ctx.pathParam("app"), Role.MAINTAINER);
         Params p = Params.of(ctx);
         Duration expires = p.duration("expires").orElse(null);
         var scopes = Scope.parseList(p.get("scopes").orElse("read,upload"));
@@ -124,11 +125,7 @@ public final class CatalogRoutes {
     }
 
     private static long buildId(Context ctx) {
-        try {
-            return Long.parseLong(ctx.pathParam("build"));
-        } catch (NumberFormatException e) {
-            throw new DepotException.NotFound("entity_not_found", "Entity not found");
-        }
+        return Params.id(ctx.pathParam("build")).orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
     }
 
     static Map<String, Object> org(Organization o) {

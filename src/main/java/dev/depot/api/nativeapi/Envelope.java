@@ -1,5 +1,7 @@
 package dev.depot.api.nativeapi;
 
+import dev.depot.api.ErrorRenderer;
+import dev.depot.api.Surface;
 import dev.depot.core.DepotException;
 import dev.depot.core.DepotException.Unauthenticated;
 import io.javalin.http.Context;
@@ -12,6 +14,19 @@ import java.util.Map;
  * {@code docs/api.md}.
  */
 public final class Envelope {
+    /** The native API's surface (also Applivery's, the repositories' and the downloads'). */
+    public static final Surface SURFACE = new Surface("native", new ErrorRenderer() {
+        @Override
+        public void render(Context ctx, DepotException e) {
+            error(ctx, e);
+        }
+
+        @Override
+        public void internal(Context ctx) {
+            Envelope.internal(ctx);
+        }
+    });
+
     private Envelope() {}
 
     public static void ok(Context ctx, Object data) {
@@ -43,6 +58,7 @@ public final class Envelope {
             case DepotException.Throttled t -> new int[] {429, 4029};
             case DepotException.Unavailable u -> new int[] {503, 5003};
             case DepotException.InsufficientStorage s -> new int[] {507, 5007};
+            case DepotException.NotAvailable n -> new int[] {404, 3001};
         };
         int code = CODE_BY_REASON.getOrDefault(e.reason(), statusAndCode[1]);
         String message = e instanceof Unauthenticated u ? switch (u.kind()) {

@@ -16,7 +16,7 @@ import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
 import dev.depot.ota.Device;
 import dev.depot.ota.OtaBuild;
-import dev.depot.ota.OtaService;
+import dev.depot.ota.Ota;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +30,7 @@ import java.util.Map;
  */
 public final class NativeAdminRoutes {
     private final AuthService auth;
-    private final OtaService ota;
+    private final Ota ota;
     private final DownloadCounter counter;
     private final Links links;
 
@@ -42,7 +42,7 @@ public final class NativeAdminRoutes {
         return this;
     }
 
-    public NativeAdminRoutes(AuthService auth, OtaService ota, DownloadCounter counter, Links links) {
+    public NativeAdminRoutes(AuthService auth, Ota ota, DownloadCounter counter, Links links) {
         this.auth = auth;
         this.ota = ota;
         this.counter = counter;
@@ -57,47 +57,47 @@ public final class NativeAdminRoutes {
                 auth.listTokens(ctx.pathParam("username")).stream().map(NativeAdminRoutes::token).toList()));
         r.post("/v1/users/{username}/tokens", Access.ADMIN, this::createToken);
         r.delete("/v1/tokens/{id}", Access.ADMIN, this::revokeToken);
-        r.get("/v1/devices", Access.READ, ctx -> Envelope.ok(ctx, ota.devices().stream().map(NativeAdminRoutes::device).toList()));
+        r.get("/v1/devices", Access.READ, ctx -> Envelope.ok(ctx, ota.devices().devices().stream().map(NativeAdminRoutes::device).toList()));
         r.post("/v1/devices", Access.ADMIN, this::createDevice);
-        r.get("/v1/devices/{codename}", Access.READ, ctx -> Envelope.ok(ctx, device(ota.requireDevice(ctx.pathParam("codename")))));
+        r.get("/v1/devices/{codename}", Access.READ, ctx -> Envelope.ok(ctx, device(ota.devices().requireDevice(ctx.pathParam("codename")))));
         r.patch("/v1/devices/{codename}", Access.ADMIN, this::updateDevice);
         r.get("/v1/devices/{codename}/builds", Access.READ, ctx -> Envelope.ok(ctx,
-                ota.buildsOfDevice(ctx.pathParam("codename")).stream().map(this::build).toList()));
+                ota.builds().buildsOfDevice(ctx.pathParam("codename")).stream().map(this::build).toList()));
         r.post("/v1/devices/{codename}/maintainers", Access.ADMIN, ctx -> {
-            ota.addMaintainer(ctx.pathParam("codename"), Params.of(ctx).require("username"));
+            ota.devices().addMaintainer(ctx.pathParam("codename"), Params.of(ctx).require("username"));
             Envelope.ok(ctx, Map.of("codename", ctx.pathParam("codename")));
         });
         r.delete("/v1/devices/{codename}/maintainers/{username}", Access.ADMIN, ctx -> {
-            ota.removeMaintainer(ctx.pathParam("codename"), ctx.pathParam("username"));
+            ota.devices().removeMaintainer(ctx.pathParam("codename"), ctx.pathParam("username"));
             Envelope.ok(ctx, Map.of("codename", ctx.pathParam("codename")));
         });
-        r.get("/v1/variants", Access.READ, ctx -> Envelope.ok(ctx, ota.variants()));
+        r.get("/v1/variants", Access.READ, ctx -> Envelope.ok(ctx, ota.devices().variants()));
         r.post("/v1/variants", Access.ADMIN, ctx -> {
             Params p = Params.of(ctx);
             ctx.status(201);
-            Envelope.ok(ctx, ota.addVariant(p.require("codename"), p.get("description").orElse(""),
+            Envelope.ok(ctx, ota.devices().addVariant(p.require("codename"), p.get("description").orElse(""),
                     p.get("releaseType").orElse(null)));
         });
-        r.get("/v1/x86-types", Access.READ, ctx -> Envelope.ok(ctx, ota.x86Types()));
+        r.get("/v1/x86-types", Access.READ, ctx -> Envelope.ok(ctx, ota.devices().x86Types()));
         r.post("/v1/x86-types", Access.ADMIN, ctx -> {
             Params p = Params.of(ctx);
-            ota.addX86Type(p.require("codename"), p.get("description").orElse(""));
+            ota.devices().addX86Type(p.require("codename"), p.get("description").orElse(""));
             ctx.status(201);
-            Envelope.ok(ctx, ota.x86Types());
+            Envelope.ok(ctx, ota.devices().x86Types());
         });
         r.get("/v1/settings/ota", Access.READ, this::otaSettings);
         r.patch("/v1/settings/ota", Access.ADMIN, ctx -> {
             Params p = Params.of(ctx);
-            p.get("fileNamePattern").ifPresent(ota::setFileNamePattern);
-            p.get("allowedVersions").ifPresent(ota::setAllowedVersions);
+            p.get("fileNamePattern").ifPresent(ota.buildNames()::setFileNamePattern);
+            p.get("allowedVersions").ifPresent(ota.buildNames()::setAllowedVersions);
             otaSettings(ctx);
         });
-        r.get("/v1/builds/{id}", Access.READ, ctx -> Envelope.ok(ctx, build(ota.build(parseId(ctx.pathParam("id")))
+        r.get("/v1/builds/{id}", Access.READ, ctx -> Envelope.ok(ctx, build(ota.builds().build(parseId(ctx.pathParam("id")))
                 .orElseThrow(() -> new DepotException.NotFound("unknown_build", "Entity not found")))));
         r.patch("/v1/builds/{id}", Access.PUBLISH, ctx -> {
             boolean enabled = Params.of(ctx).bool("enabled").orElseThrow(() ->
                     new DepotException.Invalid("missing_parameters", "The field 'enabled' is required."));
-            Envelope.ok(ctx, build(ota.setBuildEnabled(Authenticator.principal(ctx), parseId(ctx.pathParam("id")), enabled)));
+            Envelope.ok(ctx, build(ota.builds().setBuildEnabled(Authenticator.principal(ctx), parseId(ctx.pathParam("id")), enabled)));
         });
         r.get("/v1/stats/downloads", Access.READ, ctx -> {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -146,14 +146,14 @@ public final class NativeAdminRoutes {
 
     private void createDevice(Context ctx) {
         Params p = Params.of(ctx);
-        Device d = ota.addDevice(p.require("codename"), p.require("name"), p.require("manufacturer"));
+        Device d = ota.devices().addDevice(p.require("codename"), p.require("name"), p.require("manufacturer"));
         ctx.status(201);
         Envelope.ok(ctx, device(d));
     }
 
     private void updateDevice(Context ctx) {
         Params p = Params.of(ctx);
-        Device d = ota.updateDevice(ctx.pathParam("codename"), p.get("name").orElse(null),
+        Device d = ota.devices().updateDevice(ctx.pathParam("codename"), p.get("name").orElse(null),
                 p.get("manufacturer").orElse(null), p.bool("maintained").orElse(null), p.bool("visible").orElse(null),
                 p.get("note").orElse(null), p.get("releaseType").orElse(null));
         Envelope.ok(ctx, device(d));
@@ -161,17 +161,13 @@ public final class NativeAdminRoutes {
 
     private void otaSettings(Context ctx) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("fileNamePattern", ota.fileNamePattern().python());
-        out.put("allowedVersions", ota.allowedVersions());
+        out.put("fileNamePattern", ota.buildNames().fileNamePattern().python());
+        out.put("allowedVersions", ota.buildNames().allowedVersions());
         Envelope.ok(ctx, out);
     }
 
     private static long parseId(String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new DepotException.NotFound("unknown_entity", "Entity not found");
-        }
+        return Params.id(text).orElseThrow(() -> new DepotException.NotFound("unknown_entity", "Entity not found"));
     }
 
     private static Map<String, Object> user(User u) {

@@ -182,10 +182,6 @@ public final class RepositoryRoutes {
     }
 
     private static long parseId(String text) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new DepotException.NotFound("entity_not_found", "Entity not found");
-        }
+        return Params.id(text).orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
     }
 }

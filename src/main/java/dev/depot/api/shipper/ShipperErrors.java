@@ -1,5 +1,7 @@
 package dev.depot.api.shipper;
 
+import dev.depot.api.ErrorRenderer;
+import dev.depot.api.Surface;
 import dev.depot.core.DepotException;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -12,22 +14,31 @@ import java.util.Set;
  * chunk-level upload errors answer Django REST framework's {@code {"detail"}} (plus
  * {@code message}, the only field shippy prints); everything else answers {@code {"error","message"}}.
  */
-public final class ShipperErrors {
+public final class ShipperErrors implements ErrorRenderer {
+    /** The updater's and the general endpoints: {@code {"message"}}. */
+    public static final Surface UPDATER = new Surface("shipper-updater", new ShipperErrors(true));
+    /** Everything else of shipper's: {@code {"detail"}} or {@code {"error","message"}}. */
+    public static final Surface MAINTAINER = new Surface("shipper", new ShipperErrors(false));
+
     /** Errors Django REST framework and drf-chunked-upload report as {@code detail}. */
     private static final Set<String> DETAIL_REASONS = Set.of("offset_mismatch", "size_mismatch", "past_end",
             "too_large", "expired", "already_complete", "no_chunk", "bad_headers", "length_mismatch",
             "checksum_mismatch", "missing_checksum", "incomplete", "interrupted", "unknown_upload",
             "concurrent_append", "unsupported_checksum", "unknown_build", "bad_multipart", "invalid_checksum");
 
-    private ShipperErrors() {}
+    private final boolean messageOnly;
 
-    public static void render(Context ctx, DepotException e) {
+    private ShipperErrors(boolean messageOnly) {
+        this.messageOnly = messageOnly;
+    }
+
+    @Override
+    public void render(Context ctx, DepotException e) {
         Map<String, Object> body = new LinkedHashMap<>();
-        String path = ctx.path();
         boolean detail = e instanceof DepotException.Unauthenticated || e instanceof DepotException.Throttled
                 || e.reason().equals("insufficient_scope") || DETAIL_REASONS.contains(e.reason())
                 || e.reason().equals("route_not_found");
-        if (path.contains("/updater/") || path.contains("/general/")) {
+        if (messageOnly) {
             body.put("message", e.getMessage());
         } else if (detail) {
             body.put("detail", e.getMessage());
@@ -53,10 +64,12 @@ public final class ShipperErrors {
             case DepotException.Throttled t -> 429;
             case DepotException.Unavailable u -> 503;
             case DepotException.InsufficientStorage s -> 507;
+            case DepotException.NotAvailable n -> 404;
         };
     }
 
-    public static void internal(Context ctx) {
+    @Override
+    public void internal(Context ctx) {
         ctx.status(500).json(Map.of("error", "internal_error", "message", "An internal server error occurred."));
     }
 }

@@ -11,7 +11,7 @@ import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
 import dev.depot.ota.Device;
 import dev.depot.ota.OtaBuild;
-import dev.depot.ota.OtaService;
+import dev.depot.ota.Ota;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,16 +29,16 @@ public final class ShipperPublicRoutes {
     public static final String SHIPPER_API_VERSION = "2.43.0";
     static final String SHIPPY_COMPAT_VERSION = "2.0.0";
 
-    private final OtaService ota;
+    private final Ota ota;
     private final AuthService auth;
     private final DownloadCounter counter;
     private final Links links;
     private final String depotVersion;
     private final AnswerCache answers;
 
-    public ShipperPublicRoutes(OtaService ota, AuthService auth, DownloadCounter counter, Links links,
+    public ShipperPublicRoutes(Ota ota, AuthService auth, DownloadCounter counter, Links links,
                                String depotVersion, java.time.Duration answerTtl) {
-        this.answers = new AnswerCache(ota::changes, answerTtl);
+        this.answers = new AnswerCache(ota.builds()::changes, answerTtl);
         this.ota = ota;
         this.auth = auth;
         this.counter = counter;
@@ -46,15 +46,18 @@ public final class ShipperPublicRoutes {
         this.depotVersion = depotVersion;
     }
 
-    public void register(Routes routes) {
+    public void register(Routes all) {
+        Routes routes = all.on(ShipperErrors.MAINTAINER, "/api/");
+        Routes updater = all.on(ShipperErrors.UPDATER, "/api/v1/updater/", "/api/latest/updater/", "/api/v1/general/",
+                "/api/latest/general/");
         for (String v : List.of("/api/v1", "/api/latest")) {
-            routes.get(v + "/updater/los/{codename}/{variant}", Access.PUBLIC, this::updater);
-            routes.get(v + "/updater/los/{codename}/{x86_type}/{variant}", Access.PUBLIC, this::updaterX86);
-            routes.get(v + "/general/device/all", Access.PUBLIC, this::devices);
-            routes.get(v + "/general/maintainer/all", Access.PUBLIC, ctx -> maintainers(ctx, false));
-            routes.get(v + "/general/maintainer/active", Access.PUBLIC, ctx -> maintainers(ctx, true));
-            routes.get(v + "/general/build/latest/{codename}/{variant}", Access.PUBLIC, this::latest);
-            routes.get(v + "/general/build/magic_download/{codename}/{file_name}", Access.PUBLIC, this::magicDownload);
+            updater.get(v + "/updater/los/{codename}/{variant}", Access.PUBLIC, this::updater);
+            updater.get(v + "/updater/los/{codename}/{x86_type}/{variant}", Access.PUBLIC, this::updaterX86);
+            updater.get(v + "/general/device/all", Access.PUBLIC, this::devices);
+            updater.get(v + "/general/maintainer/all", Access.PUBLIC, ctx -> maintainers(ctx, false));
+            updater.get(v + "/general/maintainer/active", Access.PUBLIC, ctx -> maintainers(ctx, true));
+            updater.get(v + "/general/build/latest/{codename}/{variant}", Access.PUBLIC, this::latest);
+            updater.get(v + "/general/build/magic_download/{codename}/{file_name}", Access.PUBLIC, this::magicDownload);
             routes.get(v + "/download/count/{period}", Access.PUBLIC, this::count);
         }
         routes.post("/api/v1/download/build/counter", Access.PUBLIC, ctx -> countBuild(ctx, false));
@@ -70,7 +73,7 @@ public final class ShipperPublicRoutes {
         String codename = ctx.pathParam("codename");
         String variant = ctx.pathParam("variant");
         answers.serve(ctx, codename + "/" + variant, () -> Map.of("response",
-                ota.updaterBuilds(codename, variant, null).stream().map(b -> updaterEntry(b, null)).toList()));
+                ota.builds().updaterBuilds(codename, variant, null).stream().map(b -> updaterEntry(b, null)).toList()));
     }
 
     private void updaterX86(Context ctx) {
@@ -78,7 +81,7 @@ public final class ShipperPublicRoutes {
         String variant = ctx.pathParam("variant");
         String x86Type = ctx.pathParam("x86_type");
         answers.serve(ctx, codename + "/" + x86Type + "/" + variant, () -> Map.of("response",
-                ota.updaterBuilds(codename, variant, x86Type).stream().map(b -> updaterEntry(b, x86Type)).toList()));
+                ota.builds().updaterBuilds(codename, variant, x86Type).stream().map(b -> updaterEntry(b, x86Type)).toList()));
     }
 
     private Map<String, Object> updaterEntry(OtaBuild b, String x86Type) {
@@ -103,12 +106,9 @@ public final class ShipperPublicRoutes {
     }
 
     private void devices(Context ctx) {
-        Map<String, List<String>> variants = ota.publishedVariantsByDevice();
+        Map<String, List<String>> variants = ota.builds().publishedVariantsByDevice();
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Device d : ota.devices()) {
-            if (!d.visible()) {
-                continue;
-            }
+        for (Device d : ota.devices().visibleDevices()) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("status", d.maintained());
             entry.put("variants", variants.getOrDefault(d.codename(), List.of()));
@@ -119,7 +119,7 @@ public final class ShipperPublicRoutes {
     }
 
     private void maintainers(Context ctx, boolean activeOnly) {
-        Map<Long, List<String>> devices = ota.maintainedDevicesByUser();
+        Map<Long, List<String>> devices = ota.devices().maintainedDevicesByUser();
         Map<String, Object> out = new LinkedHashMap<>();
         for (User u : auth.listUsers()) {
             if (activeOnly && !u.active()) {
@@ -143,7 +143,7 @@ public final class ShipperPublicRoutes {
     }
 
     private void latest(Context ctx) {
-        OtaBuild b = ota.updaterBuilds(ctx.pathParam("codename"), ctx.pathParam("variant"), null).getFirst();
+        OtaBuild b = ota.builds().updaterBuilds(ctx.pathParam("codename"), ctx.pathParam("variant"), null).getFirst();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("datetime", b.buildEpochSeconds());
         out.put("filename", b.baseName() + ".zip");
@@ -158,9 +158,9 @@ public final class ShipperPublicRoutes {
 
     private void magicDownload(Context ctx) {
         String codename = ctx.pathParam("codename");
-        ota.requireDevice(codename);
-        OtaBuild b = ota.buildByFileName(ctx.pathParam("file_name"))
-                .filter(x -> x.deviceCodename().equals(codename) && x.published())
+        ota.devices().requireDevice(codename);
+        OtaBuild b = ota.builds().publishedBuildByFileName(ctx.pathParam("file_name"))
+                .filter(x -> x.deviceCodename().equals(codename))
                 .orElseThrow(() -> new DepotException.NotFound("invalid_build_name", "The specified build does not exist!"));
         counter.countDownload(b.id(), DownloadType.DOWNLOAD);
         ctx.redirect(links.buildDownload(b.id(), b.fileName(), null), io.javalin.http.HttpStatus.FOUND);
@@ -188,10 +188,10 @@ public final class ShipperPublicRoutes {
         Optional<String> buildId = p.get("build_id").filter(s -> !s.isBlank());
         OtaBuild build;
         if (fileName.isPresent()) {
-            build = ota.buildByFileName(fileName.get()).orElseThrow(() ->
+            build = ota.builds().buildByFileName(fileName.get()).orElseThrow(() ->
                     new DepotException.NotFound("invalid_build_name", "The specified build file name does not exist!"));
         } else if (buildId.isPresent()) {
-            build = parseId(buildId.get()).flatMap(ota::build).orElseThrow(() ->
+            build = Params.id(buildId.get()).flatMap(ota.builds()::build).orElseThrow(() ->
                     new DepotException.NotFound("invalid_build_id", "The specified build ID does not exist!"));
         } else {
             throw new DepotException.Invalid("missing_build_information",
@@ -201,22 +201,14 @@ public final class ShipperPublicRoutes {
         ctx.json(Map.of("message", "The request was successful!"));
     }
 
-    static Optional<Long> parseId(String text) {
-        try {
-            return Optional.of(Long.parseLong(text.trim()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
     private void systemInfo(Context ctx) {
         Map<String, String> variants = new LinkedHashMap<>();
-        ota.variants().forEach(v -> variants.put(v.codename(), v.description()));
+        ota.devices().variants().forEach(v -> variants.put(v.codename(), v.description()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("version", SHIPPER_API_VERSION);
         out.put("shippy_compat_version", SHIPPY_COMPAT_VERSION);
         out.put("shippy_upload_checksum_type", "sha256");
-        out.put("shippy_allowed_versions", ota.allowedVersions());
+        out.put("shippy_allowed_versions", ota.buildNames().allowedVersions());
         out.put("shippy_upload_variants", variants);
         out.put("depot_version", depotVersion);
         ctx.json(out);

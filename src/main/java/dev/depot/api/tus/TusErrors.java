@@ -1,13 +1,18 @@
 package dev.depot.api.tus;
 
+import dev.depot.api.ErrorRenderer;
+import dev.depot.api.Surface;
 import dev.depot.core.DepotException;
 import io.javalin.http.Context;
 
 /** tus answers errors with a status code (and a short text body), and always with {@code Tus-Resumable}. */
-public final class TusErrors {
+public final class TusErrors implements ErrorRenderer {
+    public static final Surface SURFACE = new Surface("tus", new TusErrors());
+
     private TusErrors() {}
 
-    public static void render(Context ctx, DepotException e) {
+    @Override
+    public void render(Context ctx, DepotException e) {
         int status = switch (e) {
             case DepotException.NotFound n -> 404;
             case DepotException.Gone g -> 410;
@@ -16,6 +21,7 @@ public final class TusErrors {
             case DepotException.Throttled t -> 429;
             case DepotException.Unavailable u -> 503;
             case DepotException.InsufficientStorage s -> 507;
+            case DepotException.NotAvailable n -> 404;
             case DepotException.Conflict c -> 409;
             case DepotException.Invalid i -> switch (i.reason()) {
                 case "tus_version" -> 412;
@@ -33,7 +39,9 @@ public final class TusErrors {
         ctx.status(status).contentType("text/plain; charset=utf-8").result(e.getMessage() + "\n");
     }
 
-    public static boolean handles(Context ctx) {
-        return ctx.path().startsWith(TusRoutes.BASE);
+    @Override
+    public void internal(Context ctx) {
+        ctx.header("Tus-Resumable", TusRoutes.VERSION);
+        ctx.status(500).contentType("text/plain; charset=utf-8").result("Internal error\n");
     }
 }

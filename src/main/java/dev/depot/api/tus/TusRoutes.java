@@ -3,10 +3,10 @@ package dev.depot.api.tus;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
 import dev.depot.api.Links;
+import dev.depot.api.Responses;
 import dev.depot.api.Routes;
 import dev.depot.auth.Principal;
 import dev.depot.core.DepotException;
-import dev.depot.core.SafeFileName;
 import dev.depot.intake.BuildIntake;
 import dev.depot.upload.Checksum;
 import dev.depot.upload.UploadService;
@@ -49,7 +49,8 @@ public final class TusRoutes {
         this.links = links;
     }
 
-    public void register(Routes routes) {
+    public void register(Routes all) {
+        Routes routes = all.on(TusErrors.SURFACE, BASE);
         routes.add(HandlerType.OPTIONS, BASE, Access.PUBLIC, this::options);
         routes.add(HandlerType.OPTIONS, BASE + "/{id}", Access.PUBLIC, this::options);
         routes.post(BASE, Access.UPLOAD, this::create);
@@ -82,17 +83,12 @@ public final class TusRoutes {
             throw new DepotException.Invalid("defer_length", "Upload-Defer-Length is not supported: send Upload-Length.");
         }
         long length = headerLong(ctx, "Upload-Length");
-        if (length > uploads.maxBytes()) {
-            throw new DepotException.Invalid("too_large", "Upload-Length exceeds Tus-Max-Size (" + uploads.maxBytes() + ").");
-        }
         Map<String, String> meta = parseMetadata(ctx.header("Upload-Metadata"));
         String fileName = meta.get("filename");
         if (fileName == null) {
             throw new DepotException.Invalid("missing_parameters", "Upload-Metadata needs a filename.");
         }
-        new SafeFileName(fileName);
-        UploadSession s = isOta(meta) ? intake.openRomUpload(me, PROTOCOL, fileName, length, meta)
-                : intake.openAppUpload(me, PROTOCOL, meta.get("organization"), meta.get("app"), fileName, length, meta);
+        UploadSession s = intake.openUpload(me, PROTOCOL, fileName, length, meta);
         ctx.header("Location", links.base() + BASE + "/" + s.id());
         ctx.header("Upload-Expires", HTTP_DATE.format(Instant.ofEpochMilli(s.expiresAt())));
         ctx.status(201);
@@ -102,10 +98,6 @@ public final class TusRoutes {
             ctx.header("Upload-Offset", Long.toString(after.offset()));
             finishIfComplete(ctx, me, after);
         }
-    }
-
-    private static boolean isOta(Map<String, String> meta) {
-        return "ota".equals(meta.get("target"));
     }
 
     /**
@@ -137,7 +129,7 @@ public final class TusRoutes {
         try {
             patchChunk(ctx);
         } finally {
-            dev.depot.api.Responses.drainBody(ctx); // a refused chunk's bytes, so the connection stays usable
+            Responses.drainBody(ctx); // a refused chunk's bytes, so the connection stays usable
         }
     }
 
@@ -149,9 +141,7 @@ public final class TusRoutes {
         Principal me = Authenticator.principal(ctx);
         UploadSession s = tusSession(ctx);
         long offset = headerLong(ctx, "Upload-Offset");
-        if (offset != s.offset()) {
-            throw new DepotException.Conflict("offset_mismatch", "Upload-Offset " + offset + " does not match the upload's offset " + s.offset() + ".");
-        }
+        UploadService.requireOffset(s.offset(), offset);
         if (s.complete()) {
             // nothing more to take: answer as the last PATCH did, so a client that lost that answer learns its build
             if (ctx.req().getContentLengthLong() > 0) {

@@ -1,28 +1,26 @@
 package dev.depot.api.shipper;
 
 import dev.depot.api.Access;
-import dev.depot.api.ClientAddress;
 import dev.depot.api.Authenticator;
 import dev.depot.api.Links;
 import dev.depot.api.MultipartStream;
 import dev.depot.api.Params;
+import dev.depot.api.Responses;
 import dev.depot.api.Routes;
-import dev.depot.auth.AuthService;
-import dev.depot.auth.IssuedToken;
 import dev.depot.auth.Principal;
-import dev.depot.auth.Scope;
 import dev.depot.core.DepotException;
 import dev.depot.intake.BuildIntake;
 import dev.depot.ota.OtaBuild;
-import dev.depot.ota.OtaService;
 import dev.depot.upload.Checksum;
 import dev.depot.upload.UploadService;
 import dev.depot.upload.UploadSession;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,38 +28,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * shipper's maintainer endpoints as shippy calls them: login, token check, the file-name pattern,
- * duplicate check, enabling builds, and the chunked upload (drf-chunked-upload's protocol).
+ * shipper's chunked upload of ROM builds, as shippy drives it (drf-chunked-upload's protocol): the
+ * first {@code PUT} opens a session, the next ones append at {@code Content-Range}, and a
+ * {@code POST} with the file's checksum completes it into a build. This class parses and answers;
+ * the rules are the intake's and the upload service's.
  */
-public final class ShipperMaintainerRoutes {
+public final class ShipperUploadRoutes {
     static final String PROTOCOL = "shipper";
     private static final Pattern CONTENT_RANGE = Pattern.compile("^bytes (\\d{1,19})-(\\d{1,19})/(\\d{1,19})$");
     private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F-]{36}");
 
-    private final AuthService auth;
-    private final ClientAddress clients;
-    private final OtaService ota;
     private final BuildIntake intake;
     private final UploadService uploads;
     private final Links links;
 
-    public ShipperMaintainerRoutes(AuthService auth, OtaService ota, BuildIntake intake, Links links, ClientAddress clients) {
-        this.clients = clients;
-        this.auth = auth;
-        this.ota = ota;
+    public ShipperUploadRoutes(BuildIntake intake, Links links) {
         this.intake = intake;
         this.uploads = intake.uploads();
         this.links = links;
     }
 
-    public void register(Routes routes) {
+    public void register(Routes all) {
+        Routes routes = all.on(ShipperErrors.MAINTAINER, "/api/");
         for (String v : List.of("/api/v1", "/api/latest")) {
             String m = v + "/maintainers";
-            routes.post(m + "/login", Access.PUBLIC, this::login);
-            routes.get(m + "/token_check", Access.READ, this::tokenCheck);
-            routes.get(m + "/upload_filename_regex_pattern", Access.READ, this::pattern);
-            routes.post(m + "/build/duplicate_check", Access.READ, this::duplicateCheck);
-            routes.post(m + "/build/enabled_status_modify", Access.PUBLISH, this::enabledStatus);
             for (String base : List.of(m + "/chunked_upload", m + "/device/chunked_upload")) {
                 routes.get(base, Access.UPLOAD, this::listUploads);
                 routes.put(base, Access.UPLOAD, this::firstChunk);
@@ -70,46 +60,6 @@ public final class ShipperMaintainerRoutes {
                 routes.post(base + "/{id}", Access.UPLOAD, this::finish);
             }
         }
-    }
-
-    private void login(Context ctx) {
-        Params p = Params.of(ctx);
-        String username = p.get("username").orElse("");
-        String password = p.get("password").orElse("");
-        if (username.isBlank() || password.isBlank()) {
-            throw new DepotException.Invalid("blank_username_or_password", "Username or password cannot be blank!");
-        }
-        IssuedToken token = auth.login(username, password, clients.of(ctx), EnumSet.of(Scope.READ, Scope.UPLOAD, Scope.PUBLISH))
-                .orElseThrow(() -> new DepotException.NotFound("invalid_credential", "Invalid credentials. Please try again."));
-        ctx.json(Map.of("token", token.secret(), "message", "Successfully logged in!"));
-    }
-
-    private void tokenCheck(Context ctx) {
-        ctx.json(Map.of("username", Authenticator.principal(ctx).username()));
-    }
-
-    private void pattern(Context ctx) {
-        ctx.json(Map.of("pattern", ota.fileNamePattern().python()));
-    }
-
-    private void duplicateCheck(Context ctx) {
-        String fileName = Params.of(ctx).require("file_name");
-        ctx.json(Map.of("exists", ota.buildByFileName(fileName).isPresent()));
-    }
-
-    private void enabledStatus(Context ctx) {
-        Params p = Params.of(ctx);
-        String id = p.get("build_id").orElse(null);
-        String enable = p.get("enable").orElse(null);
-        if (id == null || id.isBlank() || enable == null || enable.isBlank()) {
-            throw new DepotException.Invalid("missing_parameters",
-                    "One or more of the required parameters is blank! Required parameters: build ID, enabled flag");
-        }
-        long buildId = ShipperPublicRoutes.parseId(id).orElseThrow(() ->
-                new DepotException.Invalid("invalid_parameters", "The specified build ID is invalid."));
-        boolean on = enable.trim().equalsIgnoreCase("true");
-        OtaBuild b = ota.setBuildEnabled(Authenticator.principal(ctx), buildId, on);
-        ctx.json(Map.of("message", b.enabled() ? "Successfully enabled the build!" : "Successfully disabled the build!"));
     }
 
     private void listUploads(Context ctx) {
@@ -129,15 +79,12 @@ public final class ShipperMaintainerRoutes {
         try {
             fileName = ctx.formParam("filename");
         } catch (Exception e) {
-            throw dev.depot.api.Responses.unreadableBody(ctx, "bad_multipart", "The request body is not a readable multipart form.");
+            throw Responses.unreadableBody(ctx, "bad_multipart", "The request body is not a readable multipart form.");
         }
         if (fileName == null || fileName.isBlank()) {
             fileName = chunk.file().filename();
         }
-        if (chunk.start() != 0) {
-            throw new DepotException.Invalid("offset_mismatch", "Offsets do not match",
-                    Map.of("expected_offset", 0L, "provided_offset", chunk.start()));
-        }
+        UploadService.requireOffset(0, chunk.start());
         UploadSession s = intake.openRomUpload(me, PROTOCOL, fileName, chunk.total(), Map.of());
         ctx.json(describe(ctx, append(me, s.id(), chunk)));
     }
@@ -151,7 +98,7 @@ public final class ShipperMaintainerRoutes {
         try {
             streamChunk(ctx);
         } finally {
-            dev.depot.api.Responses.drainBody(ctx);
+            Responses.drainBody(ctx);
         }
     }
 
@@ -175,15 +122,15 @@ public final class ShipperMaintainerRoutes {
                 }
             }
         } catch (MultipartStream.Malformed e) {
-            throw dev.depot.api.Responses.unreadableBody(ctx, "bad_multipart",
+            throw Responses.unreadableBody(ctx, "bad_multipart",
                     "The chunk could not be read: the multipart body is malformed, truncated or over 64 MB.");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new DepotException.Invalid("interrupted", "The chunk could not be read: " + e.getMessage());
         }
         throw new DepotException.Invalid("no_chunk", "No chunk file was submitted");
     }
 
-    private UploadSession appendPart(Principal me, String id, Range range, InputStream content) throws java.io.IOException {
+    private UploadSession appendPart(Principal me, String id, Range range, InputStream content) throws IOException {
         var counted = new CountingStream(content);
         try {
             return uploads.append(me, id, range.start(), range.total(), counted, range.length());
@@ -191,7 +138,7 @@ public final class ShipperMaintainerRoutes {
             if (!e.reason().equals("size_mismatch")) {
                 throw e;
             }
-            counted.transferTo(java.io.OutputStream.nullOutputStream());
+            counted.transferTo(OutputStream.nullOutputStream());
             throw sizeMismatch(counted.count, range.length());
         }
     }
@@ -201,20 +148,20 @@ public final class ShipperMaintainerRoutes {
                 + actual + " but " + declared + " reported");
     }
 
-    private static final class CountingStream extends java.io.FilterInputStream {
+    private static final class CountingStream extends FilterInputStream {
         long count;
 
         CountingStream(InputStream in) { super(in); }
 
         @Override
-        public int read() throws java.io.IOException {
+        public int read() throws IOException {
             int b = super.read();
             count += b < 0 ? 0 : 1;
             return b;
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws java.io.IOException {
+        public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, len);
             count += Math.max(n, 0);
             return n;
@@ -224,7 +171,7 @@ public final class ShipperMaintainerRoutes {
     private UploadSession append(Principal me, String id, Chunk chunk) {
         try (InputStream in = chunk.file().content()) {
             return uploads.append(me, id, chunk.start(), chunk.total(), in, chunk.length());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new DepotException.Invalid("interrupted", "The chunk could not be read: " + e.getMessage());
         }
     }
@@ -236,7 +183,7 @@ public final class ShipperMaintainerRoutes {
         String algorithm = p.get("sha256").isPresent() ? "sha256" : "md5";
         String hex = p.get(algorithm).filter(v -> !v.isBlank()).orElseThrow(() ->
                 new DepotException.Invalid("missing_checksum", "A sha256 checksum is required to finish the upload."));
-        var rom = (BuildIntake.Received.RomUpload) intake.complete(me, PROTOCOL, id, Checksum.hex(algorithm, hex));
+        BuildIntake.Received.RomUpload rom = intake.completeRom(me, PROTOCOL, id, Checksum.hex(algorithm, hex));
         String device = rom.deviceDisplayName();
         OtaBuild build = rom.build();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -259,7 +206,7 @@ public final class ShipperMaintainerRoutes {
         try {
             file = ctx.uploadedFile("file");
         } catch (Exception e) { // Jetty's ServletException arrives unchecked through Kotlin
-            throw dev.depot.api.Responses.unreadableBody(ctx, "bad_multipart",
+            throw Responses.unreadableBody(ctx, "bad_multipart",
                     "The chunk could not be read: the multipart body is malformed, truncated or over 64 MB.");
         }
         if (file == null) {
@@ -291,9 +238,6 @@ public final class ShipperMaintainerRoutes {
         }
         if (end < start || end >= total) {
             throw new DepotException.Invalid("bad_headers", "Error in request headers: the range must lie within the total");
-        }
-        if (total > uploads.maxBytes()) {
-            throw new DepotException.Invalid("too_large", "Size of file exceeds the limit (" + uploads.maxBytes() + " bytes)");
         }
         return new Range(start, end, total);
     }
