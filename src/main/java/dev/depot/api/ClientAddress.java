@@ -1,6 +1,8 @@
 package dev.depot.api;
 
 import io.javalin.http.Context;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -52,8 +54,8 @@ public final class ClientAddress {
             return a;
         }
         try {
-            return java.net.InetAddress.getByName(a).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByName(a).getHostAddress();
+        } catch (UnknownHostException e) {
             return a;
         }
     }

@@ -2,7 +2,9 @@ package dev.depot.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -47,7 +49,7 @@ public final class MultipartStream {
     private MultipartStream(InputStream in, String boundary) {
         this.in = in;
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        java.util.Arrays.fill(skip, delimiter.length);
+        Arrays.fill(skip, delimiter.length);
         for (int i = 0; i < delimiter.length - 1; i++) {
             skip[delimiter[i] & 0xff] = delimiter.length - 1 - i;
         }
@@ -84,10 +86,10 @@ public final class MultipartStream {
             return null;
         }
         if (current != null) {
-            current.content().transferTo(java.io.OutputStream.nullOutputStream());
+            current.content().transferTo(OutputStream.nullOutputStream());
         } else {
             // the preamble, which carries nothing
-            new Content().transferTo(java.io.OutputStream.nullOutputStream());
+            new Content().transferTo(OutputStream.nullOutputStream());
         }
         // after a delimiter: "--" closes the body, otherwise optional whitespace and CRLF
         if (!fill(2)) {

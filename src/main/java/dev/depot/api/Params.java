@@ -2,9 +2,11 @@ package dev.depot.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.depot.config.DurationText;
 import dev.depot.core.DepotException;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -77,10 +79,10 @@ public final class Params {
     }
 
     /** A duration such as {@code 30d} or {@code 12h}; empty when absent or blank. */
-    public Optional<java.time.Duration> duration(String name) {
+    public Optional<Duration> duration(String name) {
         return get(name).filter(s -> !s.isBlank()).map(s -> {
             try {
-                return dev.depot.config.DurationText.parse(s);
+                return DurationText.parse(s);
             } catch (IllegalArgumentException e) {
                 throw new DepotException.Invalid("invalid_parameters", "The field '" + name + "': " + e.getMessage());
             }

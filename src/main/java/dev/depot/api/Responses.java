@@ -1,5 +1,6 @@
 package dev.depot.api;
 
+import dev.depot.core.DepotException;
 import io.javalin.http.Context;
 import java.io.IOException;
 
@@ -52,8 +53,8 @@ public final class Responses {
      * after the answer; the answer says so ({@code Connection: close}), or a client would send its
      * next request into the closed connection.
      */
-    public static dev.depot.core.DepotException.Invalid unreadableBody(Context ctx, String reason, String message) {
+    public static DepotException.Invalid unreadableBody(Context ctx, String reason, String message) {
         ctx.header("Connection", "close");
-        return new dev.depot.core.DepotException.Invalid(reason, message);
+        return new DepotException.Invalid(reason, message);
     }
 }

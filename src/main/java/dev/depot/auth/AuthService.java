@@ -1,7 +1,7 @@
 package dev.depot.auth;
 
-import dev.depot.core.DepotException;
 import dev.depot.core.DepotException.Unauthenticated.Kind;
+import dev.depot.core.DepotException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,16 +14,19 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Users, passwords and API tokens. Token secrets carry 256 random bits and are stored only as
  * their SHA-256 (a fast hash is enough for secrets of that entropy; passwords get Argon2id).
  */
 public final class AuthService {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuthService.class);
+    private static final Logger log = LoggerFactory.getLogger(AuthService.class);
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}");
     private static final String TOKEN_PREFIX = "dpt_";
     /** Token use is recorded at most this often per token, to keep reads from turning into writes. */
@@ -38,7 +41,7 @@ public final class AuthService {
 
     private record Trusted(ApiToken token, User user, long sinceNanos) {}
 
-    private final java.util.concurrent.ConcurrentHashMap<String, Trusted> trusted = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Trusted> trusted = new ConcurrentHashMap<>();
 
     private final Clock clock;
     private final UserRepository users;

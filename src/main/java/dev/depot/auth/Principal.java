@@ -1,5 +1,6 @@
 package dev.depot.auth;
 
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -10,7 +11,7 @@ public record Principal(long userId, String username, boolean admin, Set<Scope> 
 
     /** The server's operator acting through the admin CLI: every scope, no token, no user. */
     public static Principal operator() {
-        return new Principal(-1, "(operator)", true, java.util.EnumSet.allOf(Scope.class), -1, null);
+        return new Principal(-1, "(operator)", true, EnumSet.allOf(Scope.class), -1, null);
     }
 
     public boolean has(Scope scope) {

@@ -1,8 +1,8 @@
 package dev.depot.backup;
 
 import dev.depot.config.ConfigException;
-import dev.depot.config.Setting;
 import dev.depot.config.Settings;
+import dev.depot.config.StorageSettings;
 import dev.depot.db.Database;
 import dev.depot.db.Dialect;
 import dev.depot.server.Depot;
@@ -10,11 +10,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -49,7 +51,7 @@ public final class Backup {
         }
         long[] copied = {1, Files.size(db)};
         for (String folder : FOLDERS) {
-            if (folder.equals("blobs") && !settings.get(Setting.STORAGE).trim().equalsIgnoreCase("filesystem")) {
+            if (folder.equals("blobs") && settings.storage().kind() != StorageSettings.Kind.FILESYSTEM) {
                 continue;
             }
             copyTree(settings.dataDir().resolve(folder), target.resolve(folder), copied);
@@ -57,7 +59,7 @@ public final class Backup {
         Properties manifest = new Properties();
         manifest.setProperty("created", Instant.now().toString());
         manifest.setProperty("depot.version", Depot.VERSION);
-        manifest.setProperty("storage", settings.get(Setting.STORAGE).trim().toLowerCase());
+        manifest.setProperty("storage", settings.storage().kind().name().toLowerCase());
         manifest.setProperty("files", Long.toString(copied[0]));
         manifest.setProperty("bytes", Long.toString(copied[1]));
         try (OutputStream out = Files.newOutputStream(target.resolve(MANIFEST))) {
@@ -101,7 +103,7 @@ public final class Backup {
     private static void dropUnresumableUploads(Database db, Path uploads) {
         db.jdbi().useTransaction(h -> {
             var sessions = h.createQuery("SELECT id, upload_offset FROM upload_sessions WHERE completed_at IS NULL")
-                    .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getLong(2))).list();
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).list();
             for (var s : sessions) {
                 Path part = uploads.resolve(s.getKey() + ".part");
                 long size;
@@ -160,7 +162,7 @@ public final class Backup {
                         Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING);
                         copied[0]++;
                         copied[1] += attrs.size();
-                    } catch (java.nio.file.NoSuchFileException gone) {
+                    } catch (NoSuchFileException gone) {
                         // an upload finished or expired while we copied: nothing the database copy needs
                     }
                 }
@@ -169,7 +171,7 @@ public final class Backup {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof java.nio.file.NoSuchFileException) {
+                if (e instanceof NoSuchFileException) {
                     return FileVisitResult.CONTINUE;
                 }
                 throw e;

@@ -7,7 +7,6 @@ import dev.depot.core.LongText;
 import dev.depot.core.SafeFileName;
 import dev.depot.jobs.JobQueue;
 import dev.depot.storage.BlobHolds;
-import dev.depot.storage.BlobKey;
 import dev.depot.storage.StoredBlob;
 import java.time.Clock;
 import java.util.ArrayList;

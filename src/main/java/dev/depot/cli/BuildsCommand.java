@@ -1,6 +1,7 @@
 package dev.depot.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
 final class BuildsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List an app's builds, newest first.")
-    static final class ListBuilds implements java.util.concurrent.Callable<Integer> {
+    static final class ListBuilds implements Callable<Integer> {
         @Mixin
         ClientOptions client;
 

@@ -3,6 +3,7 @@ package dev.depot.cli;
 import dev.depot.auth.Principal;
 import dev.depot.repository.Repository;
 import dev.depot.server.Depot;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,7 +72,7 @@ final class RepoCommand {
                     + "stored ones; exit 1 when any differs.")
     static final class Verify extends AdminCommand {
         @Parameters(paramLabel = "NAME", arity = "0..*", description = "Repositories to check (default: all).")
-        java.util.List<String> names;
+        List<String> names;
 
         @Option(names = "--repair", description = "Store the recomputed count and hash as a new revision where they differ.")
         boolean repair;

@@ -3,12 +3,15 @@ package dev.depot.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.depot.cli.client.DepotClient;
 import dev.depot.cli.client.TusUploadClient;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
@@ -100,7 +103,7 @@ final class UploadCommand implements Callable<Integer> {
      * line every few seconds and at the end, with no escape sequences. Sizes are counted in the
      * unit that fits the file, so a small file does not show as 0/0 MiB.
      */
-    abstract static class Progress implements java.util.function.LongConsumer, AutoCloseable {
+    abstract static class Progress implements LongConsumer, AutoCloseable {
         static Progress of(String name, long size) {
             String unit = size >= 10L << 20 ? " MiB" : size >= 10L << 10 ? " KiB" : " B";
             long scale = size >= 10L << 20 ? 1 << 20 : size >= 10L << 10 ? 1 << 10 : 1;
@@ -135,12 +138,12 @@ final class UploadCommand implements Callable<Integer> {
         private final long size;
         private final String unit;
         private final long scale;
-        private final java.io.PrintStream out;
+        private final PrintStream out;
         private final long started = System.nanoTime();
         private long lastLine;
         private long done;
 
-        Lines(String name, long size, String unit, long scale, java.io.PrintStream out) {
+        Lines(String name, long size, String unit, long scale, PrintStream out) {
             this.name = name;
             this.size = size;
             this.unit = unit;
@@ -159,12 +162,12 @@ final class UploadCommand implements Callable<Integer> {
         private void line() {
             lastLine = System.nanoTime();
             double seconds = Math.max(1e-3, (lastLine - started) / 1e9);
-            out.printf(java.util.Locale.ROOT, "Uploading %s: %s of %s%s (%d%%), %.1f MiB/s%n", name, amount(done), amount(size), unit,
+            out.printf(Locale.ROOT, "Uploading %s: %s of %s%s (%d%%), %.1f MiB/s%n", name, amount(done), amount(size), unit,
                     size == 0 ? 100 : done * 100 / size, done / seconds / (1 << 20));
         }
 
         private String amount(long bytes) {
-            return scale == 1 ? Long.toString(bytes) : String.format(java.util.Locale.ROOT, "%.1f", (double) bytes / scale);
+            return scale == 1 ? Long.toString(bytes) : String.format(Locale.ROOT, "%.1f", (double) bytes / scale);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.depot.cli;
 
 import dev.depot.auth.User;
+import dev.depot.core.DepotException;
 import dev.depot.server.Depot;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -46,7 +47,7 @@ final class UserCommand {
             char[] first = console.readPassword("Password for %s: ", name);
             char[] again = console.readPassword("Again: ");
             if (first == null || again == null || !new String(first).equals(new String(again))) {
-                throw new dev.depot.core.DepotException.Invalid("password_mismatch", "The passwords do not match.");
+                throw new DepotException.Invalid("password_mismatch", "The passwords do not match.");
             }
             return new String(first);
         }

@@ -8,6 +8,9 @@ import java.util.Map;
 /** Resolved configuration: every {@link Setting} with its final value. Immutable. */
 public final class Settings {
     private final Map<Setting, String> values;
+    private StorageSettings storage;
+    private UploadSettings uploads;
+    private DownloadSettings downloads;
 
     Settings(Map<Setting, String> values) {
         this.values = new EnumMap<>(Setting.class);
@@ -53,6 +56,28 @@ public final class Settings {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(setting.key() + ": " + e.getMessage());
         }
+    }
+
+    /** Where blobs live; parsed on first use, a bad value a {@link ConfigException}. */
+    public synchronized StorageSettings storage() {
+        if (storage == null) {
+            storage = StorageSettings.of(this);
+        }
+        return storage;
+    }
+
+    public synchronized UploadSettings uploads() {
+        if (uploads == null) {
+            uploads = UploadSettings.of(this);
+        }
+        return uploads;
+    }
+
+    public synchronized DownloadSettings downloads() {
+        if (downloads == null) {
+            downloads = DownloadSettings.of(this);
+        }
+        return downloads;
     }
 
     public String host() { return get(Setting.HOST); }

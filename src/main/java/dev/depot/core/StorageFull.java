@@ -1,5 +1,6 @@
 package dev.depot.core;
 
+import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.sql.SQLException;
 
@@ -13,7 +14,7 @@ public final class StorageFull {
                 return true;
             }
             String m = t.getMessage();
-            if (t instanceof java.io.IOException && m != null && m.contains("No space left on device")) {
+            if (t instanceof IOException && m != null && m.contains("No space left on device")) {
                 return true;
             }
             if (t instanceof SQLException sql && ("53100".equals(sql.getSQLState()) || sql.getErrorCode() == 13

@@ -2,11 +2,18 @@ package dev.depot.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
@@ -107,7 +114,7 @@ public final class Database implements AutoCloseable {
      * within {@code limit}: a health check must not wait for the pool's whole connection timeout.
      */
     public Health check(Duration limit) {
-        var check = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        var check = CompletableFuture.supplyAsync(() -> {
             try (var c = dataSource.getConnection()) {
                 if (!c.isValid(1)) {
                     return Health.UNREACHABLE;
@@ -117,7 +124,7 @@ public final class Database implements AutoCloseable {
                     st.setString(1, Long.toString(System.currentTimeMillis()));
                     st.executeUpdate();
                     return Health.OK;
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     return Health.NOT_WRITABLE;
                 }
             } catch (Exception e) {
@@ -125,8 +132,8 @@ public final class Database implements AutoCloseable {
             }
         }, CHECKS);
         try {
-            return check.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return check.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
             return Health.UNREACHABLE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -139,7 +146,7 @@ public final class Database implements AutoCloseable {
         return check(Duration.ofSeconds(2)) != Health.UNREACHABLE;
     }
 
-    private static final java.util.concurrent.ExecutorService CHECKS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    private static final ExecutorService CHECKS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "database-check");
         t.setDaemon(true);
         return t;

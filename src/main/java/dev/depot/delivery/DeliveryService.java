@@ -7,9 +7,11 @@ import dev.depot.catalog.BuildKind;
 import dev.depot.catalog.Catalog;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Locale;
 
 /**
@@ -137,8 +139,8 @@ public final class DeliveryService {
             sha = String.valueOf(build.facts().get("universalApkSha256"));
             size = ((Number) build.facts().get("universalApkSize")).longValue();
         }
-        String name = java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(fileName(build, form).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String name = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(fileName(build, form).getBytes(StandardCharsets.UTF_8));
         return signer.sign("f." + sha + "." + size + "." + name, expires);
     }
 
@@ -156,7 +158,7 @@ public final class DeliveryService {
             throw new DepotException.NotFound("entity_not_found", "Entity not found");
         }
         try {
-            String name = new String(java.util.Base64.getUrlDecoder().decode(p[3]), java.nio.charset.StandardCharsets.UTF_8);
+            String name = new String(Base64.getUrlDecoder().decode(p[3]), StandardCharsets.UTF_8);
             if (!name.equals(fileName)) {
                 throw new DepotException.NotFound("entity_not_found", "Entity not found");
             }

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -87,7 +88,7 @@ public final class LinkSigner {
 
     private String mac(String body) {
         byte[] full = macs.get().doFinal(body.getBytes(StandardCharsets.UTF_8));
-        return B64.encodeToString(java.util.Arrays.copyOf(full, 20));
+        return B64.encodeToString(Arrays.copyOf(full, 20));
     }
 
     private static DepotException.NotFound notFound() {

@@ -1,6 +1,7 @@
 package dev.depot.feed;
 
 import dev.depot.core.DepotException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -45,7 +46,7 @@ public record FeedPackageName(String text, long start, long end, boolean hourly)
         LocalDateTime t;
         try {
             t = LocalDateTime.of(year, month, day, hour, minute == null ? 0 : minute);
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             throw invalid("The date " + m.group(1) + "-" + m.group(2) + "-" + m.group(3) + " does not exist.");
         }
         long start = t.toInstant(ZoneOffset.UTC).toEpochMilli();

@@ -17,20 +17,25 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The APK sample feed (Koodous' contract). Every distinct APK enters once, in the 5-minute window
@@ -219,7 +224,7 @@ public final class FeedService {
     Package zip(List<FeedReceipt> receipts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, receipts.size() * 120));
         try (ZipOutputStream z = new ZipOutputStream(out)) {
-            z.setLevel(java.util.zip.Deflater.BEST_SPEED); // fixed, like everything else that shapes the bytes
+            z.setLevel(Deflater.BEST_SPEED); // fixed, like everything else that shapes the bytes
             ZipEntry e = new ZipEntry("samples");
             e.setTime(FIXED_ZIP_TIME);
             z.putNextEntry(e);
@@ -298,7 +303,7 @@ public final class FeedService {
         long now = clock.millis();
         long last = FeedPackageName.lastClosed(now).start();
         long first = FeedPackageName.windowOf(now - AVAILABLE.toMillis()) + FeedPackageName.FIVE_MINUTES;
-        Map<Long, Integer> counts = new java.util.TreeMap<>();
+        Map<Long, Integer> counts = new TreeMap<>();
         for (long w = first; w <= last; w += FeedPackageName.FIVE_MINUTES) {
             counts.put(w, 0);
         }
@@ -334,8 +339,8 @@ public final class FeedService {
         return removed;
     }
 
-    private static FeedReceipt mapReceipt(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws java.sql.SQLException {
+    private static FeedReceipt mapReceipt(ResultSet rs, StatementContext ctx)
+            throws SQLException {
         long vc = rs.getLong("version_code");
         Long versionCode = rs.wasNull() ? null : vc;
         return new FeedReceipt(rs.getString("sha256"), rs.getLong("window_start"), rs.getLong("received_at"), rs.getLong("size"),

@@ -6,7 +6,6 @@ import dev.depot.inspect.ApkInspector;
 import dev.depot.inspect.InspectionException;
 import dev.depot.inspect.TimeLimit;
 import dev.depot.inspect.ZipArchive;
-import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
 import dev.depot.storage.StoredBlob;
 import java.io.FilterInputStream;

@@ -3,10 +3,10 @@ package dev.depot.inspect;
 import com.android.apksig.ApkVerifier;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -165,9 +165,9 @@ public final class ApkInspector {
     /** F-Droid's {@code sig} of a signer: the MD5 of the lowercase hex text of its DER certificate. */
     public static String fdroidSig(byte[] certificate) {
         try {
-            byte[] hex = java.util.HexFormat.of().formatHex(certificate).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(hex));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] hex = HexFormat.of().formatHex(certificate).getBytes(StandardCharsets.US_ASCII);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(hex));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

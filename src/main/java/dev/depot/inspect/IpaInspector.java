@@ -5,6 +5,7 @@ import com.dd.plist.NSDate;
 import com.dd.plist.NSDictionary;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -40,7 +41,7 @@ public final class IpaInspector {
             return new IpaFacts(bundleId, PlistReader.string(plist, "CFBundleShortVersionString", "Info.plist"),
                     PlistReader.string(plist, "CFBundleVersion", "Info.plist"),
                     PlistReader.string(plist, "MinimumOSVersion", "Info.plist"), display, provisioning);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new InspectionException("cannot read the IPA: " + e.getMessage(), e);
         }
     }

@@ -4,6 +4,8 @@ import com.dd.plist.NSDictionary;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
 import com.dd.plist.PropertyListParser;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /** Property lists (binary or XML) through dd-plist, with every failure as a clear {@link InspectionException}. */
 final class PlistReader {
@@ -29,13 +31,13 @@ final class PlistReader {
      * number, so it must fit in the file before the parser sees it.
      */
     private static void checkBinaryTrailer(byte[] b, String what) throws InspectionException {
-        if (b.length < 8 || !new String(b, 0, 6, java.nio.charset.StandardCharsets.ISO_8859_1).equals("bplist")) {
+        if (b.length < 8 || !new String(b, 0, 6, StandardCharsets.ISO_8859_1).equals("bplist")) {
             return;
         }
         if (b.length < 8 + 32) {
             throw new InspectionException(what + " is a truncated binary property list");
         }
-        java.nio.ByteBuffer t = java.nio.ByteBuffer.wrap(b, b.length - 32, 32);
+        ByteBuffer t = ByteBuffer.wrap(b, b.length - 32, 32);
         t.position(b.length - 32 + 6);
         int offsetSize = t.get() & 0xff;
         int refSize = t.get() & 0xff;

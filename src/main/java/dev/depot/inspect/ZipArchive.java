@@ -1,11 +1,17 @@
 package dev.depot.inspect;
 
+import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -14,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 
 /**
  * A bounded reader of ZIP archives (APK, AAB, IPA, OTA), written for hostile input. It reads the
@@ -126,9 +133,9 @@ public final class ZipArchive implements Closeable {
             if (dataStart + e.compressedSize() > fileSize) {
                 throw new InspectionException(e.name() + " runs past the end of the file");
             }
-            java.io.InputStream raw = new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(
+            InputStream raw = new BufferedInputStream(Channels.newInputStream(
                     channel.position(dataStart)), 1 << 16);
-            java.io.InputStream bounded = new java.io.FilterInputStream(raw) {
+            InputStream bounded = new FilterInputStream(raw) {
                 long left = e.compressedSize();
 
                 @Override
@@ -155,13 +162,13 @@ public final class ZipArchive implements Closeable {
                     return n;
                 }
             };
-            java.io.InputStream in = switch (e.method()) {
+            InputStream in = switch (e.method()) {
                 case 0 -> bounded;
-                case 8 -> new java.util.zip.InflaterInputStream(bounded, new Inflater(true), 1 << 16);
+                case 8 -> new InflaterInputStream(bounded, new Inflater(true), 1 << 16);
                 default -> throw new InspectionException(e.name() + " uses unsupported compression method " + e.method());
             };
             long copied;
-            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(target)) {
+            try (OutputStream out = Files.newOutputStream(target)) {
                 byte[] buf = new byte[1 << 16];
                 copied = 0;
                 int n;

@@ -20,15 +20,19 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -180,7 +184,7 @@ public final class FdroidExport {
     }
 
     /** Runs {@code work} on a local file holding the entry's APK (a temporary copy when the store has none). */
-    private <T> T withLocalFile(RepositoryEntry e, java.util.function.Function<Path, T> work, T otherwise) {
+    private <T> T withLocalFile(RepositoryEntry e, Function<Path, T> work, T otherwise) {
         BlobKey key = new BlobKey(e.sha256());
         Path temp = null;
         try {
@@ -188,7 +192,7 @@ public final class FdroidExport {
             if (local == null) {
                 temp = Files.createTempFile("depot-fdroid-", ".apk");
                 try (InputStream in = blobs.read(key, 0, e.size())) {
-                    Files.copy(in, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
                 }
                 local = temp;
             }
@@ -207,7 +211,7 @@ public final class FdroidExport {
     }
 
     /** A 1×1 transparent PNG. */
-    private static final byte[] PLACEHOLDER_ICON = java.util.Base64.getDecoder().decode(
+    private static final byte[] PLACEHOLDER_ICON = Base64.getDecoder().decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
 
     static String apkName(RepositoryEntry e) {
@@ -332,7 +336,7 @@ public final class FdroidExport {
     private static Map<String, List<RepositoryEntry>> byPackage(List<RepositoryEntry> entries) {
         Map<String, List<RepositoryEntry>> out = new LinkedHashMap<>();
         for (RepositoryEntry e : entries) { // ordered by package, then newest version first
-            out.computeIfAbsent(e.packageName(), k -> new java.util.ArrayList<>()).add(e);
+            out.computeIfAbsent(e.packageName(), k -> new ArrayList<>()).add(e);
         }
         return out;
     }

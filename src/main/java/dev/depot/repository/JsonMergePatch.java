@@ -3,6 +3,7 @@ package dev.depot.repository;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -14,7 +15,7 @@ final class JsonMergePatch {
      * Equal JSON values, whatever node types hold them: a number read back from a stored document
      * is an int node where the document being built has a long one, and the two must not differ.
      */
-    private static final java.util.Comparator<JsonNode> SAME_VALUE = (a, b) -> {
+    private static final Comparator<JsonNode> SAME_VALUE = (a, b) -> {
         if (a.isNumber() && b.isNumber()) {
             return a.decimalValue().compareTo(b.decimalValue());
         }

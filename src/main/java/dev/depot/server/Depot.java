@@ -1,56 +1,65 @@
 package dev.depot.server;
 
 import dev.depot.auth.AuthService;
-import dev.depot.cluster.NodeRegistry;
-import dev.depot.intake.BuildIntake;
-import dev.depot.config.Setting;
-import dev.depot.config.Settings;
-import dev.depot.db.Database;
-import dev.depot.delivery.DownloadCounter;
-import dev.depot.ota.OtaInspectionJob;
 import dev.depot.builds.BuildRepository;
-import dev.depot.ota.BuildNameRules;
-import dev.depot.ota.DeviceRepository;
-import dev.depot.ota.DeviceService;
-import dev.depot.ota.Ota;
-import dev.depot.ota.OtaChanges;
-import dev.depot.ota.RomBuildRepository;
-import dev.depot.ota.RomBuildService;
-import dev.depot.storage.BlobHoldRepository;
-import dev.depot.storage.BlobHolds;
-import dev.depot.storage.BlobStore;
-import dev.depot.storage.FileSystemBlobStore;
-import dev.depot.upload.UploadService;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Properties;
-import java.util.Map;
-import java.time.Duration;
-import dev.depot.catalog.BuildInspectionJob;
-import dev.depot.catalog.BuildKind;
-import dev.depot.inspect.TimeLimit;
 import dev.depot.catalog.AppBuild;
 import dev.depot.catalog.AppBuildEvent;
 import dev.depot.catalog.AppBuildEvents;
 import dev.depot.catalog.AppBuildService;
 import dev.depot.catalog.AppRepository;
 import dev.depot.catalog.AppService;
+import dev.depot.catalog.BuildInspectionJob;
+import dev.depot.catalog.BuildKind;
 import dev.depot.catalog.Catalog;
 import dev.depot.catalog.OrganizationRepository;
 import dev.depot.catalog.OrganizationService;
-import dev.depot.jobs.JobQueue;
+import dev.depot.cluster.NodeRegistry;
+import dev.depot.config.ConfigException;
+import dev.depot.config.Setting;
+import dev.depot.config.Settings;
+import dev.depot.config.StorageSettings;
+import dev.depot.db.Database;
 import dev.depot.db.ServerSettings;
 import dev.depot.delivery.DeliveryService;
+import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.LinkSigner;
 import dev.depot.feed.FeedService;
 import dev.depot.feed.SampleIntake;
+import dev.depot.inspect.TimeLimit;
+import dev.depot.intake.BuildIntake;
+import dev.depot.jobs.JobQueue;
+import dev.depot.jobs.JobWorker;
+import dev.depot.ota.BuildNameRules;
+import dev.depot.ota.DeviceRepository;
+import dev.depot.ota.DeviceService;
+import dev.depot.ota.Ota;
+import dev.depot.ota.OtaChanges;
+import dev.depot.ota.OtaInspectionJob;
+import dev.depot.ota.RomBuildRepository;
+import dev.depot.ota.RomBuildService;
 import dev.depot.repository.FdroidExport;
 import dev.depot.repository.RepositoryService;
-import dev.depot.jobs.JobWorker;
+import dev.depot.storage.BlobHoldRepository;
+import dev.depot.storage.BlobHolds;
+import dev.depot.storage.BlobKey;
+import dev.depot.storage.BlobStore;
+import dev.depot.storage.FileSystemBlobStore;
+import dev.depot.storage.S3BlobStore;
+import dev.depot.storage.ScratchStore;
+import dev.depot.upload.UploadService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * Depot's services over one data directory and database, without HTTP. The server serves them;
@@ -89,10 +98,9 @@ public final class Depot implements AutoCloseable {
         this.nodes = new NodeRegistry(database.jdbi(), clock, NodeRegistry.Identity.ofThisProcess(), settings.dataDir());
         this.holds = new BlobHolds(new BlobHoldRepository(database.jdbi(), database.dialect()), blobs, clock);
         this.uploads = new UploadService(database.jdbi(), blobs, holds,
-                blobs instanceof dev.depot.storage.ScratchStore shared ? shared : null, stagingDir(), clock,
-                settings.getLong(Setting.UPLOAD_MAX_BYTES), settings.getDuration(Setting.UPLOAD_EXPIRY),
-                settings.getLong(Setting.UPLOAD_CHECKPOINT_BYTES), nodes, metrics);
-        this.downloads = new DownloadCounter(database.jdbi(), clock, settings.getDuration(Setting.DOWNLOAD_COUNT_FLUSH), metrics);
+                blobs instanceof ScratchStore shared ? shared : null, stagingDir(), clock,
+                settings.uploads(), nodes, metrics);
+        this.downloads = new DownloadCounter(database.jdbi(), clock, settings.downloads().countFlush(), metrics);
         this.jobs = new JobQueue(database.jdbi(), database.dialect(), clock);
         this.builds = new BuildRepository(database.jdbi(), database.dialect());
         OtaChanges otaChanges = new OtaChanges();
@@ -110,8 +118,8 @@ public final class Depot implements AutoCloseable {
                 settings.dataDir().resolve("keys"));
         LinkSigner signer = LinkSigner.create(settings.get(Setting.SIGNING_KEY), new ServerSettings(database.jdbi()), clock);
         this.signer = signer;
-        this.delivery = new DeliveryService(catalog, signer, downloads, clock, settings.getDuration(Setting.DOWNLOAD_TOKEN_TTL),
-                settings.getDuration(Setting.DOWNLOAD_LINK_TTL));
+        this.delivery = new DeliveryService(catalog, signer, downloads, clock, settings.downloads().tokenTtl(),
+                settings.downloads().linkTtl());
     }
 
     private static Catalog catalog(Database database, BuildRepository builds, BlobHolds holds, JobQueue jobs, AuthService auth,
@@ -138,29 +146,19 @@ public final class Depot implements AutoCloseable {
     }
 
     static BlobStore openBlobStore(Settings settings) throws IOException {
-        String kind = settings.get(Setting.STORAGE).trim().toLowerCase();
-        switch (kind) {
-            case "filesystem" -> {
-                return new FileSystemBlobStore(settings.dataDir().resolve("blobs"));
-            }
-            case "s3" -> {
-                if (settings.get(Setting.S3_BUCKET).isBlank()) {
-                    throw new dev.depot.config.ConfigException("storage is s3 but s3.bucket is empty");
-                }
-                var s3 = new dev.depot.storage.S3BlobStore(new dev.depot.storage.S3BlobStore.Config(settings.get(Setting.S3_ENDPOINT),
-                        settings.get(Setting.S3_REGION), settings.get(Setting.S3_BUCKET), settings.get(Setting.S3_PREFIX),
-                        Boolean.parseBoolean(settings.get(Setting.S3_PATH_STYLE).trim()), settings.get(Setting.S3_ACCESS_KEY),
-                        settings.get(Setting.S3_SECRET_KEY), settings.getDuration(Setting.STORAGE_TIMEOUT)),
-                        settings.dataDir().resolve("tmp"));
-                try {
-                    s3.verifyAccess();
-                } catch (java.io.UncheckedIOException e) {
-                    throw new dev.depot.config.ConfigException(e.getCause().getMessage());
-                }
-                return s3;
-            }
-            default -> throw new dev.depot.config.ConfigException("storage must be filesystem or s3, not '" + kind + "'");
+        StorageSettings storage = settings.storage();
+        if (storage.kind() == StorageSettings.Kind.FILESYSTEM) {
+            return new FileSystemBlobStore(settings.dataDir().resolve("blobs"));
         }
+        StorageSettings.S3 b = storage.s3();
+        S3BlobStore s3 = new S3BlobStore(new S3BlobStore.Config(b.endpoint(), b.region(), b.bucket(), b.prefix(), b.pathStyle(),
+                b.accessKey(), b.secretKey(), storage.timeout()), settings.dataDir().resolve("tmp"));
+        try {
+            s3.verifyAccess();
+        } catch (UncheckedIOException e) {
+            throw new ConfigException(e.getCause().getMessage());
+        }
+        return s3;
     }
 
     Path stagingDir() {
@@ -208,10 +206,10 @@ public final class Depot implements AutoCloseable {
      * The feed, whose links need the public URL, known only once the server has bound its port.
      * Every new APK app build enters it; its facts follow after inspection.
      */
-    public synchronized FeedService startFeed(java.util.function.Supplier<String> publicBase) {
+    public synchronized FeedService startFeed(Supplier<String> publicBase) {
         if (feed == null) {
             feed = new FeedService(database.jdbi(), database.dialect(), blobs, holds, signer, publicBase, clock);
-            samples = new SampleIntake(blobs, feed, stagingDir().resolve("samples"), settings.getLong(Setting.UPLOAD_MAX_BYTES),
+            samples = new SampleIntake(blobs, feed, stagingDir().resolve("samples"), settings.uploads().maxBytes(),
                     new TimeLimit(settings.getDuration(Setting.INSPECT_TIME_LIMIT)));
             FeedService f = feed;
             catalog.events().subscribe(event -> {
@@ -234,17 +232,17 @@ public final class Depot implements AutoCloseable {
 
     private String sha1Of(String sha256) {
         try {
-            var key = new dev.depot.storage.BlobKey(sha256);
+            var key = new BlobKey(sha256);
             long size = blobs.size(key).orElse(0L);
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-1");
-            try (java.io.InputStream in = blobs.read(key, 0, size)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            try (InputStream in = blobs.read(key, 0, size)) {
                 byte[] buf = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     md.update(buf, 0, n);
                 }
             }
-            return java.util.HexFormat.of().formatHex(md.digest());
+            return HexFormat.of().formatHex(md.digest());
         } catch (Exception e) {
             return null;
         }

@@ -6,34 +6,46 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
 import dev.depot.api.ClientAddress;
-import dev.depot.api.OpenApiDocument;
 import dev.depot.api.ErrorMapping;
 import dev.depot.api.Links;
+import dev.depot.api.OpenApiDocument;
 import dev.depot.api.RouteTable;
 import dev.depot.api.Routes;
-import dev.depot.api.nativeapi.Envelope;
 import dev.depot.api.applivery.DeliveryRoutes;
 import dev.depot.api.applivery.IntegrationRoutes;
+import dev.depot.api.aptoide.AptoideRoutes;
 import dev.depot.api.download.BlobResponder;
 import dev.depot.api.download.DownloadRoutes;
-import dev.depot.api.aptoide.AptoideRoutes;
 import dev.depot.api.fdroid.FdroidRoutes;
 import dev.depot.api.koodous.FeedRoutes;
 import dev.depot.api.koodous.SampleRoutes;
-import dev.depot.feed.FeedService;
 import dev.depot.api.nativeapi.CatalogRoutes;
-import dev.depot.api.nativeapi.RepositoryRoutes;
-import dev.depot.api.tus.TusRoutes;
+import dev.depot.api.nativeapi.Envelope;
 import dev.depot.api.nativeapi.NativeAdminRoutes;
+import dev.depot.api.nativeapi.RepositoryRoutes;
 import dev.depot.api.ops.OpsRoutes;
 import dev.depot.api.shipper.ShipperAccountRoutes;
-import dev.depot.api.shipper.ShipperUploadRoutes;
 import dev.depot.api.shipper.ShipperPublicRoutes;
+import dev.depot.api.shipper.ShipperUploadRoutes;
+import dev.depot.api.tus.TusRoutes;
+import dev.depot.config.ConfigException;
 import dev.depot.config.Setting;
+import dev.depot.config.DownloadSettings;
 import dev.depot.config.Settings;
+import dev.depot.config.StorageSettings;
+import dev.depot.db.Dialect;
 import dev.depot.delivery.DownloadCounter;
+import dev.depot.feed.FeedPackageName;
+import dev.depot.feed.FeedService;
 import dev.depot.jobs.JobWorker;
 import dev.depot.jobs.Scheduler;
+import dev.depot.storage.FileSystemBlobStore;
+import dev.depot.web.AdminPages;
+import dev.depot.web.Dashboard;
+import dev.depot.web.PageRenderer;
+import dev.depot.web.SignInPages;
+import dev.depot.web.StatsPages;
+import dev.depot.web.WebPages;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.json.JavalinJackson;
@@ -44,6 +56,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -94,10 +107,10 @@ public final class DepotServer implements AutoCloseable {
         if (!settings.get(Setting.PUBLIC_URL).isBlank()) {
             return;
         }
-        boolean postgres = dev.depot.db.Dialect.of(settings.databaseUrl()) == dev.depot.db.Dialect.POSTGRESQL;
-        boolean s3 = settings.get(Setting.STORAGE).trim().equalsIgnoreCase("s3");
+        boolean postgres = Dialect.of(settings.databaseUrl()) == Dialect.POSTGRESQL;
+        boolean s3 = settings.storage().kind() == StorageSettings.Kind.S3;
         if (postgres || s3) {
-            throw new dev.depot.config.ConfigException("public.url is required when Depot runs on " + (postgres ? "PostgreSQL" : "S3")
+            throw new ConfigException("public.url is required when Depot runs on " + (postgres ? "PostgreSQL" : "S3")
                     + ": several nodes may serve the same data, and every link and index they write must name the one address "
                     + "clients use (the load balancer's). Set public.url (DEPOT_PUBLIC_URL), e.g. https://depot.example.org");
         }
@@ -130,7 +143,7 @@ public final class DepotServer implements AutoCloseable {
             cfg.http.maxRequestSize = 1 << 20;
             cfg.jetty.multipartConfig.cacheDirectory(depot.stagingDir().resolve("multipart").toString());
             // Applivery-style uploads carry a whole build in one part; Jetty spills parts over 2 MB to disk.
-            long maxUpload = settings.getLong(Setting.UPLOAD_MAX_BYTES);
+            long maxUpload = settings.uploads().maxBytes();
             cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize(2, SizeUnit.MB);
             cfg.jetty.multipartConfig.maxTotalRequestSize(maxUpload + (1 << 20), SizeUnit.BYTES);
@@ -138,32 +151,30 @@ public final class DepotServer implements AutoCloseable {
             // no response is ever sniffed into another type (an APK into HTML, say)
             cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
             cfg.routes.beforeMatched(authenticator::check);
-            dev.depot.web.PageRenderer pages = new dev.depot.web.PageRenderer(authenticator);
+            PageRenderer pages = new PageRenderer(authenticator);
             ErrorMapping.install(cfg.routes, table);
             Routes routes = new Routes(cfg.routes, table);
             new OpsRoutes(depot.database(), depot.blobs(), metrics).register(routes);
             new ShipperPublicRoutes(depot.ota(), depot.auth(), counter, links, Depot.VERSION,
-                    settings.getDuration(Setting.UPDATER_CACHE_TTL)).register(routes);
+                    settings.downloads().updaterCacheTtl()).register(routes);
             new ShipperAccountRoutes(depot.auth(), depot.ota(), clients).register(routes);
             new ShipperUploadRoutes(depot.intake(), links).register(routes);
             new NativeAdminRoutes(depot.auth(), depot.ota(), counter, links)
                     .withFeedDownloads(() -> depot.startFeed(links::base).downloadsSince(null)).register(routes);
-            String redirectSetting = settings.get(Setting.DOWNLOAD_REDIRECT).trim().toLowerCase();
-            boolean redirect = redirectSetting.equals("true")
-                    || (redirectSetting.equals("auto") && !(depot.blobs() instanceof dev.depot.storage.FileSystemBlobStore));
-            BlobResponder responder = new BlobResponder(depot.blobs(), settings.getInt(Setting.DOWNLOAD_BUFFER_BYTES), redirect,
-                    settings.getDuration(Setting.DOWNLOAD_LINK_TTL));
-            new DownloadRoutes(depot.ota(), responder, counter, settings.getDuration(Setting.UPDATER_CACHE_TTL)).register(routes);
+            DownloadSettings downloads = settings.downloads();
+            BlobResponder responder = new BlobResponder(depot.blobs(), downloads.bufferBytes(),
+                    downloads.redirect().redirects(!(depot.blobs() instanceof FileSystemBlobStore)), downloads.linkTtl());
+            new DownloadRoutes(depot.ota(), responder, counter, settings.downloads().updaterCacheTtl()).register(routes);
             new CatalogRoutes(depot.catalog(), depot.auth(), counter).register(routes);
             new DeliveryRoutes(depot.delivery(), responder, links, depot.clock()).register(routes);
             new IntegrationRoutes(depot.intake(), depot.catalog(), counter).register(routes);
             new TusRoutes(depot.intake(), links).register(routes);
-            new dev.depot.web.WebPages(depot.ota(), depot.delivery(), depot.repositories(), depot.fdroid(), links, pages).register(routes);
-            new dev.depot.web.Dashboard(depot.ota(), depot.catalog(), pages).register(routes);
-            new dev.depot.web.AdminPages(depot.auth(), depot.ota(), depot.catalog(), depot.repositories(),
+            new WebPages(depot.ota(), depot.delivery(), depot.repositories(), depot.fdroid(), links, pages).register(routes);
+            new Dashboard(depot.ota(), depot.catalog(), pages).register(routes);
+            new AdminPages(depot.auth(), depot.ota(), depot.catalog(), depot.repositories(),
                     () -> depot.startFeed(links::base), pages, links).register(routes);
-            new dev.depot.web.StatsPages(depot.ota(), depot.catalog(), counter, pages).register(routes);
-            new dev.depot.web.SignInPages(depot.auth(), pages, links, settings.getDuration(Setting.SESSION_TTL), clients).register(routes);
+            new StatsPages(depot.ota(), depot.catalog(), counter, pages).register(routes);
+            new SignInPages(depot.auth(), pages, links, settings.getDuration(Setting.SESSION_TTL), clients).register(routes);
             new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);
             new AptoideRoutes(depot.repositories()).register(routes);
             new FdroidRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);
@@ -173,7 +184,7 @@ public final class DepotServer implements AutoCloseable {
             routes.get("/openapi.json", Access.PUBLIC, ctx -> ctx.json(
                     OpenApiDocument.build(table.routes(), links.base(), Depot.VERSION)));
         });
-        java.nio.file.Files.createDirectories(depot.stagingDir().resolve("multipart"));
+        Files.createDirectories(depot.stagingDir().resolve("multipart"));
         depot.nodes().join();
         TemporaryFiles temporary = new TemporaryFiles(List.of(depot.stagingDir().resolve("multipart"),
                 depot.stagingDir().resolve("samples"), settings.dataDir().resolve("blobs").resolve(".tmp"),
@@ -191,13 +202,13 @@ public final class DepotServer implements AutoCloseable {
         Scheduler scheduler = new Scheduler(depot.database().jdbi(), depot.clock(), depot.node());
         scheduler.every("seal-and-expire-feed-packages", Duration.ofMinutes(1), () -> {
             FeedService feed = depot.startFeed(links::base);
-            feed.packageFor(dev.depot.feed.FeedPackageName.lastClosed(depot.clock().millis()));
+            feed.packageFor(FeedPackageName.lastClosed(depot.clock().millis()));
             int n = feed.removeExpired();
             if (n > 0) {
                 log.info("removed {} expired feed window(s)", n);
             }
         });
-        scheduler.every("remove-expired-uploads", settings.getDuration(Setting.UPLOAD_CLEANUP_INTERVAL), () -> {
+        scheduler.every("remove-expired-uploads", settings.uploads().cleanupInterval(), () -> {
             int n = depot.uploads().removeExpired();
             if (n > 0) {
                 log.info("removed {} expired upload session(s)", n);

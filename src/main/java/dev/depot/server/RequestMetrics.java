@@ -2,12 +2,13 @@ package dev.depot.server;
 
 import dev.depot.api.ClientAddress;
 import io.javalin.http.Context;
-import java.io.IOException;
-import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ final class RequestMetrics {
     private final Counter bytesIn;
     private final Counter bytesOut;
     /** One timer per method, route and status, found without building a meter id per request. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     RequestMetrics(MeterRegistry registry, ClientAddress clients) {
         this.registry = registry;

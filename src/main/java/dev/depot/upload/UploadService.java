@@ -2,8 +2,10 @@ package dev.depot.upload;
 
 import dev.depot.auth.Principal;
 import dev.depot.cluster.NodeRegistry;
+import dev.depot.config.UploadSettings;
 import dev.depot.core.DepotException;
 import dev.depot.core.SafeFileName;
+import dev.depot.core.StorageFull;
 import dev.depot.storage.BlobHolds;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
@@ -27,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class UploadService {
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
-    private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[0-9a-f-]{36}");
+    private static final Pattern SESSION_ID = Pattern.compile("[0-9a-f-]{36}");
 
     private final UploadRepository repository;
     private final BlobStore blobs;
@@ -71,17 +74,17 @@ public final class UploadService {
      * that any node can take the next chunk or complete the upload; {@code staging} then only holds
      * a piece while it arrives.
      */
-    public UploadService(Jdbi jdbi, BlobStore blobs, BlobHolds holds, ScratchStore shared, Path staging, Clock clock, long maxBytes,
-                         Duration expiry, long checkpointBytes, NodeRegistry nodes, MeterRegistry metrics) {
+    public UploadService(Jdbi jdbi, BlobStore blobs, BlobHolds holds, ScratchStore shared, Path staging, Clock clock,
+                         UploadSettings settings, NodeRegistry nodes, MeterRegistry metrics) {
         this.repository = new UploadRepository(jdbi);
         this.blobs = blobs;
         this.holds = holds;
         this.staged = new StagedBytes(repository, shared, staging);
         this.nodes = nodes;
         this.clock = clock;
-        this.maxBytes = maxBytes;
-        this.expiry = expiry;
-        this.checkpointBytes = Math.max(1 << 16, checkpointBytes);
+        this.maxBytes = settings.maxBytes();
+        this.expiry = settings.expiry();
+        this.checkpointBytes = Math.max(1 << 16, settings.checkpointBytes());
         this.metrics = metrics;
         this.chunks = Counter.builder("depot.uploads.chunks").description("chunks appended to uploads").register(metrics);
         this.bytesReceived = Counter.builder("depot.uploads.bytes").description("bytes appended to uploads").register(metrics);
@@ -294,9 +297,9 @@ public final class UploadService {
 
     /** A chunk staging could not write: 507 when the disk is full (the client sends it again later), else 503. */
     private static DepotException stagingFailed(UploadSession s, IOException e) {
-        if (dev.depot.core.StorageFull.causedBy(e)) {
+        if (StorageFull.causedBy(e)) {
             log.warn("no room to stage upload {}: {}", s.id(), e.getMessage());
-            return dev.depot.core.StorageFull.error();
+            return StorageFull.error();
         }
         log.warn("could not stage upload {}: {}", s.id(), e.toString());
         return new DepotException.Unavailable("staging_unavailable", "The server could not write the chunk; nothing of it "
@@ -432,7 +435,7 @@ public final class UploadService {
                 blob = store(s, key, blobs.exists(key), assembled);
             } catch (IOException | UncheckedIOException e) {
                 log.warn("upload {} could not be stored: {}", id, e.toString());
-                if (dev.depot.core.StorageFull.causedBy(e)) {
+                if (StorageFull.causedBy(e)) {
                     throw new DepotException.InsufficientStorage(
                             "There is no room left to store the upload; it is kept. Complete it again later.");
                 }

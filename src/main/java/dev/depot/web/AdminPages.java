@@ -3,9 +3,9 @@ package dev.depot.web;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
 import dev.depot.api.Links;
-import dev.depot.api.SessionCookie;
 import dev.depot.api.Params;
 import dev.depot.api.Routes;
+import dev.depot.api.SessionCookie;
 import dev.depot.auth.ApiToken;
 import dev.depot.auth.AuthService;
 import dev.depot.auth.IssuedToken;
@@ -26,6 +26,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -183,8 +185,8 @@ public final class AdminPages {
                 t.lastUsedAt() == null ? "never" : when(t.lastUsedAt()), state);
     }
 
-    private static final java.time.format.DateTimeFormatter WHEN =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     /** A moment as people read it in a table. */
     static String when(long millis) {

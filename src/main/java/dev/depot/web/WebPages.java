@@ -1,27 +1,36 @@
 package dev.depot.web;
 
-import dev.depot.api.Params;
 import dev.depot.api.Access;
 import dev.depot.api.Links;
+import dev.depot.api.Params;
+import dev.depot.api.Responses;
 import dev.depot.api.Routes;
+import dev.depot.api.fdroid.FdroidRoutes;
+import dev.depot.core.DepotException;
 import dev.depot.delivery.DeliveryService;
 import dev.depot.delivery.DownloadType;
 import dev.depot.ota.Device;
-import dev.depot.ota.OtaBuild;
 import dev.depot.ota.Ota;
+import dev.depot.ota.OtaBuild;
 import dev.depot.repository.FdroidExport;
 import dev.depot.repository.Repository;
 import dev.depot.repository.RepositoryEntry;
 import dev.depot.repository.RepositoryService;
+import gg.jte.Content;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The public web pages, rendered on the server from templates compiled with the jar (jte): the
@@ -88,7 +97,7 @@ public final class WebPages {
     private static void asset(Context ctx, String type, byte[] bytes) {
         ctx.header("Cache-Control", "public, max-age=86400");
         ctx.contentType(type);
-        dev.depot.api.Responses.write(ctx, bytes);
+        Responses.write(ctx, bytes);
     }
 
     private static byte[] resource(String name) {
@@ -131,14 +140,14 @@ public final class WebPages {
      */
     private List<AppRow> publishedApps() {
         List<Repository> all = repositories.all();
-        String revisions = all.stream().map(r -> r.id() + ":" + r.revision()).collect(java.util.stream.Collectors.joining(","));
+        String revisions = all.stream().map(r -> r.id() + ":" + r.revision()).collect(Collectors.joining(","));
         AppsAt cached = appsCache;
         if (cached.revisions().equals(revisions)) {
             return cached.apps();
         }
-        List<AppRow> apps = new java.util.ArrayList<>();
+        List<AppRow> apps = new ArrayList<>();
         for (Repository repo : all) {
-            Map<String, RepositoryEntry> newest = new java.util.TreeMap<>();
+            Map<String, RepositoryEntry> newest = new TreeMap<>();
             for (RepositoryEntry e : repositories.entries(repo)) {
                 newest.merge(e.packageName(), e, (a, b) -> a.versionCode() >= b.versionCode() ? a : b);
             }
@@ -159,7 +168,7 @@ public final class WebPages {
         }
         Map<String, List<BuildRow>> variants = new LinkedHashMap<>();
         ota.builds().publishedBuildsOfDevice(device.codename())
-                .forEach(b -> variants.computeIfAbsent(b.variantCodename(), v -> new java.util.ArrayList<>()).add(new BuildRow(
+                .forEach(b -> variants.computeIfAbsent(b.variantCodename(), v -> new ArrayList<>()).add(new BuildRow(
                         b.id(), b.version(), b.buildDate().toString(), humanSize(b.size()), b.sha256(),
                         links.buildDownload(b.id(), b.fileName(), DownloadType.DOWNLOAD), b.changelog())));
         pages.render(ctx, "device.jte", Map.of("device", device, "variants", variants));
@@ -174,7 +183,7 @@ public final class WebPages {
         }
         String url = links.buildDownload(build.id(), build.fileName(), DownloadType.DOWNLOAD);
         pages.render(ctx, "build.jte", Map.of("device", device, "build", build, "size", humanSize(build.size()),
-                "downloadUrl", url, "qr", (gg.jte.Content) out -> out.writeContent(QrSvg.of(url))));
+                "downloadUrl", url, "qr", (Content) out -> out.writeContent(QrSvg.of(url))));
     }
 
     /**
@@ -187,8 +196,8 @@ public final class WebPages {
         DeliveryService.Offer offer;
         try {
             offer = delivery.peek(token);
-        } catch (dev.depot.core.DepotException.NotFound | dev.depot.core.DepotException.Gone e) {
-            int status = e instanceof dev.depot.core.DepotException.Gone ? 410 : 404;
+        } catch (DepotException.NotFound | DepotException.Gone e) {
+            int status = e instanceof DepotException.Gone ? 410 : 404;
             pages.error(ctx, status, status == 410
                     ? "This install link has expired; ask for a new one." : "This install link is not valid.");
             return;
@@ -198,7 +207,7 @@ public final class WebPages {
         // iOS fetches the manifest itself; its link redeems the token into the plist directly
         String installUrl = ios
                 ? "itms-services://?action=download-manifest&url="
-                        + java.net.URLEncoder.encode(redeem + "/manifest.plist", java.nio.charset.StandardCharsets.UTF_8)
+                        + URLEncoder.encode(redeem + "/manifest.plist", StandardCharsets.UTF_8)
                 : redeem;
         pages.render(ctx, "install.jte", Map.of("app", offer.app(), "build", offer.build(), "ios", ios, "installUrl", installUrl,
                 "size", humanSize(offer.build().size())));
@@ -209,20 +218,20 @@ public final class WebPages {
         Repository repo;
         try {
             repo = repositories.require(ctx.pathParam("name"));
-        } catch (dev.depot.core.DepotException.NotFound e) {
+        } catch (DepotException.NotFound e) {
             notFound(ctx, "There is no such repository.");
             return;
         }
-        Map<String, List<RepositoryEntry>> apps = new java.util.TreeMap<>();
+        Map<String, List<RepositoryEntry>> apps = new TreeMap<>();
         for (RepositoryEntry e : repositories.entries(repo)) {
-            apps.computeIfAbsent(e.packageName(), p -> new java.util.ArrayList<>()).add(e);
+            apps.computeIfAbsent(e.packageName(), p -> new ArrayList<>()).add(e);
         }
         apps.values().forEach(v -> v.sort(Comparator.comparingLong(RepositoryEntry::versionCode).reversed()));
-        String address = dev.depot.api.fdroid.FdroidRoutes.address(links, repo.name());
+        String address = FdroidRoutes.address(links, repo.name());
         String fingerprint = fdroid.fingerprint(repo);
         String addUrl = address + "?fingerprint=" + fingerprint;
         pages.render(ctx, "repository.jte", Map.of("repository", repo, "apps", apps, "fdroidAddress", address,
-                "fingerprint", fingerprint, "qr", (gg.jte.Content) out -> out.writeContent(QrSvg.of(addUrl))));
+                "fingerprint", fingerprint, "qr", (Content) out -> out.writeContent(QrSvg.of(addUrl))));
     }
 
     private void notFound(Context ctx, String message) {

@@ -1,6 +1,5 @@
 package dev.depot.feed;
 
-import static dev.depot.support.AppFixture.bearer;
 import static dev.depot.support.AppFixture.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 

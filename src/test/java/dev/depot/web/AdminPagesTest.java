@@ -8,7 +8,6 @@ import dev.depot.support.OtaFixture;
 import dev.depot.support.TestServer;
 import dev.depot.support.WebClient;
 import java.net.http.HttpResponse;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;

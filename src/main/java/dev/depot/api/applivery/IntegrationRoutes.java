@@ -1,16 +1,17 @@
 package dev.depot.api.applivery;
 
-import dev.depot.api.Params;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
+import dev.depot.api.Params;
+import dev.depot.api.Responses;
 import dev.depot.api.Routes;
 import dev.depot.api.nativeapi.CatalogRoutes;
 import dev.depot.api.nativeapi.Envelope;
-import dev.depot.catalog.Catalog;
 import dev.depot.auth.Principal;
+import dev.depot.catalog.Catalog;
 import dev.depot.core.DepotException;
-import dev.depot.intake.BuildIntake;
 import dev.depot.delivery.DownloadCounter;
+import dev.depot.intake.BuildIntake;
 import dev.depot.upload.Checksum;
 import dev.depot.upload.UploadService;
 import dev.depot.upload.UploadSession;
@@ -18,6 +19,7 @@ import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -56,13 +58,13 @@ public final class IntegrationRoutes {
         try {
             file = ctx.uploadedFile("build");
         } catch (Exception e) { // Jetty's ServletException arrives unchecked through Kotlin
-            throw dev.depot.api.Responses.unreadableBody(ctx, "bad_multipart",
+            throw Responses.unreadableBody(ctx, "bad_multipart",
                     "The request is not a readable multipart form, or the file is too large.");
         }
         if (file == null) {
             throw new DepotException.Invalid("missing_parameters", "The multipart field 'build' with the file is required.");
         }
-        Map<String, String> meta = new java.util.LinkedHashMap<>();
+        Map<String, String> meta = new LinkedHashMap<>();
         putIfPresent(meta, "versionName", ctx.formParam("versionName"));
         putIfPresent(meta, "changelog", ctx.formParam("changelog"));
         putIfPresent(meta, "tags", ctx.formParam("tags"));

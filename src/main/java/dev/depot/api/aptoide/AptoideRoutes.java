@@ -3,6 +3,7 @@ package dev.depot.api.aptoide;
 import dev.depot.api.Access;
 import dev.depot.api.Params;
 import dev.depot.api.Routes;
+import dev.depot.core.DepotException;
 import dev.depot.repository.Repository;
 import dev.depot.repository.RepositoryService;
 import io.javalin.http.Context;
@@ -116,7 +117,7 @@ public final class AptoideRoutes {
         try {
             repositories.require(name);
             return true;
-        } catch (dev.depot.core.DepotException.NotFound e) {
+        } catch (DepotException.NotFound e) {
             return false;
         }
     }

@@ -1,16 +1,25 @@
 package dev.depot.api.download;
 
 import dev.depot.api.Links;
+import dev.depot.core.DepotException;
 import dev.depot.delivery.ByteRange;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers with a blob's bytes per RFC 9110: {@code Range} (single ranges), {@code If-Range},
@@ -20,20 +29,20 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
 public final class BlobResponder {
     private static final long MAP_SLICE = 64L << 20;
     private final SharedMappings mappings = new SharedMappings();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BlobResponder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BlobResponder.class);
     /** Each missing blob is logged once, not once per request. */
-    private static final java.util.Set<String> MISSING_REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> missingReported = ConcurrentHashMap.newKeySet();
     private final BlobStore blobs;
     private final int bufferBytes;
     private final boolean redirect;
-    private final java.time.Duration linkTtl;
+    private final Duration linkTtl;
 
     public BlobResponder(BlobStore blobs, int bufferBytes) {
-        this(blobs, bufferBytes, false, java.time.Duration.ofMinutes(15));
+        this(blobs, bufferBytes, false, Duration.ofMinutes(15));
     }
 
     /** With {@code redirect}, GETs go to the store's presigned URL (when it has one) by a 302. */
-    public BlobResponder(BlobStore blobs, int bufferBytes, boolean redirect, java.time.Duration linkTtl) {
+    public BlobResponder(BlobStore blobs, int bufferBytes, boolean redirect, Duration linkTtl) {
         this.blobs = blobs;
         this.bufferBytes = bufferBytes;
         this.redirect = redirect;
@@ -43,34 +52,41 @@ public final class BlobResponder {
     /** What is being sent. */
     public record Blob(String sha256, long size, String fileName, String contentType) {}
 
+    /** Writes the headers and, unless {@code body} is false, the requested bytes; counts nothing. */
+    public void respond(Context ctx, Blob blob, boolean body) throws IOException {
+        respond(ctx, blob, body, () -> { });
+    }
+
     /**
-     * Writes the headers and, unless {@code body} is false, the requested bytes.
-     *
-     * @return true when the response starts at the first byte (a new download rather than a resume)
+     * Writes the headers and, unless {@code body} is false, the requested bytes. What counts as a
+     * download is decided here, once for every route that serves files: a GET whose answer begins
+     * with the file's first byte (the whole file, or a range from 0; a resume from further on is the
+     * same download continuing). {@code countDownload} runs then, before any byte goes out, so a
+     * client that has read a first byte has been counted.
      */
-    public boolean respond(Context ctx, Blob blob, boolean body) throws IOException {
+    public void respond(Context ctx, Blob blob, boolean body, Runnable countDownload) throws IOException {
+        String etag = "\"" + blob.sha256() + "\"";
+        ByteRange.Request request = requested(ctx, blob.size(), etag);
+        boolean newDownload = body && !(request instanceof ByteRange.Request.Unsatisfiable)
+                && !(request instanceof ByteRange.Request.Partial p && p.range().start() > 0);
         if (redirect && body) {
-            Optional<java.net.URI> url = blobs.presignedDownload(new BlobKey(blob.sha256()), blob.fileName(), linkTtl);
+            Optional<URI> url = blobs.presignedDownload(new BlobKey(blob.sha256()), blob.fileName(), linkTtl);
             if (url.isPresent()) {
+                if (newDownload) {
+                    countDownload.run();
+                }
                 ctx.header("Cache-Control", "no-store");
-                ctx.redirect(url.get().toString(), io.javalin.http.HttpStatus.FOUND);
-                return ctx.header("Range") == null;
+                ctx.redirect(url.get().toString(), HttpStatus.FOUND);
+                return;
             }
         }
         if (blobs.size(new BlobKey(blob.sha256())).isEmpty()) {
-            if (MISSING_REPORTED.add(blob.sha256())) {
+            if (missingReported.add(blob.sha256())) {
                 LOG.error("blob {} ({}) is missing from storage", blob.sha256(), blob.fileName());
             }
-            throw new dev.depot.core.DepotException.NotFound("blob_missing",
-                    "The file's bytes are missing from storage; the operator has been told.");
+            throw new DepotException.NotFound("blob_missing", "The file's bytes are missing from storage; the operator has been told.");
         }
         long size = blob.size();
-        String etag = "\"" + blob.sha256() + "\"";
-        ByteRange.Request request = ByteRange.parse(ctx.header("Range"), size);
-        String ifRange = ctx.header("If-Range");
-        if (ifRange != null && !ifRange.trim().equals(etag)) {
-            request = new ByteRange.Request.Whole(); // the client's copy is of other bytes: send them all
-        }
         ctx.header("Accept-Ranges", "bytes");
         ctx.header("ETag", etag);
         ctx.header("Cache-Control", "private, max-age=3600");
@@ -80,7 +96,7 @@ public final class BlobResponder {
         if (request instanceof ByteRange.Request.Unsatisfiable) {
             ctx.header("Content-Range", "bytes */" + size);
             ctx.status(416).result("");
-            return false;
+            return;
         }
         ByteRange range = ByteRange.of(request).orElse(new ByteRange(0, size - 1));
         if (request instanceof ByteRange.Request.Partial) {
@@ -89,10 +105,21 @@ public final class BlobResponder {
         }
         long length = size == 0 ? 0 : range.length();
         ctx.header("Content-Length", Long.toString(length));
+        if (newDownload) {
+            countDownload.run();
+        }
         if (body && length > 0) {
             write(ctx, new BlobKey(blob.sha256()), range.start(), length);
         }
-        return range.start() == 0;
+    }
+
+    /** What the request asks for: its {@code Range}, unless {@code If-Range} names other bytes than these. */
+    private static ByteRange.Request requested(Context ctx, long size, String etag) {
+        String ifRange = ctx.header("If-Range");
+        if (ifRange != null && !ifRange.trim().equals(etag)) {
+            return new ByteRange.Request.Whole(); // the client's copy is of other bytes: send them all
+        }
+        return ByteRange.parse(ctx.header("Range"), size);
     }
 
     private void write(Context ctx, BlobKey key, long offset, long length) throws IOException {
@@ -103,7 +130,7 @@ public final class BlobResponder {
                 long pos = offset;
                 long end = offset + length;
                 while (pos < end) {
-                    java.nio.ByteBuffer slice = map.slice(pos, Math.min(MAP_SLICE, end - pos));
+                    ByteBuffer slice = map.slice(pos, Math.min(MAP_SLICE, end - pos));
                     pos += slice.remaining();
                     http.write(slice);
                 }

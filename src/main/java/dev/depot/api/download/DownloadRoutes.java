@@ -41,16 +41,9 @@ public final class DownloadRoutes {
 
     private void serve(Context ctx, boolean body) throws IOException {
         OtaBuild build = findBuild(ctx);
-        // count before the bytes go out: a phone that reads its first bytes has been counted
-        if (body && startsAtFirstByte(ctx)) {
-            DownloadType.parse(ctx.queryParam("type")).ifPresent(t -> counter.countDownload(build.id(), t));
-        }
-        responder.respond(ctx, new BlobResponder.Blob(build.sha256(), build.size(), build.fileName(), "application/zip"), body);
-    }
-
-    private static boolean startsAtFirstByte(Context ctx) {
-        String range = ctx.header("Range");
-        return range == null || range.replace(" ", "").startsWith("bytes=0-") || !range.trim().startsWith("bytes=");
+        Optional<DownloadType> type = DownloadType.parse(ctx.queryParam("type")); // counted only when the link says how
+        responder.respond(ctx, new BlobResponder.Blob(build.sha256(), build.size(), build.fileName(), "application/zip"), body,
+                () -> type.ifPresent(t -> counter.countDownload(build.id(), t)));
     }
 
     private OtaBuild findBuild(Context ctx) {

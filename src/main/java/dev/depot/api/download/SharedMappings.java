@@ -6,6 +6,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -93,7 +94,7 @@ final class SharedMappings {
         open.values().removeIf(m -> m.users == 0 && now - m.idleSince > LINGER_NANOS);
         long idle = open.values().stream().filter(m -> m.users == 0).count();
         if (idle > MAX_IDLE) {
-            open.values().stream().filter(m -> m.users == 0).sorted(java.util.Comparator.comparingLong(m -> m.idleSince))
+            open.values().stream().filter(m -> m.users == 0).sorted(Comparator.comparingLong(m -> m.idleSince))
                     .limit(idle - MAX_IDLE).toList().forEach(m -> open.remove(m.file, m));
         }
     }

@@ -106,12 +106,8 @@ public final class FdroidRoutes {
             default -> {
                 RepositoryEntry e = export.apk(repo, name).orElseThrow(() ->
                         new DepotException.NotFound("entity_not_found", "Entity not found"));
-                String range = ctx.header("Range");
-                if (body && (range == null || range.replace(" ", "").startsWith("bytes=0-"))) {
-                    counter.countDownload(e.buildId(), DownloadType.DOWNLOAD);
-                }
                 responder.respond(ctx, new BlobResponder.Blob(e.sha256(), e.size(), name,
-                        "application/vnd.android.package-archive"), body);
+                        "application/vnd.android.package-archive"), body, () -> counter.countDownload(e.buildId(), DownloadType.DOWNLOAD));
                 return;
             }
         }

@@ -1,6 +1,7 @@
 package dev.depot.api.koodous;
 
 import dev.depot.api.Access;
+import dev.depot.api.Responses;
 import dev.depot.api.Routes;
 import dev.depot.api.download.BlobResponder;
 import dev.depot.core.DepotException;
@@ -70,7 +71,7 @@ public final class FeedRoutes {
 
     private static void send(Context ctx, byte[] bytes, boolean body) {
         if (body) {
-            dev.depot.api.Responses.write(ctx, bytes);
+            Responses.write(ctx, bytes);
         } else {
             ctx.header("Content-Length", Integer.toString(bytes.length));
         }
@@ -106,11 +107,7 @@ public final class FeedRoutes {
     private void file(Context ctx, boolean body) throws IOException {
         String sha256 = feed.openLink(ctx.pathParam("link"));
         FeedReceipt r = feed.receipt(sha256).orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
-        String range = ctx.header("Range");
-        if (body && (range == null || range.replace(" ", "").startsWith("bytes=0-"))) {
-            feed.countDownload(sha256);
-        }
         responder.respond(ctx, new BlobResponder.Blob(sha256, r.size(), sha256 + ".apk",
-                "application/vnd.android.package-archive"), body);
+                "application/vnd.android.package-archive"), body, () -> feed.countDownload(sha256));
     }
 }

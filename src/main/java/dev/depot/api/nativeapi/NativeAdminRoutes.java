@@ -15,13 +15,14 @@ import dev.depot.core.DepotException;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
 import dev.depot.ota.Device;
-import dev.depot.ota.OtaBuild;
 import dev.depot.ota.Ota;
+import dev.depot.ota.OtaBuild;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The native JSON API for administration and the OTA catalogue: users, tokens, devices,
@@ -34,10 +35,10 @@ public final class NativeAdminRoutes {
     private final DownloadCounter counter;
     private final Links links;
 
-    private java.util.function.LongSupplier feedDownloads = () -> 0;
+    private LongSupplier feedDownloads = () -> 0;
 
     /** Where the count of feed downloads (all time) comes from. */
-    public NativeAdminRoutes withFeedDownloads(java.util.function.LongSupplier supplier) {
+    public NativeAdminRoutes withFeedDownloads(LongSupplier supplier) {
         this.feedDownloads = supplier;
         return this;
     }

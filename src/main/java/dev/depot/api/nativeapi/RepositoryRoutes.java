@@ -8,10 +8,12 @@ import dev.depot.api.Links;
 import dev.depot.api.Params;
 import dev.depot.api.Routes;
 import dev.depot.api.download.BlobResponder;
+import dev.depot.api.fdroid.FdroidRoutes;
 import dev.depot.core.DepotException;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
 import dev.depot.repository.Delta;
+import dev.depot.repository.FdroidExport;
 import dev.depot.repository.Repository;
 import dev.depot.repository.RepositoryEntry;
 import dev.depot.repository.RepositoryService;
@@ -34,9 +36,9 @@ public final class RepositoryRoutes {
     private final DownloadCounter counter;
     private final Links links;
 
-    private final dev.depot.repository.FdroidExport fdroid;
+    private final FdroidExport fdroid;
 
-    public RepositoryRoutes(RepositoryService repositories, dev.depot.repository.FdroidExport fdroid, BlobResponder responder,
+    public RepositoryRoutes(RepositoryService repositories, FdroidExport fdroid, BlobResponder responder,
                             DownloadCounter counter, Links links) {
         this.fdroid = fdroid;
         this.repositories = repositories;
@@ -67,11 +69,11 @@ public final class RepositoryRoutes {
         r.get("/v1/repositories/{repo}/changes", Access.PUBLIC, this::changes);
         r.get("/v1/repositories/{repo}/fdroid", Access.PUBLIC, ctx -> {
             Repository repo = repositories.require(ctx.pathParam("repo"));
-            String address = dev.depot.api.fdroid.FdroidRoutes.address(links, repo.name());
+            String address = FdroidRoutes.address(links, repo.name());
             String fingerprint = fdroid.fingerprint(repo);
             Envelope.ok(ctx, Map.of("address", address, "fingerprint", fingerprint,
                     "url", address + "?fingerprint=" + fingerprint,
-                    "mirrorUrl", dev.depot.api.fdroid.FdroidRoutes.base(links, repo.name()) + "?fingerprint=" + fingerprint));
+                    "mirrorUrl", FdroidRoutes.base(links, repo.name()) + "?fingerprint=" + fingerprint));
         });
         r.post("/v1/repositories/{repo}/updates", Access.PUBLIC, this::updates);
         r.get("/v1/repositories/{repo}/files/{build}/{file_name}", Access.PUBLIC, ctx -> file(ctx, true));
@@ -144,12 +146,8 @@ public final class RepositoryRoutes {
         RepositoryEntry e = repositories.entry(repo, parseId(ctx.pathParam("build")))
                 .filter(x -> x.fileName().equals(ctx.pathParam("file_name")))
                 .orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
-        String range = ctx.header("Range");
-        if (body && (range == null || range.replace(" ", "").startsWith("bytes=0-"))) {
-            counter.countDownload(e.buildId(), DownloadType.DOWNLOAD);
-        }
         responder.respond(ctx, new BlobResponder.Blob(e.sha256(), e.size(), e.fileName(),
-                "application/vnd.android.package-archive"), body);
+                "application/vnd.android.package-archive"), body, () -> counter.countDownload(e.buildId(), DownloadType.DOWNLOAD));
     }
 
     private static Map<String, Object> summary(Repository r) {

@@ -1,5 +1,6 @@
 package dev.depot.api.shipper;
 
+import dev.depot.api.Responses;
 import dev.depot.core.ChangeBoundCache;
 import dev.depot.core.DepotException;
 import io.javalin.http.Context;
@@ -62,7 +63,7 @@ final class AnswerCache {
                 body = e.gzipped();
             }
         }
-        dev.depot.api.Responses.write(ctx, body);
+        Responses.write(ctx, body);
     }
 
     static boolean acceptsGzip(String acceptEncoding) {

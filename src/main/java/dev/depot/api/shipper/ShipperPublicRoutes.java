@@ -10,9 +10,10 @@ import dev.depot.core.DepotException;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
 import dev.depot.ota.Device;
-import dev.depot.ota.OtaBuild;
 import dev.depot.ota.Ota;
+import dev.depot.ota.OtaBuild;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class ShipperPublicRoutes {
     private final AnswerCache answers;
 
     public ShipperPublicRoutes(Ota ota, AuthService auth, DownloadCounter counter, Links links,
-                               String depotVersion, java.time.Duration answerTtl) {
+                               String depotVersion, Duration answerTtl) {
         this.answers = new AnswerCache(ota.builds()::changes, answerTtl);
         this.ota = ota;
         this.auth = auth;
@@ -163,7 +164,7 @@ public final class ShipperPublicRoutes {
                 .filter(x -> x.deviceCodename().equals(codename))
                 .orElseThrow(() -> new DepotException.NotFound("invalid_build_name", "The specified build does not exist!"));
         counter.countDownload(b.id(), DownloadType.DOWNLOAD);
-        ctx.redirect(links.buildDownload(b.id(), b.fileName(), null), io.javalin.http.HttpStatus.FOUND);
+        ctx.redirect(links.buildDownload(b.id(), b.fileName(), null), HttpStatus.FOUND);
     }
 
     private void count(Context ctx) {

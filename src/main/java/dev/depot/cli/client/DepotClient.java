@@ -3,6 +3,7 @@ package dev.depot.cli.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -46,7 +47,7 @@ public final class DepotClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClientException("interrupted");
-        } catch (java.net.ConnectException e) {
+        } catch (ConnectException e) {
             throw new ClientException("cannot reach " + server + ": connection refused");
         }
     }
