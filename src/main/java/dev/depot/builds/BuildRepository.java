@@ -38,7 +38,8 @@ public final class BuildRepository {
                               long uploadedBy, long createdAt, String uploadId) {}
 
     /** What an app build's row holds when it is made. */
-    public record NewAppBuild(long appId, String kind, String fileName, long size, String sha256, String md5, String changelog,
+    public record NewAppBuild(long appId, String kind, String fileName, long size, String sha256, String md5, String sha1,
+                              String changelog,
                               List<String> tags, String versionName, long uploadedBy, long createdAt, String uploadId) {}
 
     /**
@@ -67,13 +68,13 @@ public final class BuildRepository {
     public long insertAppBuild(NewAppBuild b, ObjLongConsumer<Handle> alsoInTransaction) {
         return jdbi.inTransaction(h -> {
             long id = h.createQuery("""
-                            INSERT INTO builds (kind, file_name, size, sha256, md5, status, enabled, changelog, tags, version,
-                                app_id, uploaded_by, created_at, upload_id)
-                            VALUES (:kind, :fileName, :size, :sha256, :md5, 'pending', TRUE, :changelog, :tags, :version,
-                                :app, :uploadedBy, :createdAt, :uploadId)
+                            INSERT INTO builds (kind, file_name, size, sha256, md5, sha1, status, enabled, changelog, tags,
+                                version, app_id, uploaded_by, created_at, upload_id)
+                            VALUES (:kind, :fileName, :size, :sha256, :md5, :sha1, 'pending', TRUE, :changelog, :tags,
+                                :version, :app, :uploadedBy, :createdAt, :uploadId)
                             RETURNING id""")
                     .bind("kind", b.kind()).bind("fileName", b.fileName()).bind("size", b.size()).bind("sha256", b.sha256())
-                    .bind("md5", b.md5()).bind("changelog", b.changelog()).bind("tags", String.join(",", b.tags()))
+                    .bind("md5", b.md5()).bind("sha1", b.sha1()).bind("changelog", b.changelog()).bind("tags", String.join(",", b.tags()))
                     .bind("version", b.versionName()).bind("app", b.appId()).bind("uploadedBy", b.uploadedBy())
                     .bind("createdAt", b.createdAt()).bind("uploadId", b.uploadId()).mapTo(Long.class).one();
             alsoInTransaction.accept(h, id);

@@ -9,7 +9,7 @@ import java.util.Map;
  * inspection read from the file.
  */
 public record AppBuild(long id, long appId, BuildKind kind, String fileName, long size, String sha256, String md5,
-                       String status, boolean enabled, String changelog, List<String> tags, String versionName,
+                       String sha1, String status, boolean enabled, String changelog, List<String> tags, String versionName,
                        Long versionCode, Map<String, Object> facts, String error, long createdAt, Long processedAt) {
     public static final String PENDING = "pending";
     public static final String IN_PROGRESS = "in_progress";

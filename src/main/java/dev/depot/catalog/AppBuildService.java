@@ -91,8 +91,8 @@ public final class AppBuildService {
      * transaction. With {@code uploadId}, the build of an earlier, interrupted completion of that
      * upload is returned instead of a second one.
      */
-    public AppBuild addBuild(Principal caller, App app, String fileName, StoredBlob blob, String md5, String changelog,
-                             List<String> tags, String versionName, String uploadId) {
+    public AppBuild addBuild(Principal caller, App app, String fileName, StoredBlob blob, String md5, String sha1,
+                             String changelog, List<String> tags, String versionName, String uploadId) {
         if (uploadId != null) {
             Optional<AppBuild> earlier = repository.buildOfUpload(uploadId);
             if (earlier.isPresent()) {
@@ -107,10 +107,11 @@ public final class AppBuildService {
         long id;
         try {
             id = builds.insertAppBuild(new BuildRepository.NewAppBuild(app.id(), kind.wireName(), fileName, blob.size(),
-                    blob.key().sha256(), md5, text, cleanTags, versionName, caller.userId(), clock.millis(), uploadId), (h, buildId) -> {
-                holds.hold(h, blob.key().sha256(), BuildRepository.blobHolder(buildId));
-                jobs.enqueue(h, INSPECT_JOB, Long.toString(buildId));
-            });
+                    blob.key().sha256(), md5, sha1, text, cleanTags, versionName, caller.userId(), clock.millis(), uploadId),
+                    (h, buildId) -> {
+                        holds.hold(h, blob.key().sha256(), BuildRepository.blobHolder(buildId));
+                        jobs.enqueue(h, INSPECT_JOB, Long.toString(buildId));
+                    });
         } catch (UnableToExecuteStatementException e) {
             Optional<AppBuild> concurrent = uploadId == null ? Optional.empty() : repository.buildOfUpload(uploadId);
             if (concurrent.isPresent()) {

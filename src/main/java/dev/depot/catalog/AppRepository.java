@@ -24,7 +24,7 @@ public final class AppRepository {
             FROM apps a JOIN organizations o ON o.id = a.organization_id
             """;
     private static final String BUILD_SELECT = """
-            SELECT id, app_id, kind, file_name, size, sha256, md5, status, enabled, changelog, tags, version, version_code,
+            SELECT id, app_id, kind, file_name, size, sha256, md5, sha1, status, enabled, changelog, tags, version, version_code,
                 facts, error, created_at, processed_at
             FROM builds
             """;
@@ -107,7 +107,7 @@ public final class AppRepository {
         List<String> tagList = tags == null || tags.isEmpty() ? List.of() : Arrays.asList(tags.split(","));
         return new AppBuild(rs.getLong("id"), rs.getLong("app_id"), BuildKind.parse(rs.getString("kind")),
                 rs.getString("file_name"), rs.getLong("size"), rs.getString("sha256"), rs.getString("md5"),
-                rs.getString("status"), rs.getBoolean("enabled"), rs.getString("changelog"), List.copyOf(tagList),
+                rs.getString("sha1"), rs.getString("status"), rs.getBoolean("enabled"), rs.getString("changelog"), List.copyOf(tagList),
                 rs.getString("version"), versionCode, parseFacts(rs.getString("facts")), rs.getString("error"),
                 rs.getLong("created_at"), processedAt);
     }

@@ -214,7 +214,7 @@ public final class BuildIntake {
             throw new DepotException.Invalid("missing_parameters", "The upload does not say which app it is for.");
         }
         App app = catalog.apps().appById(caller, Long.parseLong(appId), Role.MAINTAINER);
-        AppBuild build = catalog.builds().addBuild(caller, app, s.fileName(), v.blob(), v.md5(), meta.get("changelog"),
+        AppBuild build = catalog.builds().addBuild(caller, app, s.fileName(), v.blob(), v.md5(), v.sha1(), meta.get("changelog"),
                 AppBuildService.splitTags(meta.get("tags")), meta.get("versionName"), s.id());
         return new Received.AppUpload(build, app);
     }

@@ -41,7 +41,6 @@ import dev.depot.repository.FdroidExport;
 import dev.depot.repository.RepositoryService;
 import dev.depot.storage.BlobHoldRepository;
 import dev.depot.storage.BlobHolds;
-import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
 import dev.depot.storage.FileSystemBlobStore;
 import dev.depot.storage.S3BlobStore;
@@ -53,10 +52,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -215,10 +212,10 @@ public final class Depot implements AutoCloseable {
             catalog.events().subscribe(event -> {
                 switch (event) {
                     case AppBuildEvent.Added(AppBuild b) when b.kind() == BuildKind.APK ->
-                            f.receive(b.sha256(), b.size(), b.md5(), null, null, null, null);
+                            f.receive(b.sha256(), b.size(), b.md5(), b.sha1(), null, null, null);
                     case AppBuildEvent.Processed(AppBuild b) when b.kind() == BuildKind.APK -> {
                         Object pkg = b.facts().get("packageName");
-                        f.describe(b.sha256(), sha1Of(b.sha256()), pkg == null ? null : pkg.toString(), b.versionCode(),
+                        f.describe(b.sha256(), b.sha1(), pkg == null ? null : pkg.toString(), b.versionCode(),
                                 b.versionName());
                     }
                     default -> { }
@@ -229,24 +226,6 @@ public final class Depot implements AutoCloseable {
     }
 
     public SampleIntake samples() { return samples; }
-
-    private String sha1Of(String sha256) {
-        try {
-            var key = new BlobKey(sha256);
-            long size = blobs.size(key).orElse(0L);
-            MessageDigest md = MessageDigest.getInstance("SHA-1");
-            try (InputStream in = blobs.read(key, 0, size)) {
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    md.update(buf, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (Exception e) {
-            return null;
-        }
-    }
 
     public Clock clock() { return clock; }
 

@@ -10,9 +10,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * SHA-256 and MD5 of an upload staged in one file, computed behind the writer: a chunk is
- * acknowledged once its bytes are written and recorded, and two lanes (one per algorithm, each on
- * its own virtual thread) read the accepted bytes back from the page cache and hash them while the
+ * SHA-256, MD5 and (for an APK) SHA-1 of an upload staged in one file, computed behind the
+ * writer: a chunk is acknowledged once its bytes are written and recorded, and one lane per
+ * algorithm (each on its own virtual thread) read the accepted bytes back from the page cache and hash them while the
  * client sends the next chunk. Completing the upload waits only for what the lanes have not yet
  * caught up with.
  *
@@ -25,21 +25,26 @@ final class StagedHashes {
 
     private final Lane sha256;
     private final Lane md5;
+    private final Lane sha1;
 
-    StagedHashes(Path file) {
+    StagedHashes(Path file, boolean withSha1) {
         this.sha256 = new Lane(file, "SHA-256");
         this.md5 = new Lane(file, "MD5");
+        this.sha1 = withSha1 ? new Lane(file, "SHA-1") : null;
     }
 
     /** The staged bytes up to {@code offset} are accepted; the lanes hash up to there. */
     void advanceTo(long offset) {
         sha256.advanceTo(offset);
         md5.advanceTo(offset);
+        if (sha1 != null) {
+            sha1.advanceTo(offset);
+        }
     }
 
-    /** Hex SHA-256 and MD5 of the first {@code offset} bytes, once both lanes are there. */
-    String[] await(long offset) throws IOException, InterruptedException {
-        return new String[] {sha256.await(offset), md5.await(offset)};
+    /** The digests of the first {@code offset} bytes, once every lane is there. */
+    Staging.Digests await(long offset) throws IOException, InterruptedException {
+        return new Staging.Digests(sha256.await(offset), md5.await(offset), sha1 == null ? null : sha1.await(offset));
     }
 
     private static final class Lane {

@@ -2,69 +2,70 @@ package dev.depot.upload;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * SHA-256 and MD5 of an upload read back from shared staging at completion. MD5 is the slower of
- * the two on these CPUs, so each buffer's MD5 runs on a second (virtual) thread while SHA-256 runs
- * on the caller's: the pair costs about what MD5 alone costs.
+ * SHA-256, MD5 and (for an APK) SHA-1 of an upload read back from shared staging at completion.
+ * MD5 is the slowest on these CPUs, so for each large buffer the other digests run on virtual
+ * threads beside the caller's SHA-256: the set costs about what MD5 alone costs.
  */
 final class UploadDigests {
     private static final ExecutorService SIDE = Executors.newVirtualThreadPerTaskExecutor();
+    private static final int SPLIT_AT = 256 * 1024;
 
-    private MessageDigest sha256;
-    private MessageDigest md5;
+    private final MessageDigest sha256 = digest("SHA-256");
+    private final MessageDigest md5 = digest("MD5");
+    private final MessageDigest sha1;
 
-    UploadDigests() {
+    UploadDigests(boolean withSha1) {
+        this.sha1 = withSha1 ? digest("SHA-1") : null;
+    }
+
+    private static MessageDigest digest(String algorithm) {
         try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-            md5 = MessageDigest.getInstance("MD5");
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private UploadDigests(MessageDigest sha256, MessageDigest md5) {
-        this.sha256 = sha256;
-        this.md5 = md5;
-    }
-
     void update(byte[] buf, int off, int len) {
-        if (len < 256 * 1024) {
+        if (len < SPLIT_AT) {
             sha256.update(buf, off, len);
             md5.update(buf, off, len);
-        } else {
-            Future<?> side = SIDE.submit(() -> md5.update(buf, off, len));
-            sha256.update(buf, off, len);
-            try {
-                side.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while hashing", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
+            if (sha1 != null) {
+                sha1.update(buf, off, len);
             }
+            return;
         }
-    }
-
-    private UploadDigests copy() {
+        List<Future<?>> side = new ArrayList<>(2);
+        side.add(SIDE.submit(() -> md5.update(buf, off, len)));
+        if (sha1 != null) {
+            side.add(SIDE.submit(() -> sha1.update(buf, off, len)));
+        }
+        sha256.update(buf, off, len);
         try {
-            return new UploadDigests((MessageDigest) sha256.clone(), (MessageDigest) md5.clone());
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
+            for (Future<?> f : side) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while hashing", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         }
     }
 
-    /** Hex digests of everything hashed so far; the state is left untouched. */
-    String sha256Hex() {
-        return HexFormat.of().formatHex(copy().sha256.digest());
-    }
-
-    String md5Hex() {
-        return HexFormat.of().formatHex(copy().md5.digest());
+    /** Hex digests of everything hashed so far. */
+    Staging.Digests digests() {
+        HexFormat hex = HexFormat.of();
+        return new Staging.Digests(hex.formatHex(sha256.digest()), hex.formatHex(md5.digest()),
+                sha1 == null ? null : hex.formatHex(sha1.digest()));
     }
 }

@@ -15,7 +15,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 final class UploadRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, user_id, protocol, file_name, upload_offset, total_length, status, "
-            + "created_at, completed_at, expires_at, metadata, sha256, md5";
+            + "created_at, completed_at, expires_at, metadata, sha256, md5, sha1";
     /** A completion claim that binds: held by a node whose heartbeat is fresh ({@code :live}). */
     private static final String LIVE_CLAIM = "finalizing_node IN (SELECT id FROM nodes WHERE heartbeat_at >= :live)";
     private final Jdbi jdbi;
@@ -26,7 +26,7 @@ final class UploadRepository {
 
     void insert(UploadSession s) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO upload_sessions (" + COLUMNS + ") VALUES (:id, :u, :p, :f, "
-                        + ":o, :t, :s, :c, NULL, :e, :m, NULL, NULL)")
+                        + ":o, :t, :s, :c, NULL, :e, :m, NULL, NULL, NULL)")
                 .bind("id", s.id()).bind("u", s.userId()).bind("p", s.protocol()).bind("f", s.fileName())
                 .bind("o", s.offset()).bind("t", s.totalLength()).bind("s", s.status()).bind("c", s.createdAt())
                 .bind("e", s.expiresAt()).bind("m", toJson(s.metadata())).execute());
@@ -107,9 +107,9 @@ final class UploadRepository {
                 .bind("id", id).bind("live", liveSince).mapTo(Integer.class).one()) > 0;
     }
 
-    void recordDigests(String id, String sha256, String md5) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE upload_sessions SET sha256 = :s, md5 = :m WHERE id = :id")
-                .bind("s", sha256).bind("m", md5).bind("id", id).execute());
+    void recordDigests(String id, Staging.Digests d) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE upload_sessions SET sha256 = :s, md5 = :m, sha1 = :sha1 WHERE id = :id")
+                .bind("s", d.sha256()).bind("m", d.md5()).bind("sha1", d.sha1()).bind("id", id).execute());
     }
 
     /** Sessions of {@code protocol} that hold every byte, are not complete nor expired, and that no live node completes. */
@@ -143,7 +143,7 @@ final class UploadRepository {
         return new UploadSession(rs.getString("id"), rs.getLong("user_id"), rs.getString("protocol"),
                 rs.getString("file_name"), rs.getLong("upload_offset"), totalLength, rs.getInt("status"),
                 rs.getLong("created_at"), completedAt, rs.getLong("expires_at"), fromJson(rs.getString("metadata")),
-                rs.getString("sha256"), rs.getString("md5"));
+                rs.getString("sha256"), rs.getString("md5"), rs.getString("sha1"));
     }
 
     private static String toJson(Map<String, String> m) {

@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -36,11 +35,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Resumable uploads, shared by every upload protocol. A session lives in the database; its bytes
- * are staged in {@code <staging>/<id>.part}, or as one object per accepted piece in shared storage
- * when several nodes serve uploads ({@link StagedBytes}). Bytes are acknowledged once their new
- * offset is recorded; {@link StagedHashes} hashes accepted bytes behind the writer, so finalizing
- * waits for little more than the last chunk's hash. A node without hash state for a session (after
- * a restart) starts it from the first byte.
+ * wait in {@link Staging}: a file per upload on this node ({@link LocalStaging}, which hashes
+ * accepted bytes behind the writer, so finalizing waits for little more than the last chunk's
+ * hash), or one object per accepted piece in shared storage when several nodes serve uploads
+ * ({@link SharedStaging}). Bytes are acknowledged once their new offset is recorded.
  *
  * <p>Crashes: a long body (a tus PATCH of the whole file) records its offset every
  * {@code checkpointBytes}, so a resume after {@code kill -9} loses at most that much. Completing an
@@ -55,14 +53,13 @@ public final class UploadService {
 
     private final UploadRepository repository;
     private final BlobStore blobs;
-    private final StagedBytes staged;
+    private final Staging staging;
     private final NodeRegistry nodes;
     private final Clock clock;
     private final long maxBytes;
     private final Duration expiry;
     private final long checkpointBytes;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, StagedHashes> hashes = new ConcurrentHashMap<>();
     private final BlobHolds holds;
 
     private final Counter chunks;
@@ -79,7 +76,8 @@ public final class UploadService {
         this.repository = new UploadRepository(jdbi);
         this.blobs = blobs;
         this.holds = holds;
-        this.staged = new StagedBytes(repository, shared, staging);
+        StagingFolder folder = new StagingFolder(staging);
+        this.staging = shared == null ? new LocalStaging(repository, folder) : new SharedStaging(repository, shared, folder);
         this.nodes = nodes;
         this.clock = clock;
         this.maxBytes = settings.maxBytes();
@@ -110,8 +108,9 @@ public final class UploadService {
         }
         long now = clock.millis();
         UploadSession s = new UploadSession(UUID.randomUUID().toString(), owner.userId(), protocol, fileName, 0,
-                totalLength, UploadSession.INCOMPLETE, now, null, now + expiry.toMillis(), Map.copyOf(metadata), null, null);
-        staged.create(s.id());
+                totalLength, UploadSession.INCOMPLETE, now, null, now + expiry.toMillis(), Map.copyOf(metadata), null, null,
+                null);
+        staging.create(s.id());
         repository.insert(s);
         return s;
     }
@@ -174,7 +173,7 @@ public final class UploadService {
         ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
         lock.lock();
         try {
-            UploadSession s = reconcile(requireWritable(owner, id));
+            UploadSession s = staging.reconcile(requireWritable(owner, id));
             if (totalLength != null) {
                 checkSize(totalLength);
                 if (s.totalLength() != null && !s.totalLength().equals(totalLength)) {
@@ -205,7 +204,7 @@ public final class UploadService {
     private long whole(UploadSession s, long offset, Long total, InputStream data, long length, long room,
                        Checksum chunkChecksum) {
         MessageDigest chunkDigest = chunkChecksum == null ? null : chunkChecksum.newDigest();
-        StagedBytes.Piece piece = openPiece(s, offset);
+        Staging.Piece piece = openPiece(s, offset);
         long written;
         try {
             try {
@@ -213,7 +212,7 @@ public final class UploadService {
                 if (written == room && data.read() != -1) {
                     written++; // a body longer than declared is a size mismatch too
                 }
-            } catch (StagedBytes.WriteFailed e) {
+            } catch (Staging.WriteFailed e) {
                 throw stagingFailed(s, e);
             } catch (IOException e) {
                 throw new DepotException.Invalid("interrupted", "The chunk was not received completely: " + e.getMessage());
@@ -242,7 +241,7 @@ public final class UploadService {
      */
     private long stream(UploadSession s, long offset, Long total, InputStream data, long room) {
         long accepted = offset;
-        StagedBytes.Piece piece = openPiece(s, accepted);
+        Staging.Piece piece = openPiece(s, accepted);
         long received = 0;
         IOException broken = null;
         boolean overflow = false;
@@ -256,7 +255,7 @@ public final class UploadService {
                 accepted = commit(s, piece, accepted, received, total);
                 received = 0;
                 piece = null;
-                piece = staged.piece(s.id(), accepted);
+                piece = staging.piece(s.id(), accepted);
             }
             overflow = accepted - offset == room && data.read() != -1;
         } catch (IOException e) {
@@ -273,7 +272,7 @@ public final class UploadService {
         } else if (piece != null) {
             piece.discard();
         }
-        if (broken instanceof StagedBytes.WriteFailed e) {
+        if (broken instanceof Staging.WriteFailed e) {
             throw stagingFailed(s, e);
         }
         if (broken != null) {
@@ -287,10 +286,10 @@ public final class UploadService {
         return accepted;
     }
 
-    private StagedBytes.Piece openPiece(UploadSession s, long offset) {
+    private Staging.Piece openPiece(UploadSession s, long offset) {
         try {
-            return staged.piece(s.id(), offset);
-        } catch (StagedBytes.WriteFailed e) {
+            return staging.piece(s.id(), offset);
+        } catch (Staging.WriteFailed e) {
             throw stagingFailed(s, e);
         }
     }
@@ -307,7 +306,7 @@ public final class UploadService {
     }
 
     /** Records {@code n} received bytes at {@code from} (storing the piece first when staging is shared). */
-    private long commit(UploadSession s, StagedBytes.Piece piece, long from, long n, Long total) {
+    private long commit(UploadSession s, Staging.Piece piece, long from, long n, Long total) {
         String object;
         try {
             object = piece.store();
@@ -321,34 +320,10 @@ public final class UploadService {
             piece.undo(object);
             throw new DepotException.Conflict("concurrent_append", "Another request changed this upload at the same time.");
         }
-        if (!staged.shared()) {
-            // shared staging hashes at completion, when it reads the pieces back anyway
-            hashes.computeIfAbsent(s.id(), k -> new StagedHashes(staged.file(k))).advanceTo(from + n);
-        }
+        staging.accepted(s, from + n);
         chunks.increment();
         bytesReceived.increment(n);
         return from + n;
-    }
-
-    /**
-     * The session as its staged bytes allow: when this node has not seen the session since it
-     * started and the staged file is shorter than the recorded offset (the machine lost what it
-     * had not yet written to disk), the offset moves back to what the file holds, so the client
-     * resends the rest instead of the upload being unusable.
-     */
-    private UploadSession reconcile(UploadSession s) {
-        if (staged.shared() || s.sha256() != null || hashes.containsKey(s.id())) {
-            return s;
-        }
-        long have = staged.localLength(s.id());
-        if (have >= s.offset()) {
-            return s;
-        }
-        if (repository.rewind(s.id(), s.offset(), have)) {
-            log.warn("upload {} had {} bytes staged of {} recorded; it continues from {}", s.id(), have, s.offset(), have);
-            return s.at(have, s.totalLength());
-        }
-        return repository.byId(s.id()).orElseThrow(() -> new DepotException.NotFound("unknown_upload", "Not found."));
     }
 
     /** The caller's session if it can still take bytes: NotFound, Gone (expired) or Invalid (complete) otherwise. */
@@ -384,9 +359,8 @@ public final class UploadService {
         ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
         lock.lock();
         boolean claimed = false;
-        Path assembled = null;
         try {
-            UploadSession s = reconcile(requireWritable(owner, id));
+            UploadSession s = staging.reconcile(requireWritable(owner, id));
             if (s.totalLength() != null && s.offset() != s.totalLength()) {
                 throw new DepotException.Invalid("incomplete", "The upload is incomplete: " + s.offset() + " of "
                         + s.totalLength() + " bytes received.");
@@ -395,123 +369,98 @@ public final class UploadService {
                 throw new DepotException.Conflict("finalizing", "Another request is completing this upload.");
             }
             claimed = true;
-            String sha256 = s.sha256();
-            String md5 = s.md5();
-            if (sha256 == null) {
-                try {
-                    if (staged.shared()) {
-                        assembled = staged.assemblyFile(id);
-                        UploadDigests d = staged.copyShared(s, assembled);
-                        sha256 = d.sha256Hex();
-                        md5 = d.md5Hex();
-                    } else {
-                        String[] hex = hashes.computeIfAbsent(id, k -> new StagedHashes(staged.file(k))).await(s.offset());
-                        sha256 = hex[0];
-                        md5 = hex[1];
-                    }
-                } catch (IOException | UncheckedIOException | InterruptedException e) {
-                    hashes.remove(id);
-                    if (e instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                    }
-                    log.warn("upload {} could not be read back: {}", id, e.toString());
-                    throw new DepotException.Unavailable("storage_unavailable",
-                            "The storage did not return the upload's bytes; complete it again later.");
-                }
-            }
-            if (declared != null && !matches(declared, sha256, md5)) {
-                finished("checksum_mismatch");
-                claimed = false;
-                discard(id);
-                throw new DepotException.Invalid("checksum_mismatch", declared.algorithm() + " checksum does not match");
-            }
-            if (s.sha256() == null) {
-                repository.recordDigests(id, sha256, md5);
-            }
-            BlobKey key = new BlobKey(sha256);
-            StoredBlob blob;
+            Staging.Completion completion = staging.complete(s);
             try {
-                holds.hold(sha256, blobHolder(id)); // before storing: a sweep leaves held bytes alone
-                blob = store(s, key, blobs.exists(key), assembled);
-            } catch (IOException | UncheckedIOException e) {
-                log.warn("upload {} could not be stored: {}", id, e.toString());
-                if (StorageFull.causedBy(e)) {
-                    throw new DepotException.InsufficientStorage(
-                            "There is no room left to store the upload; it is kept. Complete it again later.");
-                }
-                throw new DepotException.Unavailable("storage_unavailable",
-                        "The storage did not take the upload; it is kept. Complete it again later.");
+                T result = complete(s, completion, declared, register);
+                claimed = false; // complete() released it: by marking the upload complete, or by discarding it
+                return result;
+            } finally {
+                completion.close();
             }
-            T result;
-            try {
-                result = register.apply(new VerifiedUpload(s, blob, sha256, md5));
-            } catch (DepotException e) {
-                if (e instanceof DepotException.Unavailable) {
-                    throw e;
-                }
-                finished("rejected");
-                claimed = false;
-                discard(id);
-                throw e;
-            }
-            repository.markComplete(id, clock.millis());
-            claimed = false;
-            holds.release(blobHolder(id)); // the build holds the bytes now
-            hashes.remove(id);
-            staged.removeShared(id);
-            finished("ok");
-            return result;
         } finally {
             if (claimed) {
                 releaseClaimQuietly(id);
-            }
-            if (assembled != null) {
-                try {
-                    Files.deleteIfExists(assembled);
-                } catch (IOException ignored) {
-                    // a leftover in incoming/ goes with the next sweep
-                }
             }
             lock.unlock();
             locks.remove(id, lock);
         }
     }
 
-    private static boolean matches(Checksum declared, String sha256, String md5) {
+    /**
+     * Completes a claimed upload. Returns once the upload is complete; a refused upload (wrong
+     * checksum, a registration that says no) is discarded, which ends the claim too; storage or a
+     * database that does not answer leaves the claim for the caller to release.
+     */
+    private <T> T complete(UploadSession s, Staging.Completion completion, Checksum declared,
+                           Function<VerifiedUpload, T> register) {
+        String id = s.id();
+        Staging.Digests digests = s.sha256() != null ? new Staging.Digests(s.sha256(), s.md5(), s.sha1())
+                : digestsOf(completion, s);
+        if (declared != null && !matches(declared, digests)) {
+            finished("checksum_mismatch");
+            discard(id);
+            throw new DepotException.Invalid("checksum_mismatch", declared.algorithm() + " checksum does not match");
+        }
+        if (s.sha256() == null) {
+            repository.recordDigests(id, digests);
+        }
+        BlobKey key = new BlobKey(digests.sha256());
+        StoredBlob blob;
+        try {
+            holds.hold(digests.sha256(), blobHolder(id)); // before storing: a sweep leaves held bytes alone
+            blob = completion.store(blobs, key, blobs.exists(key));
+        } catch (Staging.Lost e) {
+            discard(id);
+            throw new DepotException.Gone("upload_lost", "The upload's bytes were lost; upload the file again.");
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("upload {} could not be stored: {}", id, e.toString());
+            if (StorageFull.causedBy(e)) {
+                throw new DepotException.InsufficientStorage(
+                        "There is no room left to store the upload; it is kept. Complete it again later.");
+            }
+            throw new DepotException.Unavailable("storage_unavailable",
+                    "The storage did not take the upload; it is kept. Complete it again later.");
+        }
+        T result;
+        try {
+            result = register.apply(new VerifiedUpload(s, blob, digests.sha256(), digests.md5(), digests.sha1()));
+        } catch (DepotException e) {
+            if (e instanceof DepotException.Unavailable) {
+                throw e;
+            }
+            finished("rejected");
+            discard(id);
+            throw e;
+        }
+        repository.markComplete(id, clock.millis());
+        holds.release(blobHolder(id)); // the build holds the bytes now
+        staging.completed(id);
+        finished("ok");
+        return result;
+    }
+
+    /** Every byte's digests, read back from staging; a staging that does not answer leaves the upload to complete later. */
+    private static Staging.Digests digestsOf(Staging.Completion completion, UploadSession s) {
+        try {
+            return completion.digests();
+        } catch (IOException | UncheckedIOException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.warn("upload {} could not be read back: {}", s.id(), e.toString());
+            throw new DepotException.Unavailable("storage_unavailable",
+                    "The storage did not return the upload's bytes; complete it again later.");
+        }
+    }
+
+    private static boolean matches(Checksum declared, Staging.Digests d) {
         String actual = switch (declared.algorithm()) {
-            case "sha256" -> sha256;
-            case "md5" -> md5;
+            case "sha256" -> d.sha256();
+            case "md5" -> d.md5();
             default -> throw new DepotException.Invalid("unsupported_checksum",
                     "A whole upload is checked with sha256 or md5, not " + declared.algorithm() + ".");
         };
         return declared.matches(HexFormat.of().parseHex(actual));
-    }
-
-    /**
-     * Puts the upload's bytes in the blob store: the staged file (or the pieces assembled), unless
-     * an interrupted completion already moved them there.
-     */
-    private StoredBlob store(UploadSession s, BlobKey key, boolean existed, Path assembled) throws IOException {
-        long size = s.offset();
-        if (staged.shared()) {
-            if (assembled == null) {
-                if (existed) {
-                    return new StoredBlob(key, size);
-                }
-                assembled = staged.assemblyFile(s.id());
-                staged.copyShared(s, assembled);
-            }
-            return blobs.importFile(assembled, key);
-        }
-        Path file = staged.file(s.id());
-        if (Files.exists(file)) {
-            return blobs.importFile(file, key);
-        }
-        if (existed) {
-            return new StoredBlob(key, size); // moved into the store before a crash
-        }
-        discard(s.id());
-        throw new DepotException.Gone("upload_lost", "The upload's bytes were lost; upload the file again.");
     }
 
     private void releaseClaimQuietly(String id) {
@@ -529,10 +478,8 @@ public final class UploadService {
 
     /** Removes a session and its staged bytes; bytes it stored go too unless something else holds them. */
     public void discard(String id) {
-        staged.removeShared(id);
+        staging.remove(id);
         repository.delete(id);
-        hashes.remove(id);
-        staged.removeLocal(id);
         holds.release(blobHolder(id));
     }
 
@@ -556,6 +503,6 @@ public final class UploadService {
 
     /** Deletes staged files that belong to no session, and pieces of requests that died, last touched before {@code before}. */
     public int sweep(long before) {
-        return staged.sweep(before, id -> repository.byId(id).isPresent());
+        return staging.sweep(before, id -> repository.byId(id).isPresent());
     }
 }

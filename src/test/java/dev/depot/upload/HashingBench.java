@@ -24,13 +24,15 @@ public class HashingBench {
     private MessageDigest sha256;
     private MessageDigest md5;
     private UploadDigests both;
+    private UploadDigests all;
 
     @Setup
     public void setUp() throws Exception {
         new Random(1).nextBytes(buffer);
         sha256 = MessageDigest.getInstance("SHA-256");
         md5 = MessageDigest.getInstance("MD5");
-        both = new UploadDigests();
+        both = new UploadDigests(false);
+        all = new UploadDigests(true);
     }
 
     @Benchmark
@@ -46,5 +48,10 @@ public class HashingBench {
     @Benchmark
     public void sha256AndMd5() {
         both.update(buffer, 0, buffer.length);
+    }
+
+    @Benchmark
+    public void sha256Md5AndSha1() {
+        all.update(buffer, 0, buffer.length);
     }
 }
