@@ -14,10 +14,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import dev.depot.inspect.ApkInspector;
 import dev.depot.inspect.InspectionException;
 import dev.depot.inspect.TimeLimit;
+import dev.depot.inspect.ZipArchive;
 import dev.depot.inspect.IpaFacts;
 import dev.depot.inspect.IpaInspector;
 import dev.depot.jobs.Job;
@@ -25,6 +27,7 @@ import dev.depot.jobs.JobHandler;
 import dev.depot.jobs.PermanentJobFailure;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -40,6 +43,7 @@ import java.util.Optional;
  */
 public final class BuildInspectionJob implements JobHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_ICON_BYTES = 1 << 20;
     private final AppBuildService builds;
     private final AppService apps;
     private final BlobStore blobs;
@@ -138,6 +142,38 @@ public final class BuildInspectionJob implements JobHandler {
         return new Inspected(facts, f.packageName(), f.versionName(), f.versionCode());
     }
 
+    /**
+     * The launcher icon's bytes when it is a PNG (what F-Droid clients show), read now while the
+     * APK is at hand, so that serving a repository never reads the APK again.
+     */
+    private static Optional<byte[]> launcherIcon(Path apk, String iconPath) throws IOException {
+        if (iconPath == null || !iconPath.toLowerCase(Locale.ROOT).endsWith(".png")) {
+            return Optional.empty();
+        }
+        try (ZipArchive zip = ZipArchive.open(apk)) {
+            Optional<ZipArchive.Entry> entry = zip.find(iconPath);
+            return entry.isPresent() ? Optional.of(zip.read(entry.get(), MAX_ICON_BYTES)) : Optional.empty();
+        } catch (InspectionException unreadable) {
+            return Optional.empty(); // a damaged or oversized icon: the repository shows a placeholder
+        }
+    }
+
+    /** Stores bytes made from a build (held by it first); returns their SHA-256. */
+    private String storeMade(long buildId, byte[] bytes) throws IOException {
+        String sha = HexFormat.of().formatHex(sha256(bytes));
+        builds.holdMadeBytes(buildId, sha);
+        blobs.write(new ByteArrayInputStream(bytes));
+        return sha;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -168,7 +204,12 @@ public final class BuildInspectionJob implements JobHandler {
             case AAB -> inspectBundle(build.id(), file);
             case APK -> {
                 ApkFacts f = new ApkInspector().inspect(file);
-                yield new Inspected(f, f.packageName(), f.versionName(), f.versionCode());
+                Map<String, Object> facts = new LinkedHashMap<>(JSON.convertValue(f, new TypeReference<Map<String, Object>>() {}));
+                Optional<byte[]> icon = launcherIcon(file, f.iconPath());
+                if (icon.isPresent()) {
+                    facts.put("iconSha256", storeMade(build.id(), icon.get()));
+                }
+                yield new Inspected(facts, f.packageName(), f.versionName(), f.versionCode());
             }
             case IPA -> {
                 IpaFacts f = new IpaInspector().inspect(file);

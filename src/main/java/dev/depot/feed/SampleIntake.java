@@ -26,13 +26,13 @@ import java.util.HexFormat;
  */
 public final class SampleIntake {
     private final BlobStore blobs;
-    private final FeedService feed;
+    private final FeedReceipts feed;
     private final Path staging;
     private final long maxBytes;
     private final TimeLimit timeLimit;
 
     /** Samples are inspected under {@code timeLimit} on a thread of their own, as builds are. */
-    public SampleIntake(BlobStore blobs, FeedService feed, Path staging, long maxBytes, TimeLimit timeLimit) {
+    public SampleIntake(BlobStore blobs, FeedReceipts feed, Path staging, long maxBytes, TimeLimit timeLimit) {
         this.blobs = blobs;
         this.feed = feed;
         this.staging = staging;

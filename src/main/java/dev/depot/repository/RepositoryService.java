@@ -13,6 +13,8 @@ import dev.depot.db.Dialect;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -31,6 +33,7 @@ public final class RepositoryService {
     private final Catalog catalog;
     private final Clock clock;
     private final long keepRevisions;
+    private final List<Consumer<Repository>> revisions = new CopyOnWriteArrayList<>();
 
     public RepositoryService(Jdbi jdbi, Dialect dialect, Catalog catalog, Clock clock, long keepRevisions) {
         this.tables = new RepositoryTables(jdbi, dialect);
@@ -42,6 +45,15 @@ public final class RepositoryService {
                 unpublishEverywhere(h, buildId);
             }
         });
+    }
+
+    /** Called with a repository's new state once a revision of it has committed (from the committing thread). */
+    public void onRevision(Consumer<Repository> listener) {
+        revisions.add(listener);
+    }
+
+    private void revised(Handle h, long repoId) {
+        h.afterCommit(() -> tables.byId(repoId).ifPresent(r -> revisions.forEach(l -> l.accept(r))));
     }
 
     public static boolean isValidName(String name) {
@@ -132,6 +144,7 @@ public final class RepositoryService {
             tables.insertChange(h, repo.id(), rev, buildId, "added", pkg, versionCode);
             tables.insertRevision(h, repo.id(), rev, hash, current.entriesCount() + 1, time);
             tables.advance(h, repo.id(), rev, hash, sum, current.entriesCount() + 1, time);
+            revised(h, repo.id());
             if (rev - keepRevisions > 0) {
                 tables.prune(h, repo.id(), rev - keepRevisions + 1);
             }
@@ -167,6 +180,7 @@ public final class RepositoryService {
         tables.insertChange(h, repoId, rev, buildId, "removed", e.packageName(), e.versionCode());
         tables.insertRevision(h, repoId, rev, hash, current.entriesCount() - 1, now);
         tables.advance(h, repoId, rev, hash, sum, current.entriesCount() - 1, now);
+        revised(h, repoId);
         if (rev - keepRevisions > 0) {
             tables.prune(h, repoId, rev - keepRevisions + 1);
         }
@@ -225,6 +239,7 @@ public final class RepositoryService {
             long now = clock.millis();
             tables.insertRevision(h, current.id(), rev, v.actualHash(), v.actualCount(), now);
             tables.advance(h, current.id(), rev, v.actualHash(), sum, v.actualCount(), now);
+            revised(h, current.id());
             tables.prune(h, current.id(), rev);
             return v;
         });

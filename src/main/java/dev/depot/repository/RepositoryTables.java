@@ -195,7 +195,7 @@ final class RepositoryTables {
                 integer(facts.get("targetSdk")), rs.getLong("published_revision"),
                 facts.get("iconPath") instanceof String s ? s : null, rs.getLong("published_at"),
                 rs.getObject("first_published_at") == null ? rs.getLong("published_at") : rs.getLong("first_published_at"),
-                firstSig(facts.get("signing")));
+                firstSig(facts.get("signing")), facts.get("iconSha256") instanceof String s ? s : null);
     }
 
     private static String firstSig(Object signing) {

@@ -16,6 +16,7 @@ import dev.depot.catalog.OrganizationService;
 import dev.depot.cluster.NodeRegistry;
 import dev.depot.config.ConfigException;
 import dev.depot.config.Setting;
+import dev.depot.config.PublicUrl;
 import dev.depot.config.Settings;
 import dev.depot.config.StorageSettings;
 import dev.depot.db.Database;
@@ -23,7 +24,11 @@ import dev.depot.db.ServerSettings;
 import dev.depot.delivery.DeliveryService;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.LinkSigner;
-import dev.depot.feed.FeedService;
+import dev.depot.feed.Feed;
+import dev.depot.feed.FeedLinks;
+import dev.depot.feed.FeedPackages;
+import dev.depot.feed.FeedReceipts;
+import dev.depot.feed.FeedRepository;
 import dev.depot.feed.SampleIntake;
 import dev.depot.inspect.TimeLimit;
 import dev.depot.intake.BuildIntake;
@@ -56,7 +61,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Supplier;
 
 /**
  * Depot's services over one data directory and database, without HTTP. The server serves them;
@@ -79,8 +83,9 @@ public final class Depot implements AutoCloseable {
     private final DeliveryService delivery;
     private final RepositoryService repositories;
     private final FdroidExport fdroid;
-    private FeedService feed;
-    private SampleIntake samples;
+    private final Feed feed;
+    private final SampleIntake samples;
+    private final PublicUrl publicUrl;
     private final Clock clock;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final NodeRegistry nodes;
@@ -93,6 +98,7 @@ public final class Depot implements AutoCloseable {
         this.auth = new AuthService(database.jdbi(), clock, settings.getDuration(Setting.LOGIN_TOKEN_TTL),
                 settings.getInt(Setting.LOGIN_MAX_FAILURES), settings.getDuration(Setting.LOGIN_WINDOW));
         this.nodes = new NodeRegistry(database.jdbi(), clock, NodeRegistry.Identity.ofThisProcess(), settings.dataDir());
+        this.publicUrl = new PublicUrl(settings);
         this.holds = new BlobHolds(new BlobHoldRepository(database.jdbi(), database.dialect()), blobs, clock);
         this.uploads = new UploadService(database.jdbi(), blobs, holds,
                 blobs instanceof ScratchStore shared ? shared : null, stagingDir(), clock,
@@ -112,9 +118,12 @@ public final class Depot implements AutoCloseable {
         this.repositories = new RepositoryService(database.jdbi(), database.dialect(), catalog, clock,
                 settings.getLong(Setting.REPOSITORY_KEEP_REVISIONS));
         this.fdroid = new FdroidExport(repositories, blobs, holds, database.jdbi(), new ServerSettings(database.jdbi()),
-                settings.dataDir().resolve("keys"));
+                settings.dataDir().resolve("keys"), publicUrl);
         LinkSigner signer = LinkSigner.create(settings.get(Setting.SIGNING_KEY), new ServerSettings(database.jdbi()), clock);
         this.signer = signer;
+        this.feed = feed(database, blobs, holds, signer, publicUrl, catalog, clock);
+        this.samples = new SampleIntake(blobs, feed.receipts(), stagingDir().resolve("samples"), settings.uploads().maxBytes(),
+                new TimeLimit(settings.getDuration(Setting.INSPECT_TIME_LIMIT)));
         this.delivery = new DeliveryService(catalog, signer, downloads, clock, settings.downloads().tokenTtl(),
                 settings.downloads().linkTtl());
     }
@@ -199,30 +208,29 @@ public final class Depot implements AutoCloseable {
 
     private final LinkSigner signer;
 
-    /**
-     * The feed, whose links need the public URL, known only once the server has bound its port.
-     * Every new APK app build enters it; its facts follow after inspection.
-     */
-    public synchronized FeedService startFeed(Supplier<String> publicBase) {
-        if (feed == null) {
-            feed = new FeedService(database.jdbi(), database.dialect(), blobs, holds, signer, publicBase, clock);
-            samples = new SampleIntake(blobs, feed, stagingDir().resolve("samples"), settings.uploads().maxBytes(),
-                    new TimeLimit(settings.getDuration(Setting.INSPECT_TIME_LIMIT)));
-            FeedService f = feed;
-            catalog.events().subscribe(event -> {
-                switch (event) {
-                    case AppBuildEvent.Added(AppBuild b) when b.kind() == BuildKind.APK ->
-                            f.receive(b.sha256(), b.size(), b.md5(), b.sha1(), null, null, null);
-                    case AppBuildEvent.Processed(AppBuild b) when b.kind() == BuildKind.APK -> {
-                        Object pkg = b.facts().get("packageName");
-                        f.describe(b.sha256(), b.sha1(), pkg == null ? null : pkg.toString(), b.versionCode(),
-                                b.versionName());
-                    }
-                    default -> { }
+    /** The APK feed: every new APK app build enters it; its facts follow after inspection. */
+    public Feed feed() { return feed; }
+
+    /** The address clients reach this Depot at (the server says which port it bound). */
+    public PublicUrl publicUrl() { return publicUrl; }
+
+    private static Feed feed(Database database, BlobStore blobs, BlobHolds holds, LinkSigner signer, PublicUrl publicUrl,
+                             Catalog catalog, Clock clock) {
+        FeedRepository repository = new FeedRepository(database.jdbi(), database.dialect());
+        FeedReceipts receipts = new FeedReceipts(repository, holds, clock);
+        FeedLinks links = new FeedLinks(signer, publicUrl);
+        catalog.events().subscribe(event -> {
+            switch (event) {
+                case AppBuildEvent.Added(AppBuild b) when b.kind() == BuildKind.APK ->
+                        receipts.receive(b.sha256(), b.size(), b.md5(), b.sha1(), null, null, null);
+                case AppBuildEvent.Processed(AppBuild b) when b.kind() == BuildKind.APK -> {
+                    Object pkg = b.facts().get("packageName");
+                    receipts.describe(b.sha256(), b.sha1(), pkg == null ? null : pkg.toString(), b.versionCode(), b.versionName());
                 }
-            });
-        }
-        return feed;
+                default -> { }
+            }
+        });
+        return new Feed(receipts, new FeedPackages(repository, blobs, holds, links, clock), links);
     }
 
     public SampleIntake samples() { return samples; }

@@ -36,7 +36,6 @@ import dev.depot.config.StorageSettings;
 import dev.depot.db.Dialect;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.feed.FeedPackageName;
-import dev.depot.feed.FeedService;
 import dev.depot.jobs.JobWorker;
 import dev.depot.jobs.Scheduler;
 import dev.depot.storage.FileSystemBlobStore;
@@ -60,7 +59,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,8 +124,7 @@ public final class DepotServer implements AutoCloseable {
         ClientAddress clients = new ClientAddress(settings.get(Setting.TRUSTED_PROXIES));
         RequestMetrics requestMetrics = new RequestMetrics(metrics, clients);
 
-        AtomicInteger boundPort = new AtomicInteger(settings.port());
-        Links links = new Links(() -> settings.publicUrl(boundPort.get()));
+        Links links = new Links(depot.publicUrl());
         DownloadCounter counter = depot.downloads();
         Authenticator authenticator = new Authenticator(depot.auth());
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -160,7 +157,7 @@ public final class DepotServer implements AutoCloseable {
             new ShipperAccountRoutes(depot.auth(), depot.ota(), clients).register(routes);
             new ShipperUploadRoutes(depot.intake(), links).register(routes);
             new NativeAdminRoutes(depot.auth(), depot.ota(), counter, links)
-                    .withFeedDownloads(() -> depot.startFeed(links::base).downloadsSince(null)).register(routes);
+                    .withFeedDownloads(() -> depot.feed().receipts().downloadsSince(null)).register(routes);
             DownloadSettings downloads = settings.downloads();
             BlobResponder responder = new BlobResponder(depot.blobs(), downloads.bufferBytes(),
                     downloads.redirect().redirects(!(depot.blobs() instanceof FileSystemBlobStore)), downloads.linkTtl());
@@ -172,14 +169,13 @@ public final class DepotServer implements AutoCloseable {
             new WebPages(depot.ota(), depot.delivery(), depot.repositories(), depot.fdroid(), links, pages).register(routes);
             new Dashboard(depot.ota(), depot.catalog(), pages).register(routes);
             new AdminPages(depot.auth(), depot.ota(), depot.catalog(), depot.repositories(),
-                    () -> depot.startFeed(links::base), pages, links).register(routes);
+                    depot.feed().receipts(), pages, links).register(routes);
             new StatsPages(depot.ota(), depot.catalog(), counter, pages).register(routes);
             new SignInPages(depot.auth(), pages, links, settings.getDuration(Setting.SESSION_TTL), clients).register(routes);
             new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);
             new AptoideRoutes(depot.repositories()).register(routes);
-            new FdroidRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);
-            FeedService feed = depot.startFeed(links::base);
-            new FeedRoutes(feed, responder, depot.clock()).register(routes);
+            new FdroidRoutes(depot.repositories(), depot.fdroid(), responder, counter).register(routes);
+            new FeedRoutes(depot.feed(), responder, depot.clock()).register(routes);
             new SampleRoutes(depot.samples()).register(routes);
             routes.get("/openapi.json", Access.PUBLIC, ctx -> ctx.json(
                     OpenApiDocument.build(table.routes(), links.base(), Depot.VERSION)));
@@ -197,13 +193,12 @@ public final class DepotServer implements AutoCloseable {
             log.info("removed {} temporary file(s) that interrupted requests left", swept);
         }
         app.start(settings.host(), settings.port());
-        boundPort.set(app.port());
+        depot.publicUrl().boundTo(app.port());
 
         Scheduler scheduler = new Scheduler(depot.database().jdbi(), depot.clock(), depot.node());
         scheduler.every("seal-and-expire-feed-packages", Duration.ofMinutes(1), () -> {
-            FeedService feed = depot.startFeed(links::base);
-            feed.packageFor(FeedPackageName.lastClosed(depot.clock().millis()));
-            int n = feed.removeExpired();
+            depot.feed().packages().packageFor(FeedPackageName.lastClosed(depot.clock().millis()));
+            int n = depot.feed().receipts().removeExpired();
             if (n > 0) {
                 log.info("removed {} expired feed window(s)", n);
             }

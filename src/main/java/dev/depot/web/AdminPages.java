@@ -17,7 +17,7 @@ import dev.depot.catalog.Organization;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
 import dev.depot.feed.FeedPackageName;
-import dev.depot.feed.FeedService;
+import dev.depot.feed.FeedReceipts;
 import dev.depot.ota.Device;
 import dev.depot.ota.Ota;
 import dev.depot.repository.Repository;
@@ -35,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The admin's pages: users and their access, API tokens (the secret shown once, then only its
@@ -67,12 +66,12 @@ public final class AdminPages {
     private final Ota ota;
     private final Catalog catalog;
     private final RepositoryService repositories;
-    private final Supplier<FeedService> feed;
+    private final FeedReceipts feed;
     private final PageRenderer pages;
     private final Links links;
 
     public AdminPages(AuthService auth, Ota ota, Catalog catalog, RepositoryService repositories,
-                      Supplier<FeedService> feed, PageRenderer pages, Links links) {
+                      FeedReceipts feed, PageRenderer pages, Links links) {
         this.links = links;
         this.auth = auth;
         this.ota = ota;
@@ -122,7 +121,7 @@ public final class AdminPages {
     // ---- overview and feed ---------------------------------------------------------------------
 
     private void overview(Context ctx) {
-        FeedService f = feed.get();
+        FeedReceipts f = feed;
         Map<Long, Integer> windows = f.availableWindows(); // every window of the week, oldest first
         long samples = windows.values().stream().mapToLong(Integer::longValue).sum();
         long withSamples = windows.values().stream().filter(n -> n > 0).count();

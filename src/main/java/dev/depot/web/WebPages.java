@@ -5,7 +5,6 @@ import dev.depot.api.Links;
 import dev.depot.api.Params;
 import dev.depot.api.Responses;
 import dev.depot.api.Routes;
-import dev.depot.api.fdroid.FdroidRoutes;
 import dev.depot.core.DepotException;
 import dev.depot.delivery.DeliveryService;
 import dev.depot.delivery.DownloadType;
@@ -227,7 +226,7 @@ public final class WebPages {
             apps.computeIfAbsent(e.packageName(), p -> new ArrayList<>()).add(e);
         }
         apps.values().forEach(v -> v.sort(Comparator.comparingLong(RepositoryEntry::versionCode).reversed()));
-        String address = FdroidRoutes.address(links, repo.name());
+        String address = fdroid.address(repo.name());
         String fingerprint = fdroid.fingerprint(repo);
         String addUrl = address + "?fingerprint=" + fingerprint;
         pages.render(ctx, "repository.jte", Map.of("repository", repo, "apps", apps, "fdroidAddress", address,

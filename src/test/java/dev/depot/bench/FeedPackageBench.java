@@ -4,7 +4,7 @@ import dev.depot.auth.Scope;
 import dev.depot.config.Setting;
 import dev.depot.config.Settings;
 import dev.depot.feed.FeedPackageName;
-import dev.depot.feed.FeedService;
+import dev.depot.feed.FeedPackages;
 import dev.depot.server.DepotServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,10 +39,10 @@ public final class FeedPackageBench {
                     batch.execute();
                 });
             }
-            FeedService feed = depot.startFeed(server::publicUrl);
+            FeedPackages feed = depot.feed().packages();
             feed.packageFor(warmUp);
             long t = System.nanoTime();
-            FeedService.Package p = feed.packageFor(name);
+            FeedPackages.Package p = feed.packageFor(name);
             double buildMs = (System.nanoTime() - t) / 1e6;
             System.out.printf("built and sealed a package of %d samples in %.0f ms (%d bytes zipped; a first package "
                     + "of as many, built before to warm the JVM up, is not counted)%n", p.samples(), buildMs, p.zip().length);

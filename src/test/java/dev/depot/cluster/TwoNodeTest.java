@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.depot.auth.Scope;
 import dev.depot.config.Setting;
 import dev.depot.delivery.DownloadType;
-import dev.depot.feed.FeedService;
+import dev.depot.feed.FeedReceipts;
 import dev.depot.support.AppFixture;
 import dev.depot.support.Backend;
 import dev.depot.support.Json;
@@ -200,8 +200,8 @@ class TwoNodeTest {
         settings.put(Setting.PUBLIC_URL, "http://depot.example");
         try (TestServer a = firstNode(clock, settings); TestServer b = nextNode(a, clock, settings)) {
             String analyst = a.userWithToken("analyst", false, Scope.FEED);
-            FeedService feedA = a.depot().startFeed(() -> "http://depot.example");
-            FeedService feedB = b.depot().startFeed(() -> "http://depot.example");
+            FeedReceipts feedA = a.depot().feed().receipts();
+            FeedReceipts feedB = b.depot().feed().receipts();
             for (int i = 0; i < 20; i++) {
                 (i % 2 == 0 ? feedA : feedB).receive(String.format("%064x", 5000 + i), 10 + i, null, null, null, null, null);
                 clock.advance(Duration.ofSeconds(70));

@@ -137,7 +137,7 @@ class FeedApiTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(apk, 100, 200));
-        assertThat(server.depot().startFeed(() -> "").downloadsSince(null)).isEqualTo(1);
+        assertThat(server.depot().feed().receipts().downloadsSince(null)).isEqualTo(1);
         assertThat(Json.parse(server.get("/v1/stats/downloads", "Authorization", "Bearer " + f.viewer).body())
                 .get("data").get("feed").asLong()).isEqualTo(1);
 
@@ -259,7 +259,7 @@ class FeedApiTest {
 
     @Test
     void thousandsOfSamplesInOneWindowMakeOneCorrectPackage() throws Exception {
-        FeedService feed = server.depot().startFeed(() -> "");
+        FeedReceipts feed = server.depot().feed().receipts();
         for (int i = 0; i < 3000; i++) {
             feed.receive(String.format("%064x", i), 1000 + i, null, null, null, null, null);
         }
@@ -271,7 +271,7 @@ class FeedApiTest {
 
     @Test
     void aReceiptForASealedWindowJoinsTheNextOne() throws Exception {
-        FeedService feed = server.depot().startFeed(() -> "");
+        FeedReceipts feed = server.depot().feed().receipts();
         clock.advance(Duration.ofMinutes(4));
         assertThat(samples(feed("").body())).isEmpty(); // 10:00 sealed, empty
         clock.advance(Duration.ofMinutes(-5)); // a node whose clock is behind receives an APK "at 10:01"
@@ -288,10 +288,10 @@ class FeedApiTest {
         assertThat(feed("").statusCode()).isEqualTo(200);
         String sample = samples(feed("").body()).getFirst().split(";")[0];
         clock.advance(Duration.ofDays(8));
-        assertThat(server.depot().startFeed(() -> "").removeExpired()).isPositive();
+        assertThat(server.depot().feed().receipts().removeExpired()).isPositive();
         assertThat(feed("?package=20260521T1000").statusCode()).isEqualTo(404);
         clock.advance(Duration.ofDays(1));
-        server.depot().startFeed(() -> "").removeExpired();
+        server.depot().feed().receipts().removeExpired();
         assertThat(server.depot().blobs().exists(new dev.depot.storage.BlobKey(sample))).as("an orphan sample goes").isFalse();
     }
 }

@@ -33,8 +33,8 @@ class FeedReproducibilityTest {
         try (TestServer a = TestServer.start(backend, Files.createTempDirectory("depot-nodes"), clock, sameUrl);
              TestServer b = TestServer.secondNode(a, clock, sameUrl)) {
             String token = a.userWithToken("analyst", false, Scope.FEED);
-            FeedService feedA = a.depot().startFeed(() -> "http://depot.example");
-            FeedService feedB = b.depot().startFeed(() -> "http://depot.example");
+            FeedReceipts feedA = a.depot().feed().receipts();
+            FeedReceipts feedB = b.depot().feed().receipts();
             for (int i = 0; i < 50; i++) {
                 (i % 2 == 0 ? feedA : feedB).receive(String.format("%064x", 1000 + i), 10 + i, null, null, null, null, null);
                 clock.advance(Duration.ofSeconds(70));

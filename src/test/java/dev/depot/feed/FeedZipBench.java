@@ -26,15 +26,15 @@ public class FeedZipBench {
     public int samples;
 
     private Database database;
-    private FeedService feed;
+    private FeedPackages feed;
     private List<FeedReceipt> receipts;
 
     @Setup
     public void setUp() throws Exception {
         database = Database.open("jdbc:sqlite:" + Files.createTempDirectory("depot-jmh").resolve("depot.db"), null, null, 2);
-        feed = new FeedService(database.jdbi(), database.dialect(), null, null,
-                LinkSigner.create("a-benchmark-signing-key-of-32-chars!", null, Clock.systemUTC()),
-                () -> "https://depot.example.org", Clock.systemUTC());
+        feed = new FeedPackages(new FeedRepository(database.jdbi(), database.dialect()), null, null,
+                new FeedLinks(LinkSigner.create("a-benchmark-signing-key-of-32-chars!", null, Clock.systemUTC()),
+                        () -> "https://depot.example.org"), Clock.systemUTC());
         long window = FeedPackageName.lastClosed(System.currentTimeMillis()).start();
         receipts = new ArrayList<>(samples);
         for (int i = 0; i < samples; i++) {

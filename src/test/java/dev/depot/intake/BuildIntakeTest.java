@@ -53,7 +53,6 @@ class BuildIntakeTest {
     void open() throws Exception {
         Path dir = Files.createTempDirectory("depot-intake");
         depot = Depot.open(stack.settings(dir), Clock.systemUTC());
-        depot.startFeed(() -> "http://depot.test");
         intake = depot.intake();
         User mark = depot.auth().createUser("mark", "a-long-enough-password", false);
         maintainer = depot.auth().authenticate(depot.auth().createToken(mark, "t",
@@ -102,7 +101,7 @@ class BuildIntakeTest {
         assertThat(build.changelog()).isEqualTo("First");
         assertThat(depot.holds().holders(build.sha256())).contains(BuildRepository.blobHolder(build.id()))
                 .noneMatch(h -> h.startsWith("upload:"));
-        FeedReceipt receipt = depot.startFeed(() -> "http://depot.test").receipt(build.sha256()).orElseThrow();
+        FeedReceipt receipt = depot.feed().receipts().receipt(build.sha256()).orElseThrow();
         assertThat(receipt.sha1()).isEqualTo(hex("SHA-1", apk));
         assertThat(receipt.md5()).isEqualTo(hex("MD5", apk));
     }

@@ -1,7 +1,6 @@
 package dev.depot.api.fdroid;
 
 import dev.depot.api.Access;
-import dev.depot.api.Links;
 import dev.depot.api.Routes;
 import dev.depot.api.download.BlobResponder;
 import dev.depot.core.DepotException;
@@ -26,15 +25,12 @@ public final class FdroidRoutes {
     private final FdroidExport export;
     private final BlobResponder responder;
     private final DownloadCounter counter;
-    private final Links links;
 
-    public FdroidRoutes(RepositoryService repositories, FdroidExport export, BlobResponder responder, DownloadCounter counter,
-                        Links links) {
+    public FdroidRoutes(RepositoryService repositories, FdroidExport export, BlobResponder responder, DownloadCounter counter) {
         this.repositories = repositories;
         this.export = export;
         this.responder = responder;
         this.counter = counter;
-        this.links = links;
     }
 
     public void register(Routes routes) {
@@ -43,16 +39,6 @@ public final class FdroidRoutes {
             routes.head(base + "/{section}/{file}", Access.PUBLIC, ctx -> file(ctx, false));
             routes.get(base + "/{section}/{dir}/{file}", Access.PUBLIC, this::inFolder);
         }
-    }
-
-    /** Where F-Droid's tools find the repository: {@code fdroid mirror} takes this, and adds the section. */
-    public static String base(Links links, String repo) {
-        return links.base() + "/repositories/" + repo + "/fdroid";
-    }
-
-    /** The address F-Droid clients add: the base's {@code repo} section. */
-    public static String address(Links links, String repo) {
-        return base(links, repo) + "/repo";
     }
 
     private static boolean archive(Context ctx) {
@@ -64,7 +50,7 @@ public final class FdroidRoutes {
     }
 
     private FdroidExport.Built built(Repository repo) {
-        return export.build(repo, address(links, repo.name()));
+        return export.build(repo, export.address(repo.name()));
     }
 
     private void file(Context ctx, boolean body) throws IOException {

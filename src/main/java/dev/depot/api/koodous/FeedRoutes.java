@@ -7,7 +7,9 @@ import dev.depot.api.download.BlobResponder;
 import dev.depot.core.DepotException;
 import dev.depot.feed.FeedPackageName;
 import dev.depot.feed.FeedReceipt;
-import dev.depot.feed.FeedService;
+import dev.depot.feed.Feed;
+import dev.depot.feed.FeedPackages;
+import dev.depot.feed.FeedReceipts;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Clock;
@@ -23,11 +25,11 @@ import java.util.Map;
  * signed and need no token. Beyond the seed: {@code format=jsonl}, {@code /feed/apks/status}.
  */
 public final class FeedRoutes {
-    private final FeedService feed;
+    private final Feed feed;
     private final BlobResponder responder;
     private final Clock clock;
 
-    public FeedRoutes(FeedService feed, BlobResponder responder, Clock clock) {
+    public FeedRoutes(Feed feed, BlobResponder responder, Clock clock) {
         this.feed = feed;
         this.responder = responder;
         this.clock = clock;
@@ -50,13 +52,13 @@ public final class FeedRoutes {
             throw new DepotException.Invalid("invalid_format", "The format is zip (the default) or jsonl.");
         }
         if ("jsonl".equals(format)) {
-            byte[] lines = feed.jsonLines(name);
+            byte[] lines = feed.packages().jsonLines(name);
             ctx.contentType("application/x-ndjson");
             ctx.header("Content-Disposition", "attachment; filename=\"apk_" + name.text() + ".jsonl\"");
             send(ctx, lines, body);
             return;
         }
-        FeedService.Package pkg = feed.packageFor(name);
+        FeedPackages.Package pkg = feed.packages().packageFor(name);
         String etag = "\"" + pkg.sha256() + "\"";
         ctx.header("ETag", etag);
         ctx.header("Cache-Control", "private, max-age=604800, immutable");
@@ -78,12 +80,12 @@ public final class FeedRoutes {
     }
 
     private void status(Context ctx) {
-        Map<Long, Integer> windows = feed.availableWindows();
+        Map<Long, Integer> windows = feed.receipts().availableWindows();
         List<Map<String, Object>> five = new ArrayList<>();
         Map<Long, int[]> hours = new LinkedHashMap<>();
         windows.forEach((start, count) -> {
             five.add(Map.of("package", FeedPackageName.fiveMinuteName(start), "samples", count,
-                    "availableUntil", Instant.ofEpochMilli(start + FeedPackageName.FIVE_MINUTES).plus(FeedService.AVAILABLE).toString()));
+                    "availableUntil", Instant.ofEpochMilli(start + FeedPackageName.FIVE_MINUTES).plus(FeedReceipts.AVAILABLE).toString()));
             long hour = Math.floorDiv(start, FeedPackageName.HOUR) * FeedPackageName.HOUR;
             int[] h = hours.computeIfAbsent(hour, k -> new int[2]);
             h[0] += count;
@@ -93,7 +95,7 @@ public final class FeedRoutes {
         hours.forEach((start, h) -> {
             if (h[1] == 12) { // only hours whose every window is closed and still available
                 hourly.add(Map.of("package", FeedPackageName.fiveMinuteName(start).substring(0, 11), "samples", h[0],
-                        "availableUntil", Instant.ofEpochMilli(start + FeedPackageName.HOUR).plus(FeedService.AVAILABLE).toString()));
+                        "availableUntil", Instant.ofEpochMilli(start + FeedPackageName.HOUR).plus(FeedReceipts.AVAILABLE).toString()));
             }
         });
         Map<String, Object> out = new LinkedHashMap<>();
@@ -105,9 +107,9 @@ public final class FeedRoutes {
     }
 
     private void file(Context ctx, boolean body) throws IOException {
-        String sha256 = feed.openLink(ctx.pathParam("link"));
-        FeedReceipt r = feed.receipt(sha256).orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
+        String sha256 = feed.links().open(ctx.pathParam("link"));
+        FeedReceipt r = feed.receipts().receipt(sha256).orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
         responder.respond(ctx, new BlobResponder.Blob(sha256, r.size(), sha256 + ".apk",
-                "application/vnd.android.package-archive"), body, () -> feed.countDownload(sha256));
+                "application/vnd.android.package-archive"), body, () -> feed.receipts().countDownload(sha256));
     }
 }

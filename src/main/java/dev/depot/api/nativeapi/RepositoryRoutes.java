@@ -8,7 +8,6 @@ import dev.depot.api.Links;
 import dev.depot.api.Params;
 import dev.depot.api.Routes;
 import dev.depot.api.download.BlobResponder;
-import dev.depot.api.fdroid.FdroidRoutes;
 import dev.depot.core.DepotException;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
@@ -69,11 +68,11 @@ public final class RepositoryRoutes {
         r.get("/v1/repositories/{repo}/changes", Access.PUBLIC, this::changes);
         r.get("/v1/repositories/{repo}/fdroid", Access.PUBLIC, ctx -> {
             Repository repo = repositories.require(ctx.pathParam("repo"));
-            String address = FdroidRoutes.address(links, repo.name());
+            String address = fdroid.address(repo.name());
             String fingerprint = fdroid.fingerprint(repo);
             Envelope.ok(ctx, Map.of("address", address, "fingerprint", fingerprint,
                     "url", address + "?fingerprint=" + fingerprint,
-                    "mirrorUrl", FdroidRoutes.base(links, repo.name()) + "?fingerprint=" + fingerprint));
+                    "mirrorUrl", fdroid.base(repo.name()) + "?fingerprint=" + fingerprint));
         });
         r.post("/v1/repositories/{repo}/updates", Access.PUBLIC, this::updates);
         r.get("/v1/repositories/{repo}/files/{build}/{file_name}", Access.PUBLIC, ctx -> file(ctx, true));
