@@ -1,5 +1,6 @@
 package dev.depot.inspect;
 
+import dev.depot.core.RandomAccessBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,7 +14,16 @@ public final class OtaZipInspector {
     private static final int MAX_LINES = 2000;
 
     public OtaZipFacts inspect(Path zipFile) throws InspectionException {
-        try (ZipArchive zip = ZipArchive.open(zipFile)) {
+        try {
+            return inspect(RandomAccessBytes.open(zipFile));
+        } catch (IOException e) {
+            throw new InspectionException("cannot open the OTA package: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads only what it needs of {@code zip} (its directory and the metadata entries), and closes it. */
+    public OtaZipFacts inspect(RandomAccessBytes bytes) throws InspectionException {
+        try (ZipArchive zip = ZipArchive.open(bytes, ZipArchive.Limits.DEFAULT)) {
             Optional<ZipArchive.Entry> metadata = zip.find("META-INF/com/android/metadata");
             Optional<ZipArchive.Entry> payload = zip.find("payload_properties.txt");
             if (metadata.isEmpty() && payload.isEmpty()) {

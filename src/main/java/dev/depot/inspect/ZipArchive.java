@@ -1,19 +1,18 @@
 package dev.depot.inspect;
 
+import dev.depot.core.RandomAccessBytes;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,12 +48,12 @@ public final class ZipArchive implements Closeable {
         }
     }
 
-    private final FileChannel channel;
+    private final RandomAccessBytes source;
     private final long fileSize;
     private final List<Entry> entries;
 
-    private ZipArchive(FileChannel channel, long fileSize, List<Entry> entries) {
-        this.channel = channel;
+    private ZipArchive(RandomAccessBytes source, long fileSize, List<Entry> entries) {
+        this.source = source;
         this.fileSize = fileSize;
         this.entries = entries;
     }
@@ -64,12 +63,18 @@ public final class ZipArchive implements Closeable {
     }
 
     public static ZipArchive open(Path file, Limits limits) throws InspectionException {
-        FileChannel ch;
+        RandomAccessBytes ch;
         try {
-            ch = FileChannel.open(file, StandardOpenOption.READ);
+            ch = RandomAccessBytes.open(file);
         } catch (IOException e) {
             throw new InspectionException("cannot open the file: " + e.getMessage(), e);
         }
+        return open(ch, limits);
+    }
+
+    /** An archive over {@code source}, which it closes when closed (also when it cannot be read). */
+    public static ZipArchive open(RandomAccessBytes source, Limits limits) throws InspectionException {
+        RandomAccessBytes ch = source;
         try {
             long size = ch.size();
             List<Entry> entries = readCentralDirectory(ch, size, limits);
@@ -133,8 +138,7 @@ public final class ZipArchive implements Closeable {
             if (dataStart + e.compressedSize() > fileSize) {
                 throw new InspectionException(e.name() + " runs past the end of the file");
             }
-            InputStream raw = new BufferedInputStream(Channels.newInputStream(
-                    channel.position(dataStart)), 1 << 16);
+            InputStream raw = new BufferedInputStream(new PositionalInput(source, dataStart), 1 << 16);
             InputStream bounded = new FilterInputStream(raw) {
                 long left = e.compressedSize();
 
@@ -234,7 +238,7 @@ public final class ZipArchive implements Closeable {
         return e.localHeaderOffset() + 30 + nameLength + extraLength;
     }
 
-    private static List<Entry> readCentralDirectory(FileChannel ch, long size, Limits limits)
+    private static List<Entry> readCentralDirectory(RandomAccessBytes ch, long size, Limits limits)
             throws IOException, InspectionException {
         if (size < EOCD_SIZE) {
             throw new InspectionException("not a ZIP archive: too short");
@@ -338,7 +342,7 @@ public final class ZipArchive implements Closeable {
     }
 
     private ByteBuffer read(long offset, int length) throws IOException {
-        return read(channel, offset, length);
+        return read(source, offset, length);
     }
 
     private byte[] readFully(long offset, int length) throws IOException {
@@ -348,18 +352,18 @@ public final class ZipArchive implements Closeable {
         return out;
     }
 
-    private static ByteBuffer read(FileChannel ch, long offset, int length) throws IOException {
+    private static ByteBuffer read(RandomAccessBytes ch, long offset, int length) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
         while (b.hasRemaining()) {
             int n = ch.read(b, offset + b.position());
             if (n < 0) {
-                throw new IOException("unexpected end of file at " + (offset + b.position()));
+                throw new EOFException("unexpected end of file at " + (offset + b.position()));
             }
         }
         return b.flip();
     }
 
-    private static void closeQuietly(FileChannel ch) {
+    private static void closeQuietly(RandomAccessBytes ch) {
         try {
             ch.close();
         } catch (IOException ignored) {
@@ -369,6 +373,35 @@ public final class ZipArchive implements Closeable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        source.close();
+    }
+
+    /** Reads a source from a position on, as a stream. */
+    private static final class PositionalInput extends InputStream {
+        private final RandomAccessBytes source;
+        private long position;
+
+        PositionalInput(RandomAccessBytes source, long position) {
+            this.source = source;
+            this.position = position;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            int n = source.read(ByteBuffer.wrap(b, off, len), position);
+            if (n > 0) {
+                position += n;
+            }
+            return n;
+        }
     }
 }

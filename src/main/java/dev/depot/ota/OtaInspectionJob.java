@@ -7,10 +7,8 @@ import dev.depot.jobs.Job;
 import dev.depot.jobs.JobHandler;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.io.EOFException;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -34,28 +32,16 @@ public final class OtaInspectionJob implements JobHandler {
         if (build == null) {
             return;
         }
-        BlobKey key = new BlobKey(build.sha256());
-        Path local = blobs.localFile(key).orElse(null);
-        Path temp = null;
-        if (local == null) {
-            temp = Files.createTempFile("depot-ota-", ".zip");
-            try (InputStream in = blobs.read(key, 0, build.size())) {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-            }
-            local = temp;
-        }
+        Object facts;
         try {
-            Object facts;
-            try {
-                facts = new OtaZipInspector().inspect(local);
-            } catch (InspectionException e) {
-                facts = Map.of("inspectionError", e.getMessage());
+            // the directory and the metadata entries only: on S3, a few ranged reads, not the whole ROM
+            facts = new OtaZipInspector().inspect(blobs.openRandomAccess(new BlobKey(build.sha256()), build.size()));
+        } catch (InspectionException e) {
+            if (e.getCause() instanceof IOException io && !(io instanceof EOFException)) {
+                throw io; // the store did not answer: tried again later
             }
-            ota.recordFacts(id, JSON.writeValueAsString(facts));
-        } finally {
-            if (temp != null) {
-                Files.deleteIfExists(temp);
-            }
+            facts = Map.of("inspectionError", e.getMessage());
         }
+        ota.recordFacts(id, JSON.writeValueAsString(facts));
     }
 }

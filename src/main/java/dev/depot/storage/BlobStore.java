@@ -1,5 +1,6 @@
 package dev.depot.storage;
 
+import dev.depot.core.RandomAccessBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -37,6 +38,15 @@ public interface BlobStore {
      * @throws IllegalArgumentException when the range lies outside the blob
      */
     InputStream read(BlobKey key, long offset, long length) throws IOException;
+
+    /**
+     * The blob's bytes for reading at any position: the local file when there is one, else ranged
+     * reads of the store (a zip's directory without the whole archive).
+     */
+    default RandomAccessBytes openRandomAccess(BlobKey key, long size) throws IOException {
+        Optional<Path> local = localFile(key);
+        return local.isPresent() ? RandomAccessBytes.open(local.get()) : new RangedBlobBytes(this, key, size);
+    }
 
     /** A local file holding the blob, when the backend has one; lets downloads use zero-copy I/O. */
     default Optional<Path> localFile(BlobKey key) {

@@ -1,5 +1,6 @@
 package dev.depot.upload;
 
+import dev.depot.core.DepotException;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
 import dev.depot.storage.StoredBlob;
@@ -7,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.function.Predicate;
 
 /**
@@ -81,7 +83,18 @@ sealed interface Staging permits LocalStaging, SharedStaging {
     }
 
     /** Hex digests of an upload; {@code sha1} is null when it was not needed. */
-    record Digests(String sha256, String md5, String sha1) {}
+    record Digests(String sha256, String md5, String sha1) {
+        /** Whether the client's checksum of the whole upload ({@code sha256} or {@code md5}) is these bytes'. */
+        boolean match(Checksum declared) {
+            String actual = switch (declared.algorithm()) {
+                case "sha256" -> sha256;
+                case "md5" -> md5;
+                default -> throw new DepotException.Invalid("unsupported_checksum",
+                        "A whole upload is checked with sha256 or md5, not " + declared.algorithm() + ".");
+            };
+            return declared.matches(HexFormat.of().parseHex(actual));
+        }
+    }
 
     /** Staging could not write what arrived (a full disk, say), as opposed to the sender's stream breaking. */
     final class WriteFailed extends IOException {

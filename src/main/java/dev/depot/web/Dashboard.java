@@ -1,8 +1,8 @@
 package dev.depot.web;
 
-import dev.depot.api.Params;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
+import dev.depot.api.Params;
 import dev.depot.api.Routes;
 import dev.depot.auth.Principal;
 import dev.depot.catalog.App;
@@ -12,8 +12,8 @@ import dev.depot.catalog.Organization;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
 import dev.depot.ota.Device;
-import dev.depot.ota.OtaBuild;
 import dev.depot.ota.Ota;
+import dev.depot.ota.OtaBuild;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Instant;

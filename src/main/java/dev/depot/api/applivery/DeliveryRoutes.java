@@ -1,9 +1,9 @@
 package dev.depot.api.applivery;
 
-import dev.depot.api.Params;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
 import dev.depot.api.Links;
+import dev.depot.api.Params;
 import dev.depot.api.Routes;
 import dev.depot.api.download.BlobResponder;
 import dev.depot.api.nativeapi.Envelope;

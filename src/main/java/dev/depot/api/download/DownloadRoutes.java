@@ -1,14 +1,14 @@
 package dev.depot.api.download;
 
-import dev.depot.api.Params;
 import dev.depot.api.Access;
+import dev.depot.api.Params;
 import dev.depot.api.Routes;
 import dev.depot.core.ChangeBoundCache;
 import dev.depot.core.DepotException;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
-import dev.depot.ota.OtaBuild;
 import dev.depot.ota.Ota;
+import dev.depot.ota.OtaBuild;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Duration;

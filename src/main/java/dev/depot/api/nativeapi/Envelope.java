@@ -2,8 +2,8 @@ package dev.depot.api.nativeapi;
 
 import dev.depot.api.ErrorRenderer;
 import dev.depot.api.Surface;
-import dev.depot.core.DepotException;
 import dev.depot.core.DepotException.Unauthenticated;
+import dev.depot.core.DepotException;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
