@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +50,11 @@ public final class AuthService {
     private final Duration loginTokenTtl;
     private final SecureRandom random = new SecureRandom();
 
-    public AuthService(Jdbi jdbi, Clock clock, Duration loginTokenTtl, int maxLoginFailures, Duration loginWindow) {
+    public AuthService(UserRepository users, TokenRepository tokens, Clock clock, Duration loginTokenTtl, int maxLoginFailures,
+                       Duration loginWindow) {
         this.clock = clock;
-        this.users = new UserRepository(jdbi);
-        this.tokens = new TokenRepository(jdbi);
+        this.users = users;
+        this.tokens = tokens;
         this.loginTokenTtl = loginTokenTtl;
         this.throttle = new LoginThrottle(clock, maxLoginFailures, loginWindow);
     }

@@ -8,11 +8,11 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL for {@code api_tokens}. */
-final class TokenRepository {
+public final class TokenRepository {
     private static final String COLUMNS = "id, user_id, name, scopes, created_at, expires_at, last_used_at, revoked_at, app_id";
     private final Jdbi jdbi;
 
-    TokenRepository(Jdbi jdbi) {
+    public TokenRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 

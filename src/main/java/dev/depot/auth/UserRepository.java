@@ -8,12 +8,12 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL for {@code users}. */
-final class UserRepository {
+public final class UserRepository {
     private static final String COLUMNS = "id, username, is_admin, active, display_name, bio, profile_picture, "
             + "contact_url, created_at, last_login_at";
     private final Jdbi jdbi;
 
-    UserRepository(Jdbi jdbi) {
+    public UserRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 

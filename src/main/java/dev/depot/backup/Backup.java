@@ -6,6 +6,7 @@ import dev.depot.config.StorageSettings;
 import dev.depot.db.Database;
 import dev.depot.db.Dialect;
 import dev.depot.server.Depot;
+import dev.depot.upload.RestoredUploads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
@@ -16,7 +17,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -91,32 +91,9 @@ public final class Backup {
         copied[0]++;
         copied[1] += Files.size(data.resolve(DATABASE));
         try (Database restored = Database.open(settings.databaseUrl(), "", "", 2)) {
-            dropUnresumableUploads(restored, data.resolve("uploads"));
+            RestoredUploads.dropUnresumable(restored.jdbi(), data.resolve("uploads"));
         }
         return new Summary(copied[0], copied[1]);
-    }
-
-    /**
-     * An upload that finished while the backup ran is in the copied database as unfinished but its
-     * staged bytes were already gone; such a session could never complete, so it goes.
-     */
-    private static void dropUnresumableUploads(Database db, Path uploads) {
-        db.jdbi().useTransaction(h -> {
-            var sessions = h.createQuery("SELECT id, upload_offset FROM upload_sessions WHERE completed_at IS NULL")
-                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).list();
-            for (var s : sessions) {
-                Path part = uploads.resolve(s.getKey() + ".part");
-                long size;
-                try {
-                    size = Files.isRegularFile(part) ? Files.size(part) : -1;
-                } catch (IOException e) {
-                    size = -1;
-                }
-                if (size < s.getValue()) {
-                    h.createUpdate("DELETE FROM upload_sessions WHERE id = :id").bind("id", s.getKey()).execute();
-                }
-            }
-        });
     }
 
     private static void requireEmbedded(Settings settings, String verb) {

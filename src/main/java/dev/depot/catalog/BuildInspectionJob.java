@@ -2,6 +2,7 @@ package dev.depot.catalog;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.depot.core.Sha256;
 import dev.depot.db.ServerSettings;
 import dev.depot.inspect.AabFacts;
 import dev.depot.inspect.AabInspector;
@@ -26,11 +27,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -126,7 +124,7 @@ public final class BuildInspectionJob implements JobHandler {
         try {
             Optional<Path> apk = universalApks.build(aab, work);
             if (apk.isPresent()) {
-                String sha = sha256(apk.get());
+                String sha = Sha256.hex(apk.get());
                 builds.holdMadeBytes(buildId, sha);
                 StoredBlob blob = blobs.importFile(apk.get(), new BlobKey(sha));
                 facts.put("universalApkSha256", sha);
@@ -160,33 +158,13 @@ public final class BuildInspectionJob implements JobHandler {
 
     /** Stores bytes made from a build (held by it first); returns their SHA-256. */
     private String storeMade(long buildId, byte[] bytes) throws IOException {
-        String sha = HexFormat.of().formatHex(sha256(bytes));
+        String sha = Sha256.hex(bytes);
         builds.holdMadeBytes(buildId, sha);
         blobs.write(new ByteArrayInputStream(bytes));
         return sha;
     }
 
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static Long numeric(String v) {
         try {

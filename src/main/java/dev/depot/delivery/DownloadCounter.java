@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +30,12 @@ import org.slf4j.LoggerFactory;
 public final class DownloadCounter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DownloadCounter.class);
     static final int MAX_PENDING = 1_000_000;
-    private static final int BATCH = 5_000;
     private static final long DAY_MS = 86_400_000L;
 
-    private record Event(long buildId, String type, long at) {}
+    /** One counted download, waiting to be written. */
+    record Event(long buildId, String type, long at) {}
 
-    private final Jdbi jdbi;
+    private final DownloadRepository repository;
     private final Clock clock;
     private final Object pendingLock = new Object();
     private final Object flushLock = new Object();
@@ -47,8 +44,8 @@ public final class DownloadCounter implements AutoCloseable {
     private final Counter dropped;
     private final Counter failedFlushes;
 
-    public DownloadCounter(Jdbi jdbi, Clock clock, Duration flushInterval, MeterRegistry metrics) {
-        this.jdbi = jdbi;
+    public DownloadCounter(DownloadRepository repository, Clock clock, Duration flushInterval, MeterRegistry metrics) {
+        this.repository = repository;
         this.clock = clock;
         this.dropped = Counter.builder("depot.downloads.dropped")
                 .description("download events dropped because the database refused them for too long").register(metrics);
@@ -86,7 +83,7 @@ public final class DownloadCounter implements AutoCloseable {
                 pending = new ArrayList<>();
             }
             try {
-                write(batch);
+                repository.write(batch);
             } catch (RuntimeException e) {
                 failedFlushes.increment();
                 synchronized (pendingLock) {
@@ -101,19 +98,6 @@ public final class DownloadCounter implements AutoCloseable {
         }
     }
 
-    private void write(List<Event> events) {
-        jdbi.useTransaction(h -> {
-            for (int from = 0; from < events.size(); from += BATCH) {
-                PreparedBatch b = h.prepareBatch("INSERT INTO download_events (build_id, download_type, occurred_at) "
-                        + "VALUES (:b, :t, :at)");
-                for (Event e : events.subList(from, Math.min(events.size(), from + BATCH))) {
-                    b.bind("b", e.buildId()).bind("t", e.type()).bind("at", e.at()).add();
-                }
-                b.execute();
-            }
-        });
-    }
-
     private void flushQuietly() {
         try {
             flush();
@@ -126,15 +110,12 @@ public final class DownloadCounter implements AutoCloseable {
     public long countSince(Duration period) {
         flushQuietly();
         long since = period == null ? Long.MIN_VALUE : clock.millis() - period.toMillis();
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM download_events WHERE occurred_at >= :s")
-                .bind("s", since).mapTo(Long.class).one());
+        return repository.countSince(since);
     }
 
     public long countOfBuild(long buildId, DownloadType type) {
         flushQuietly();
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM download_events WHERE build_id = :b "
-                        + "AND download_type = :t")
-                .bind("b", buildId).bind("t", type.wireName()).mapTo(Long.class).one());
+        return repository.countOfBuild(buildId, type.wireName());
     }
 
     /** What a statistics query covers: every build, or the builds of these devices and these apps. */
@@ -149,7 +130,8 @@ public final class DownloadCounter implements AutoCloseable {
         }
     }
 
-    private record DayCount(long day, String type, long count) {}
+    /** How many downloads of one type were counted on one day (days since the epoch, UTC). */
+    record DayCount(long day, String type, long count) {}
 
     /** Downloads and updates counted on one day (UTC). */
     public record Day(LocalDate day, long downloads, long updates) {}
@@ -164,13 +146,9 @@ public final class DownloadCounter implements AutoCloseable {
         LocalDate first = today.minusDays(days - 1L);
         long since = first.toEpochDay() * DAY_MS;
         Map<Long, long[]> counts = new HashMap<>();
-        jdbi.useHandle(h -> bindFilter(h.createQuery("SELECT e.occurred_at / " + DAY_MS + " AS day, e.download_type, COUNT(*) AS n "
-                        + "FROM download_events e JOIN builds b ON b.id = e.build_id WHERE e.occurred_at >= :since AND "
-                        + where(filter) + " GROUP BY e.occurred_at / " + DAY_MS + ", e.download_type"), filter)
-                .bind("since", since)
-                .map((rs, ctx) -> new DayCount(rs.getLong("day"), rs.getString("download_type"), rs.getLong("n")))
-                .forEach(r -> counts.computeIfAbsent(r.day(), d -> new long[2])
-                        [DownloadType.UPDATE.wireName().equals(r.type()) ? 1 : 0] += r.count()));
+        for (DayCount r : repository.dailyCounts(filter, since, DAY_MS)) {
+            counts.computeIfAbsent(r.day(), d -> new long[2])[DownloadType.UPDATE.wireName().equals(r.type()) ? 1 : 0] += r.count();
+        }
         List<Day> out = new ArrayList<>(days);
         for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
             long[] c = counts.getOrDefault(d.toEpochDay(), new long[2]);
@@ -183,42 +161,7 @@ public final class DownloadCounter implements AutoCloseable {
     public List<TopBuild> top(StatsFilter filter, int days, int limit) {
         flushQuietly();
         long since = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(days - 1L).toEpochDay() * DAY_MS;
-        return jdbi.withHandle(h -> bindFilter(h.createQuery("SELECT b.id, b.file_name, "
-                        + "SUM(CASE WHEN e.download_type = 'update' THEN 0 ELSE 1 END) AS downloads, "
-                        + "SUM(CASE WHEN e.download_type = 'update' THEN 1 ELSE 0 END) AS updates "
-                        + "FROM download_events e JOIN builds b ON b.id = e.build_id WHERE e.occurred_at >= :since AND "
-                        + where(filter) + " GROUP BY b.id, b.file_name ORDER BY COUNT(*) DESC, b.id DESC LIMIT :limit"), filter)
-                .bind("since", since).bind("limit", limit)
-                .map((rs, ctx) -> new TopBuild(rs.getLong("id"), rs.getString("file_name"), rs.getLong("downloads"),
-                        rs.getLong("updates"))).list());
-    }
-
-    private static String where(StatsFilter f) {
-        List<String> any = new ArrayList<>();
-        if (f.all()) {
-            any.add("1 = 1");
-        }
-        if (!f.deviceIds().isEmpty()) {
-            any.add("b.device_id IN (<devices>)");
-        }
-        if (!f.appIds().isEmpty()) {
-            any.add("b.app_id IN (<apps>)");
-        }
-        String scope = any.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", any) + ")";
-        return f.buildId() == null ? scope : scope + " AND b.id = :build";
-    }
-
-    private static Query bindFilter(Query q, StatsFilter f) {
-        if (!f.deviceIds().isEmpty()) {
-            q.bindList("devices", List.copyOf(f.deviceIds()));
-        }
-        if (!f.appIds().isEmpty()) {
-            q.bindList("apps", List.copyOf(f.appIds()));
-        }
-        if (f.buildId() != null) {
-            q.bind("build", f.buildId());
-        }
-        return q;
+        return repository.top(filter, since, limit);
     }
 
     /** Stops the timer and writes what is waiting. */

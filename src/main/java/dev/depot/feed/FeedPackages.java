@@ -3,6 +3,7 @@ package dev.depot.feed;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.depot.core.DepotException;
+import dev.depot.core.Sha256;
 import dev.depot.storage.BlobHolds;
 import dev.depot.storage.BlobKey;
 import dev.depot.storage.BlobStore;
@@ -13,11 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -160,7 +158,7 @@ public final class FeedPackages {
             throw new UncheckedIOException(ex);
         }
         byte[] bytes = out.toByteArray();
-        return new Package(bytes, HexFormat.of().formatHex(sha256(bytes)), receipts.size());
+        return new Package(bytes, Sha256.hex(bytes), receipts.size());
     }
 
     /** One JSON object per APK of the window(s), for {@code format=jsonl}. */
@@ -187,11 +185,4 @@ public final class FeedPackages {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -105,14 +105,8 @@ public final class ZipArchive implements Closeable {
 
     /** The entry's uncompressed bytes; refuses entries declared or found larger than {@code maxBytes}. */
     public byte[] read(Entry e, int maxBytes) throws InspectionException {
-        if (e.size() > maxBytes) {
-            throw new InspectionException(e.name() + " is " + e.size() + " bytes uncompressed, over the limit of " + maxBytes);
-        }
         try {
-            long dataStart = dataOffset(e);
-            if (dataStart + e.compressedSize() > fileSize) {
-                throw new InspectionException(e.name() + " runs past the end of the file");
-            }
+            long dataStart = dataStart(e, maxBytes);
             return switch (e.method()) {
                 case 0 -> {
                     if (e.compressedSize() != e.size()) {
@@ -130,14 +124,8 @@ public final class ZipArchive implements Closeable {
 
     /** Streams the entry's uncompressed bytes to {@code target}; refuses entries larger than {@code maxBytes}. */
     public void copyTo(Entry e, Path target, long maxBytes) throws InspectionException {
-        if (e.size() > maxBytes) {
-            throw new InspectionException(e.name() + " is " + e.size() + " bytes uncompressed, over the limit of " + maxBytes);
-        }
         try {
-            long dataStart = dataOffset(e);
-            if (dataStart + e.compressedSize() > fileSize) {
-                throw new InspectionException(e.name() + " runs past the end of the file");
-            }
+            long dataStart = dataStart(e, maxBytes);
             InputStream raw = new BufferedInputStream(new PositionalInput(source, dataStart), 1 << 16);
             InputStream bounded = new FilterInputStream(raw) {
                 long left = e.compressedSize();
@@ -222,6 +210,18 @@ public final class ZipArchive implements Closeable {
         } finally {
             inflater.end();
         }
+    }
+
+    /** Where the entry's data starts, once it is known to be within {@code maxBytes} and within the file. */
+    private long dataStart(Entry e, long maxBytes) throws IOException, InspectionException {
+        if (e.size() > maxBytes) {
+            throw new InspectionException(e.name() + " is " + e.size() + " bytes uncompressed, over the limit of " + maxBytes);
+        }
+        long dataStart = dataOffset(e);
+        if (dataStart + e.compressedSize() > fileSize) {
+            throw new InspectionException(e.name() + " runs past the end of the file");
+        }
+        return dataStart;
     }
 
     private long dataOffset(Entry e) throws IOException, InspectionException {

@@ -18,6 +18,7 @@ import dev.depot.upload.Checksum;
 import dev.depot.upload.UploadService;
 import dev.depot.upload.UploadSession;
 import dev.depot.upload.VerifiedUpload;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -115,6 +116,23 @@ public final class BuildIntake {
         if (length != null) {
             uploads.checkSize(length); // first: a file too large fails before anything else is looked at
         }
+    }
+
+    /**
+     * Takes a whole app build in one request (Applivery's multipart upload): opened, received and
+     * completed as an upload of {@code size} bytes, so the same rules and the same crash safety
+     * apply; an upload that fails on the way is discarded.
+     */
+    public Received receiveAppBuild(Principal caller, String protocol, String org, String app, String fileName, long size,
+                                    InputStream content, Map<String, String> metadata, Checksum declared) {
+        UploadSession s = openAppUpload(caller, protocol, org, app, fileName, size, metadata);
+        try {
+            uploads.append(caller, s.id(), 0, size, content, size);
+        } catch (RuntimeException e) {
+            uploads.discard(s.id());
+            throw e;
+        }
+        return complete(caller, protocol, s.id(), declared);
     }
 
     /** The app an upload goes to: the token's app, or the one the request names. */

@@ -46,10 +46,19 @@ public final class DeviceRepository {
                 .map(DeviceRepository::mapDevice).list());
     }
 
+    /** What the public may see of devices, spelled once. */
+    private static final String VISIBLE = "visible = TRUE";
+
     List<Device> visibleDevices() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE visible = TRUE "
-                        + "ORDER BY codename")
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE " + VISIBLE
+                        + " ORDER BY codename")
                 .map(DeviceRepository::mapDevice).list());
+    }
+
+    Optional<Device> visibleDevice(String codename) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE codename = :codename AND "
+                        + VISIBLE)
+                .bind("codename", codename).map(DeviceRepository::mapDevice).findOne());
     }
 
     long insertVariant(String codename, String description, String releaseType, long now) {

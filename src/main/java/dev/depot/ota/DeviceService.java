@@ -88,7 +88,7 @@ public final class DeviceService {
 
     /** A device the public sees, by codename. */
     public Optional<Device> visibleDevice(String codename) {
-        return device(codename).filter(Device::visible);
+        return codename != null && SLUG.matcher(codename).matches() ? repository.visibleDevice(codename) : Optional.empty();
     }
 
     Optional<Variant> variant(String codename) {

@@ -2,20 +2,19 @@ package dev.depot.repository;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.depot.core.Sha256;
 import dev.depot.db.ServerSettings;
 import dev.depot.storage.BlobHolds;
 import dev.depot.storage.BlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +37,11 @@ public final class FdroidExport {
     private final Supplier<String> publicBase;
     private final Map<String, Built> cache = new ConcurrentHashMap<>();
 
-    public FdroidExport(RepositoryService repositories, BlobStore blobs, BlobHolds holds, Jdbi jdbi, ServerSettings settings,
-                        Path keysDir, Supplier<String> publicBase) {
+    public FdroidExport(RepositoryService repositories, FdroidSnapshotRepository snapshots, BlobStore blobs, BlobHolds holds,
+                        ServerSettings settings, Path keysDir, Supplier<String> publicBase) {
         this.repositories = repositories;
         this.keys = new FdroidKeys(settings, keysDir);
-        this.snapshots = new FdroidSnapshots(new FdroidSnapshotRepository(jdbi), blobs, holds);
+        this.snapshots = new FdroidSnapshots(snapshots, blobs, holds);
         this.apks = new FdroidApkReads(blobs);
         this.publicBase = publicBase;
         repositories.onRevision(this::published);
@@ -133,7 +132,7 @@ public final class FdroidExport {
     private static ObjectNode fileInfo(String name, byte[] bytes, long numPackages) {
         ObjectNode n = FdroidIndex.JSON.createObjectNode();
         n.put("name", name);
-        n.put("sha256", HexFormat.of().formatHex(FdroidKeys.sha256(bytes)));
+        n.put("sha256", Sha256.hex(bytes));
         n.put("size", bytes.length);
         n.put("numPackages", numPackages);
         return n;

@@ -1,10 +1,9 @@
 package dev.depot.repository;
 
+import dev.depot.core.Sha256;
 import dev.depot.db.ServerSettings;
 import dev.depot.keys.StoredKeyStore;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.util.HexFormat;
 import java.util.Map;
@@ -32,7 +31,7 @@ final class FdroidKeys {
     /** The signing certificate's fingerprint as F-Droid shows it: SHA-256 of the DER certificate, hex. */
     String fingerprint(Repository repo) {
         try {
-            return HexFormat.of().formatHex(sha256(key(repo).certificate().getEncoded()));
+            return HexFormat.of().formatHex(Sha256.of(key(repo).certificate().getEncoded()));
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
@@ -44,11 +43,4 @@ final class FdroidKeys {
         return SignedJar.of(name, content, k.key(), k.certificate(), timestamp);
     }
 
-    static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -6,10 +6,10 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
 /** SQL for {@code fdroid_snapshots}: the index-v2 of each published revision, for diffs. */
-final class FdroidSnapshotRepository {
+public final class FdroidSnapshotRepository {
     private final Jdbi jdbi;
 
-    FdroidSnapshotRepository(Jdbi jdbi) {
+    public FdroidSnapshotRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 

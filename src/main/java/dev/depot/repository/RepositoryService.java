@@ -9,7 +9,6 @@ import dev.depot.catalog.Catalog;
 import dev.depot.catalog.Organization;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
-import dev.depot.db.Dialect;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Repositories of published app builds. Each publish or unpublish makes a new revision with a
@@ -35,8 +33,8 @@ public final class RepositoryService {
     private final long keepRevisions;
     private final List<Consumer<Repository>> revisions = new CopyOnWriteArrayList<>();
 
-    public RepositoryService(Jdbi jdbi, Dialect dialect, Catalog catalog, Clock clock, long keepRevisions) {
-        this.tables = new RepositoryTables(jdbi, dialect);
+    public RepositoryService(RepositoryTables tables, Catalog catalog, Clock clock, long keepRevisions) {
+        this.tables = tables;
         this.catalog = catalog;
         this.clock = clock;
         this.keepRevisions = Math.max(1, keepRevisions);

@@ -13,7 +13,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL for repositories, their entries, revisions and changes. */
-final class RepositoryTables {
+public final class RepositoryTables {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, organization_id, name, title, description, revision, state_hash, state_sum, "
             + "entries_count, created_at, updated_at";
@@ -25,7 +25,7 @@ final class RepositoryTables {
     private final Jdbi jdbi;
     private final String lockSuffix;
 
-    RepositoryTables(Jdbi jdbi, Dialect dialect) {
+    public RepositoryTables(Jdbi jdbi, Dialect dialect) {
         this.jdbi = jdbi;
         this.lockSuffix = dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
     }

@@ -1,6 +1,8 @@
 package dev.depot.server;
 
 import dev.depot.auth.AuthService;
+import dev.depot.auth.TokenRepository;
+import dev.depot.auth.UserRepository;
 import dev.depot.builds.BuildRepository;
 import dev.depot.catalog.AppBuild;
 import dev.depot.catalog.AppBuildEvent;
@@ -23,6 +25,7 @@ import dev.depot.db.Database;
 import dev.depot.db.ServerSettings;
 import dev.depot.delivery.DeliveryService;
 import dev.depot.delivery.DownloadCounter;
+import dev.depot.delivery.DownloadRepository;
 import dev.depot.delivery.LinkSigner;
 import dev.depot.feed.Feed;
 import dev.depot.feed.FeedLinks;
@@ -43,13 +46,16 @@ import dev.depot.ota.OtaInspectionJob;
 import dev.depot.ota.RomBuildRepository;
 import dev.depot.ota.RomBuildService;
 import dev.depot.repository.FdroidExport;
+import dev.depot.repository.FdroidSnapshotRepository;
 import dev.depot.repository.RepositoryService;
+import dev.depot.repository.RepositoryTables;
 import dev.depot.storage.BlobHoldRepository;
 import dev.depot.storage.BlobHolds;
 import dev.depot.storage.BlobStore;
 import dev.depot.storage.FileSystemBlobStore;
 import dev.depot.storage.S3BlobStore;
 import dev.depot.storage.ScratchStore;
+import dev.depot.upload.UploadRepository;
 import dev.depot.upload.UploadService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -95,15 +101,15 @@ public final class Depot implements AutoCloseable {
         this.settings = settings;
         this.database = database;
         this.blobs = blobs;
-        this.auth = new AuthService(database.jdbi(), clock, settings.getDuration(Setting.LOGIN_TOKEN_TTL),
+        this.auth = new AuthService(new UserRepository(database.jdbi()), new TokenRepository(database.jdbi()), clock, settings.getDuration(Setting.LOGIN_TOKEN_TTL),
                 settings.getInt(Setting.LOGIN_MAX_FAILURES), settings.getDuration(Setting.LOGIN_WINDOW));
         this.nodes = new NodeRegistry(database.jdbi(), clock, NodeRegistry.Identity.ofThisProcess(), settings.dataDir());
         this.publicUrl = new PublicUrl(settings);
         this.holds = new BlobHolds(new BlobHoldRepository(database.jdbi(), database.dialect()), blobs, clock);
-        this.uploads = new UploadService(database.jdbi(), blobs, holds,
+        this.uploads = new UploadService(new UploadRepository(database.jdbi()), blobs, holds,
                 blobs instanceof ScratchStore shared ? shared : null, stagingDir(), clock,
                 settings.uploads(), nodes, metrics);
-        this.downloads = new DownloadCounter(database.jdbi(), clock, settings.downloads().countFlush(), metrics);
+        this.downloads = new DownloadCounter(new DownloadRepository(database.jdbi()), clock, settings.downloads().countFlush(), metrics);
         this.jobs = new JobQueue(database.jdbi(), database.dialect(), clock);
         this.builds = new BuildRepository(database.jdbi(), database.dialect());
         OtaChanges otaChanges = new OtaChanges();
@@ -115,9 +121,10 @@ public final class Depot implements AutoCloseable {
         this.catalog = catalog(database, builds, holds, jobs, auth, clock);
         this.intake = new BuildIntake(uploads, catalog, ota, auth);
         this.clock = clock;
-        this.repositories = new RepositoryService(database.jdbi(), database.dialect(), catalog, clock,
+        this.repositories = new RepositoryService(new RepositoryTables(database.jdbi(), database.dialect()), catalog, clock,
                 settings.getLong(Setting.REPOSITORY_KEEP_REVISIONS));
-        this.fdroid = new FdroidExport(repositories, blobs, holds, database.jdbi(), new ServerSettings(database.jdbi()),
+        this.fdroid = new FdroidExport(repositories, new FdroidSnapshotRepository(database.jdbi()), blobs, holds,
+                new ServerSettings(database.jdbi()),
                 settings.dataDir().resolve("keys"), publicUrl);
         LinkSigner signer = LinkSigner.create(settings.get(Setting.SIGNING_KEY), new ServerSettings(database.jdbi()), clock);
         this.signer = signer;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL for {@code upload_sessions}. */
-final class UploadRepository {
+public final class UploadRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, user_id, protocol, file_name, upload_offset, total_length, status, "
             + "created_at, completed_at, expires_at, metadata, sha256, md5, sha1";
@@ -20,7 +21,7 @@ final class UploadRepository {
     private static final String LIVE_CLAIM = "finalizing_node IN (SELECT id FROM nodes WHERE heartbeat_at >= :live)";
     private final Jdbi jdbi;
 
-    UploadRepository(Jdbi jdbi) {
+    public UploadRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 
@@ -128,6 +129,14 @@ final class UploadRepository {
 
     void delete(String id) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM upload_sessions WHERE id = :id").bind("id", id).execute());
+    }
+
+    /** The offset of every unfinished session, by id. */
+    Map<String, Long> unfinishedOffsets() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT id, upload_offset FROM upload_sessions WHERE completed_at IS NULL")
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> out.put(e.getKey(), e.getValue())));
+        return out;
     }
 
     List<String> expired(long now) {

@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,9 +66,9 @@ public final class UploadService {
      * that any node can take the next chunk or complete the upload; {@code staging} then only holds
      * a piece while it arrives.
      */
-    public UploadService(Jdbi jdbi, BlobStore blobs, BlobHolds holds, ScratchStore shared, Path staging, Clock clock,
+    public UploadService(UploadRepository repository, BlobStore blobs, BlobHolds holds, ScratchStore shared, Path staging, Clock clock,
                          UploadSettings settings, NodeRegistry nodes, MeterRegistry metrics) {
-        this.repository = new UploadRepository(jdbi);
+        this.repository = repository;
         this.blobs = blobs;
         this.holds = holds;
         StagingFolder folder = new StagingFolder(staging);

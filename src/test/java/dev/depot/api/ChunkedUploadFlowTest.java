@@ -3,10 +3,10 @@ package dev.depot.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.depot.support.Backend;
 import dev.depot.support.Json;
 import dev.depot.support.OtaFixture;
 import dev.depot.support.ShippyClient;
+import dev.depot.support.Stack;
 import dev.depot.support.TestServer;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The whole life of a ROM build over real HTTP: a multi-chunk upload that a killed client and a
@@ -29,10 +29,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * continuing at the offset), finalized, offered to updaters, downloaded with a resume, counted.
  */
 @ParameterizedClass
-@EnumSource(Backend.class)
+@MethodSource("dev.depot.support.Stack#all")
 class ChunkedUploadFlowTest {
     @Parameter
-    Backend backend;
+    Stack stack;
     TestServer server;
 
     @AfterEach
@@ -44,7 +44,7 @@ class ChunkedUploadFlowTest {
 
     @Test
     void uploadSurvivesAKilledClientAndAServerRestart() throws Exception {
-        server = TestServer.start(backend);
+        server = TestServer.start(stack);
         OtaFixture f = new OtaFixture(server);
         String name = "Bliss-v11.0-sunfish-OFFICIAL-gapps-20241111.zip";
         byte[] data = OtaFixture.randomBytes(5_500_000, 60);

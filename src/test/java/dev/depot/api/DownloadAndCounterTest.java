@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.depot.delivery.DownloadType;
-import dev.depot.support.Backend;
 import dev.depot.support.Json;
 import dev.depot.support.OtaFixture;
+import dev.depot.support.Stack;
 import dev.depot.support.TestServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -24,15 +24,15 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Ranged downloads of builds, and shipper's download counters and statistics, on both databases. */
 @ParameterizedClass
-@EnumSource(Backend.class)
+@MethodSource("dev.depot.support.Stack#all")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DownloadAndCounterTest {
     @Parameter
-    Backend backend;
+    Stack stack;
     TestServer server;
     OtaFixture f;
     byte[] data;
@@ -42,7 +42,7 @@ class DownloadAndCounterTest {
 
     @BeforeParameterizedClassInvocation
     void start() {
-        server = TestServer.start(backend);
+        server = TestServer.start(stack);
         f = new OtaFixture(server);
         data = OtaFixture.randomBytes(1_234_567, 50);
         buildId = f.upload(NAME, data);

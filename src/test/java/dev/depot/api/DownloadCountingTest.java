@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.depot.delivery.DownloadType;
 import dev.depot.support.AppFixture;
-import dev.depot.support.Backend;
+import dev.depot.support.Stack;
 import dev.depot.support.TestServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -23,7 +23,6 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -32,11 +31,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the end do not; a Range the server ignores (malformed) is answered whole, so it counts.
  */
 @ParameterizedClass
-@EnumSource(Backend.class)
+@MethodSource("dev.depot.support.Stack#all")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DownloadCountingTest {
     @Parameter
-    Backend backend;
+    Stack stack;
     TestServer server;
     AppFixture f;
     long buildId;
@@ -46,7 +45,7 @@ class DownloadCountingTest {
     @BeforeParameterizedClassInvocation
     void start() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(AppFixture.APKS), "the APK corpus is not at " + AppFixture.APKS);
-        server = TestServer.start(backend);
+        server = TestServer.start(stack);
         f = new AppFixture(server);
         JsonNode build = f.uploadAndWait(f.maintainer, "apps/a2dp.Vol_137.apk", "tiny");
         buildId = build.get("id").asLong();

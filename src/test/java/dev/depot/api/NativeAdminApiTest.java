@@ -1,5 +1,6 @@
 package dev.depot.api;
 
+import static dev.depot.support.ApiAssertions.assertEnvelopeError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -129,11 +130,4 @@ class NativeAdminApiTest {
         assertThat(password).startsWith("$argon2id$").doesNotContain("password-dave");
     }
 
-    static void assertEnvelopeError(HttpResponse<String> r, int status, int code) {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        JsonNode body = Json.parse(r.body());
-        assertThat(body.get("status").asBoolean()).isFalse();
-        assertThat(body.get("error").get("code").asInt()).isEqualTo(code);
-        assertThat(body.get("error").get("message").asText()).isNotBlank();
-    }
 }

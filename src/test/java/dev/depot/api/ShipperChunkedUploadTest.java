@@ -1,7 +1,7 @@
 package dev.depot.api;
 
-import static dev.depot.api.ShipperMaintainerApiTest.assertDetail;
-import static dev.depot.api.ShipperMaintainerApiTest.assertShipperError;
+import static dev.depot.support.ApiAssertions.assertShipperDetail;
+import static dev.depot.support.ApiAssertions.assertShipperError;
 import static dev.depot.support.TestServer.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,16 +101,16 @@ class ShipperChunkedUploadTest {
     void missingOrMalformedContentRange() {
         String name = "Bliss-v4.0-sunfish-OFFICIAL-gapps-20240404.zip";
         byte[] data = OtaFixture.randomBytes(10, 24);
-        assertDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", name, data, null), 400, "Error in request headers");
-        assertDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", name, data, "bytes 0-9"), 400, "Error in request headers");
-        assertDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", name, data, "bytes=0-9/10"), 400, "Error in request headers");
-        assertDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", name, data, "bytes 9-0/10"), 400,
+        assertShipperDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", name, data, null), 400, "Error in request headers");
+        assertShipperDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", name, data, "bytes 0-9"), 400, "Error in request headers");
+        assertShipperDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", name, data, "bytes=0-9/10"), 400, "Error in request headers");
+        assertShipperDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", name, data, "bytes 9-0/10"), 400,
                 "Error in request headers: the range must lie within the total");
     }
 
     @Test
     void noChunkSubmitted() {
-        assertDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", "Bliss-v4.1-sunfish-OFFICIAL-gapps-20240404.zip",
+        assertShipperDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", "Bliss-v4.1-sunfish-OFFICIAL-gapps-20240404.zip",
                 null, "bytes 0-9/10"), 400, "No chunk file was submitted");
     }
 
@@ -134,7 +134,7 @@ class ShipperChunkedUploadTest {
         HttpResponse<String> r = shippy.putMultipart("/api/v1/maintainers/chunked_upload/" + id + "/", name,
                 OtaFixture.randomBytes(10, 26), "bytes 10-19/15");
 
-        assertDetail(r, 400, "Error in request headers: the range must lie within the total");
+        assertShipperDetail(r, 400, "Error in request headers: the range must lie within the total");
     }
 
     @Test
@@ -154,13 +154,13 @@ class ShipperChunkedUploadTest {
 
     @Test
     void overTheSizeLimit() {
-        assertDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", "Bliss-v4.4-sunfish-OFFICIAL-gapps-20240404.zip",
+        assertShipperDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", "Bliss-v4.4-sunfish-OFFICIAL-gapps-20240404.zip",
                 OtaFixture.randomBytes(10, 29), "bytes 0-9/6000000000"), 400, "Size of file exceeds the limit (5000000000 bytes)");
     }
 
     @Test
     void chunkSizeThatDisagreesWithTheHeader() {
-        assertDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", "Bliss-v4.5-sunfish-OFFICIAL-gapps-20240404.zip",
+        assertShipperDetail(shippy.putMultipart("/api/v1/maintainers/chunked_upload/", "Bliss-v4.5-sunfish-OFFICIAL-gapps-20240404.zip",
                 OtaFixture.randomBytes(10, 30), "bytes 0-19/40"), 400,
                 "File size doesn't match headers: file size is 10 but 20 reported");
     }
@@ -173,11 +173,11 @@ class ShipperChunkedUploadTest {
                 .get("id").asText();
         String path = "/api/v1/maintainers/chunked_upload/" + id + "/";
 
-        assertDetail(shippy.putMultipart(path, name, java.util.Arrays.copyOfRange(data, 10, 20), "bytes 10-29/40"), 400,
+        assertShipperDetail(shippy.putMultipart(path, name, java.util.Arrays.copyOfRange(data, 10, 20), "bytes 10-29/40"), 400,
                 "File size doesn't match headers: file size is 10 but 20 reported");
-        assertDetail(shippy.putMultipart(path, name, java.util.Arrays.copyOfRange(data, 10, 40), "bytes 10-19/40"), 400,
+        assertShipperDetail(shippy.putMultipart(path, name, java.util.Arrays.copyOfRange(data, 10, 40), "bytes 10-19/40"), 400,
                 "File size doesn't match headers: file size is 30 but 10 reported");
-        assertDetail(shippy.putMultipart(path, name, null, "bytes 10-19/40"), 400, "No chunk file was submitted");
+        assertShipperDetail(shippy.putMultipart(path, name, null, "bytes 10-19/40"), 400, "No chunk file was submitted");
         HttpResponse<String> broken = server.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url(path)))
                         .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("--x\r\nContent-Disposition: form-data; "
                                 + "name=\"file\"; filename=\"file\"\r\n\r\n0123456789")),
@@ -246,7 +246,7 @@ class ShipperChunkedUploadTest {
 
         HttpResponse<String> r = shippy.finalizeUpload(id, OtaFixture.sha256(new byte[] {1}));
 
-        assertDetail(r, 400, "sha256 checksum does not match");
+        assertShipperDetail(r, 400, "sha256 checksum does not match");
         assertThat(findUploadOrNull(id)).isNull();
         assertThat(server.depot().ota().builds().buildByFileName(name)).isEmpty();
         assertThat(server.depot().blobs().exists(new BlobKey(OtaFixture.sha256(data)))).isFalse();
@@ -358,7 +358,7 @@ class ShipperChunkedUploadTest {
         String id = f.uploadChunks(name, data);
         assertThat(shippy.finalizeUpload(id, OtaFixture.sha256(data)).statusCode()).isEqualTo(200);
 
-        assertDetail(shippy.putChunk(id, name, data, 0, 10), 400, "Upload has already been marked as \"complete\"");
+        assertShipperDetail(shippy.putChunk(id, name, data, 0, 10), 400, "Upload has already been marked as \"complete\"");
         assertThat(findUploadOrNull(id)).isNull();
         assertThat(server.depot().ota().builds().buildByFileName(name)).isPresent(); // the build stays
         HttpResponse<String> next = shippy.putChunk(null, name, data, 0, 10);
@@ -371,16 +371,16 @@ class ShipperChunkedUploadTest {
                 .body()).get("id").asText();
         ShippyClient outsider = new ShippyClient(server, f.outsiderToken);
 
-        assertDetail(outsider.putChunk(id, "x.zip", OtaFixture.randomBytes(5, 1), 10, 20), 404, "Not found.");
-        assertDetail(shippy.putChunk("00000000-0000-0000-0000-000000000000", "x.zip", OtaFixture.randomBytes(5, 1), 0, 5),
+        assertShipperDetail(outsider.putChunk(id, "x.zip", OtaFixture.randomBytes(5, 1), 10, 20), 404, "Not found.");
+        assertShipperDetail(shippy.putChunk("00000000-0000-0000-0000-000000000000", "x.zip", OtaFixture.randomBytes(5, 1), 0, 5),
                 404, "Not found.");
-        assertDetail(shippy.putChunk("..%2F..%2Fetc", "x.zip", OtaFixture.randomBytes(5, 1), 0, 5), 404, "Not found.");
+        assertShipperDetail(shippy.putChunk("..%2F..%2Fetc", "x.zip", OtaFixture.randomBytes(5, 1), 0, 5), 404, "Not found.");
     }
 
     @Test
     void uploadingNeedsTheUploadScope() {
         String readOnly = server.userWithToken("maint", false, Scope.READ);
-        assertDetail(new ShippyClient(server, readOnly).putChunk(null, "Bliss-v8.3-sunfish-OFFICIAL-gapps-20240808.zip",
+        assertShipperDetail(new ShippyClient(server, readOnly).putChunk(null, "Bliss-v8.3-sunfish-OFFICIAL-gapps-20240808.zip",
                 OtaFixture.randomBytes(5, 1), 0, 5), 403, "This token lacks the 'upload' scope.");
     }
 

@@ -1,5 +1,7 @@
 package dev.depot.api;
 
+import static dev.depot.support.ApiAssertions.assertShipperDetail;
+import static dev.depot.support.ApiAssertions.assertShipperError;
 import static dev.depot.support.TestServer.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,12 +80,12 @@ class ShipperMaintainerApiTest {
 
     @Test
     void tokenCheckRefusesMissingBadAndUnderScopedTokens() {
-        assertDetail(server.get("/api/v1/maintainers/token_check/"), 401, "Authentication credentials were not provided.");
-        assertDetail(server.get("/api/v1/maintainers/token_check/", auth("dpt_not-a-real-token")), 401, "Invalid token.");
-        assertDetail(server.get("/api/v1/maintainers/token_check/", "Authorization", "Basic Zm9vOmJhcg=="), 401,
+        assertShipperDetail(server.get("/api/v1/maintainers/token_check/"), 401, "Authentication credentials were not provided.");
+        assertShipperDetail(server.get("/api/v1/maintainers/token_check/", auth("dpt_not-a-real-token")), 401, "Invalid token.");
+        assertShipperDetail(server.get("/api/v1/maintainers/token_check/", "Authorization", "Basic Zm9vOmJhcg=="), 401,
                 "Authentication credentials were not provided.");
         String feedOnly = server.userWithToken("analyst", false, Scope.FEED);
-        assertDetail(server.get("/api/v1/maintainers/token_check/", auth(feedOnly)), 403,
+        assertShipperDetail(server.get("/api/v1/maintainers/token_check/", auth(feedOnly)), 403,
                 "This token lacks the 'read' scope.");
         assertThat(server.get("/api/v1/maintainers/token_check/", "Authorization", "Bearer " + f.maintainerToken)
                 .statusCode()).isEqualTo(200);
@@ -95,7 +97,7 @@ class ShipperMaintainerApiTest {
         long id = server.depot().auth().listTokens("leaver").getFirst().id();
         server.depot().auth().revokeToken(id);
 
-        assertDetail(server.get("/api/v1/maintainers/token_check/", auth(token)), 401, "Invalid token.");
+        assertShipperDetail(server.get("/api/v1/maintainers/token_check/", auth(token)), 401, "Invalid token.");
     }
 
     @Test
@@ -107,7 +109,7 @@ class ShipperMaintainerApiTest {
             assertThat(Json.parse(r.body()).get("pattern").asText()).isEqualTo(
                     "[A-Za-z]+-(?P<version>[a-z0-9.]+)-(?P<codename>[A-Za-z0-9_]+)-OFFICIAL-(?P<variant>[a-z]+)-(?P<date>[0-9]{8}).zip");
         }
-        assertDetail(server.get("/api/v1/maintainers/upload_filename_regex_pattern"), 401,
+        assertShipperDetail(server.get("/api/v1/maintainers/upload_filename_regex_pattern"), 401,
                 "Authentication credentials were not provided.");
     }
 
@@ -151,24 +153,12 @@ class ShipperMaintainerApiTest {
                 400, "invalid_parameters");
         assertShipperError(server.postForm(path, Map.of("build_id", Long.toString(id), "enable", "True"),
                 auth(f.outsiderToken)), 401, "insufficient_permissions");
-        assertDetail(server.postForm(path, Map.of("build_id", "999999", "enable", "True"), auth(f.maintainerToken)),
+        assertShipperDetail(server.postForm(path, Map.of("build_id", "999999", "enable", "True"), auth(f.maintainerToken)),
                 404, "Not found.");
         String readOnly = server.userWithToken("maint", false, Scope.READ);
-        assertDetail(server.postForm(path, Map.of("build_id", Long.toString(id), "enable", "True"), auth(readOnly)),
+        assertShipperDetail(server.postForm(path, Map.of("build_id", Long.toString(id), "enable", "True"), auth(readOnly)),
                 403, "This token lacks the 'publish' scope.");
     }
 
-    static void assertShipperError(HttpResponse<String> r, int status, String error) {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        JsonNode body = Json.parse(r.body());
-        assertThat(body.get("error").asText()).isEqualTo(error);
-        assertThat(body.get("message").asText()).isNotBlank();
-    }
 
-    static void assertDetail(HttpResponse<String> r, int status, String detail) {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        JsonNode body = Json.parse(r.body());
-        assertThat(body.get("detail").asText()).isEqualTo(detail);
-        assertThat(body.get("message").asText()).isEqualTo(detail);
-    }
 }

@@ -1,6 +1,6 @@
 package dev.depot.api;
 
-import static dev.depot.api.ShipperMaintainerApiTest.assertDetail;
+import static dev.depot.support.ApiAssertions.assertShipperDetail;
 import static dev.depot.support.TestServer.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,8 +53,8 @@ class UploadExpiryTest {
 
         clock.advance(Duration.ofHours(24).plusSeconds(1));
 
-        assertDetail(f.shippy.putChunk(id, name, part, 1000, 2000), 410, "Upload has expired");
-        assertDetail(f.shippy.finalizeUpload(id, OtaFixture.sha256(part)), 410, "Upload has expired");
+        assertShipperDetail(f.shippy.putChunk(id, name, part, 1000, 2000), 410, "Upload has expired");
+        assertShipperDetail(f.shippy.finalizeUpload(id, OtaFixture.sha256(part)), 410, "Upload has expired");
         assertThat(server.depot().uploads().removeExpired()).isEqualTo(1);
         assertThat(Files.exists(server.dataDir().resolve("uploads/" + id + ".part"))).isFalse();
         assertThat(Json.parse(f.shippy.list().body())).isEmpty();
@@ -83,7 +83,7 @@ class UploadExpiryTest {
 
         clock.advance(Duration.ofMinutes(6));
 
-        assertDetail(server.get("/api/v1/maintainers/token_check/", auth(token)), 401, "Token has expired.");
+        assertShipperDetail(server.get("/api/v1/maintainers/token_check/", auth(token)), 401, "Token has expired.");
         var r = server.get("/v1/me", "Authorization", "Bearer " + token);
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(Json.parse(r.body()).get("error").get("code").asInt()).isEqualTo(4005);
@@ -96,6 +96,6 @@ class UploadExpiryTest {
 
         clock.advance(Duration.ofDays(30).plusSeconds(1));
 
-        assertDetail(server.get("/api/v1/maintainers/token_check/", auth(token)), 401, "Token has expired.");
+        assertShipperDetail(server.get("/api/v1/maintainers/token_check/", auth(token)), 401, "Token has expired.");
     }
 }

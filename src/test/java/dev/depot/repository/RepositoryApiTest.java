@@ -1,6 +1,6 @@
 package dev.depot.repository;
 
-import static dev.depot.apps.AppBuildsApiTestAccess.assertCode;
+import static dev.depot.support.ApiAssertions.assertEnvelopeError;
 import static dev.depot.support.AppFixture.bearer;
 import static dev.depot.support.AppFixture.ok;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -168,9 +168,9 @@ class RepositoryApiTest {
         JsonNode none = ok(server.get("/v1/repositories/" + r + "/changes?since=" + index(r).get("hash").asText()));
         assertThat(none.get("added")).isEmpty();
         assertThat(none.get("removed")).isEmpty();
-        assertCode(server.get("/v1/repositories/" + r + "/changes?since=" + "ab".repeat(32)), 404, 3002);
-        assertCode(server.get("/v1/repositories/" + r + "/changes"), 400, 4000);
-        assertCode(server.get("/v1/repositories/nope/changes?since=" + h1), 404, 3001);
+        assertEnvelopeError(server.get("/v1/repositories/" + r + "/changes?since=" + "ab".repeat(32)), 404, 3002);
+        assertEnvelopeError(server.get("/v1/repositories/" + r + "/changes"), 400, 4000);
+        assertEnvelopeError(server.get("/v1/repositories/nope/changes?since=" + h1), 404, 3001);
     }
 
     @Test
@@ -199,31 +199,31 @@ class RepositoryApiTest {
 
         assertThat(u.get("updates")).hasSize(1);
         assertThat(u.get("updates").get(0).get("versionCode").asLong()).isEqualTo(137);
-        assertCode(server.postJson("/v1/repositories/" + r + "/updates", "{\"installed\":[{\"package\":1}]}"), 400, 4000);
-        assertCode(server.postJson("/v1/repositories/" + r + "/updates", "nonsense"), 400, 4000);
+        assertEnvelopeError(server.postJson("/v1/repositories/" + r + "/updates", "{\"installed\":[{\"package\":1}]}"), 400, 4000);
+        assertEnvelopeError(server.postJson("/v1/repositories/" + r + "/updates", "nonsense"), 400, 4000);
     }
 
     @Test
     void onlyProcessedVerifiedApksOfTheOrganizationCanBePublished() throws Exception {
         String r = repo("store-rules");
-        assertCode(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds", "{\"buildId\":\"" + unsigned + "\"}",
+        assertEnvelopeError(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds", "{\"buildId\":\"" + unsigned + "\"}",
                 bearer(f.maintainer)), 400, 4000);
         JsonNode broken = ok(f.integrationUpload(f.maintainer, "broken.apk", "x".getBytes(), "organization", "acme", "app", "tiny"));
         f.waitProcessed(f.maintainer, broken.get("id").asText());
-        assertCode(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds",
+        assertEnvelopeError(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds",
                 "{\"buildId\":\"" + broken.get("id").asText() + "\"}", bearer(f.maintainer)), 409, 5014);
         byte[] ipa = dev.depot.support.Ipas.ipa("Acme", dev.depot.support.Ipas.infoPlist("com.acme.ios", "1", "1", "A")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
         JsonNode ios = ok(f.integrationUpload(f.maintainer, "Acme.ipa", ipa, "organization", "acme", "app", "ios-app"));
         assertThat(f.waitProcessed(f.maintainer, ios.get("id").asText()).get("status").asText()).isEqualTo("processed");
-        assertCode(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds", "{\"buildId\":\"" + ios.get("id").asText()
+        assertEnvelopeError(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds", "{\"buildId\":\"" + ios.get("id").asText()
                 + "\"}", bearer(f.maintainer)), 400, 4000);
         publish(r, a2dp);
-        assertCode(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds", "{\"buildId\":\"" + a2dp + "\"}",
+        assertEnvelopeError(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds", "{\"buildId\":\"" + a2dp + "\"}",
                 bearer(f.maintainer)), 409, 4009);
-        assertCode(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds", "{\"buildId\":\"" + jamendo + "\"}",
+        assertEnvelopeError(server.postJson("/v1/organizations/acme/repositories/" + r + "/builds", "{\"buildId\":\"" + jamendo + "\"}",
                 bearer(f.viewer)), 403, 4003);
-        assertCode(server.postJson("/v1/organizations/globex/repositories", "{\"name\":\"x\"}", bearer(f.maintainer)), 404, 3001);
+        assertEnvelopeError(server.postJson("/v1/organizations/globex/repositories", "{\"name\":\"x\"}", bearer(f.maintainer)), 404, 3001);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.depot.repository;
 
-import static dev.depot.apps.AppBuildsApiTestAccess.assertCode;
+import static dev.depot.support.ApiAssertions.assertEnvelopeError;
 import static dev.depot.support.AppFixture.bearer;
 import static dev.depot.support.AppFixture.ok;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,6 +58,6 @@ class RepositoryRetentionTest {
         assertThat(known.get("listing").get(0).get("added").asInt()).isEqualTo(1);
         JsonNode forgotten = Json.parse(server.get("/webservices/listRepositoryChange?repo=short&hash=" + hashes[1]).body());
         assertThat(forgotten.get("listing").get(0).get("appscount").asInt()).isEqualTo(3);
-        assertCode(server.get("/v1/repositories/short/changes?since=" + hashes[0]), 404, 3002);
+        assertEnvelopeError(server.get("/v1/repositories/short/changes?since=" + hashes[0]), 404, 3002);
     }
 }

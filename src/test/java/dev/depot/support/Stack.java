@@ -20,15 +20,19 @@ public record Stack(Backend database, Store storage) {
         return Stream.of(Backend.values()).flatMap(b -> Stream.of(Store.values()).map(s -> new Stack(b, s)));
     }
 
+    /** The settings that put a server on this store (a new bucket for S3; nothing for a folder). */
+    public Map<Setting, String> storeSettings() {
+        return storage == Store.S3
+                ? S3ProxyServer.shared().depotSettings(S3ProxyServer.newBucketName("stack"), "false")
+                : Map.of();
+    }
+
     /** Settings of a Depot on this stack over {@code dataDir}: a new database, and a new bucket for S3. */
     public Settings settings(Path dataDir) {
         Settings s = Settings.defaults().with(Setting.PORT, "0").with(Setting.DATA, dataDir.toString())
                 .with(Setting.DATABASE_URL, database.newDatabaseUrl(dataDir));
-        if (storage == Store.S3) {
-            for (Map.Entry<Setting, String> e : S3ProxyServer.shared().depotSettings(S3ProxyServer.newBucketName("stack"), "false")
-                    .entrySet()) {
-                s = s.with(e.getKey(), e.getValue());
-            }
+        for (Map.Entry<Setting, String> e : storeSettings().entrySet()) {
+            s = s.with(e.getKey(), e.getValue());
         }
         return s;
     }

@@ -29,6 +29,8 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    private Map<Setting, String> extra = Map.of();
+
     private TestServer(Backend backend, Path dataDir, String databaseUrl, Clock clock, Map<Setting, String> extra) {
         this.backend = backend;
         this.dataDir = dataDir;
@@ -52,6 +54,11 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A server on this database and store, in a temporary data directory of its own. */
+    public static TestServer start(Stack stack) {
+        return start(stack.database(), stack.storeSettings());
+    }
+
     public static TestServer start(Backend backend, Path dataDir) {
         return start(backend, dataDir, Clock.systemUTC(), Map.of());
     }
@@ -66,6 +73,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     private void start(Clock clock, Map<Setting, String> extra) {
+        this.extra = Map.copyOf(extra);
         Settings s = settings();
         for (var e : extra.entrySet()) {
             s = s.with(e.getKey(), e.getValue());
@@ -101,10 +109,10 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(first.backend, dataDir, first.databaseUrl, clock, extra);
     }
 
-    /** Stops the server and starts a new one on the same data directory and database. */
+    /** Stops the server and starts a new one on the same data directory, database and store. */
     public void restart() {
         server.close();
-        start(Clock.systemUTC(), Map.of());
+        start(Clock.systemUTC(), extra);
     }
 
     public Backend backend() { return backend; }

@@ -13,8 +13,6 @@ import dev.depot.core.DepotException;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.intake.BuildIntake;
 import dev.depot.upload.Checksum;
-import dev.depot.upload.UploadService;
-import dev.depot.upload.UploadSession;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
@@ -32,13 +30,11 @@ public final class IntegrationRoutes {
     /** The protocol name of these uploads: one request each, never resumed, so never completed after a crash. */
     public static final String PROTOCOL = "integration";
     private final BuildIntake intake;
-    private final UploadService uploads;
     private final Catalog catalog;
     private final DownloadCounter counter;
 
     public IntegrationRoutes(BuildIntake intake, Catalog catalog, DownloadCounter counter) {
         this.intake = intake;
-        this.uploads = intake.uploads();
         this.catalog = catalog;
         this.counter = counter;
     }
@@ -69,16 +65,11 @@ public final class IntegrationRoutes {
         putIfPresent(meta, "changelog", ctx.formParam("changelog"));
         putIfPresent(meta, "tags", ctx.formParam("tags"));
         String sha256 = ctx.formParam("sha256");
-        UploadSession s = intake.openAppUpload(me, PROTOCOL, ctx.formParam("organization"), ctx.formParam("app"),
-                file.filename(), file.size(), meta);
+        long build;
         try (InputStream in = file.content()) {
-            uploads.append(me, s.id(), 0, file.size(), in, file.size());
-        } catch (RuntimeException | IOException e) {
-            uploads.discard(s.id());
-            throw e;
+            build = intake.receiveAppBuild(me, PROTOCOL, ctx.formParam("organization"), ctx.formParam("app"), file.filename(),
+                    file.size(), in, meta, sha256 == null || sha256.isBlank() ? null : Checksum.hex("sha256", sha256)).buildId();
         }
-        long build = intake.complete(me, PROTOCOL, s.id(),
-                sha256 == null || sha256.isBlank() ? null : Checksum.hex("sha256", sha256)).buildId();
         Envelope.ok(ctx, Map.of("id", Long.toString(build)));
     }
 

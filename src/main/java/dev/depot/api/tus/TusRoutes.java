@@ -111,7 +111,9 @@ public final class TusRoutes {
         Principal me = Authenticator.principal(ctx);
         UploadSession s = tusSession(ctx);
         if (!s.complete()) {
-            s = uploads.writableSession(me, s.id());
+            s = writableOrCompleted(ctx, me, s);
+        }
+        if (!s.complete()) {
             if (s.full() && !uploads.beingCompleted(s)) {
                 buildHeaders(ctx, intake.complete(me, PROTOCOL, s.id(), declaredSha256(s)));
             }
@@ -123,6 +125,18 @@ public final class TusRoutes {
         ctx.header("Upload-Expires", HTTP_DATE.format(Instant.ofEpochMilli(s.expiresAt())));
         ctx.header("Cache-Control", "no-store");
         ctx.status(200);
+    }
+
+    /** The session if it still takes bytes (410 once expired), or as it is now if it was completed meanwhile. */
+    private UploadSession writableOrCompleted(Context ctx, Principal me, UploadSession s) {
+        try {
+            return uploads.writableSession(me, s.id());
+        } catch (DepotException.Invalid e) {
+            if (!e.reason().equals("already_complete")) {
+                throw e;
+            }
+            return tusSession(ctx); // completed since it was read (a restarted server completes interrupted uploads)
+        }
     }
 
     private void patch(Context ctx) throws IOException {

@@ -1,5 +1,6 @@
-package dev.depot.apps;
+package dev.depot.catalog;
 
+import static dev.depot.support.ApiAssertions.assertEnvelopeError;
 import static dev.depot.support.AppFixture.bearer;
 import static dev.depot.support.AppFixture.ok;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,8 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.depot.storage.BlobKey;
 import dev.depot.support.AppFixture;
-import dev.depot.support.Backend;
-import dev.depot.support.Json;
+import dev.depot.support.Stack;
 import dev.depot.support.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -20,21 +20,21 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Organizations, roles, apps and app builds through the native API, with real APKs, on both databases. */
 @ParameterizedClass
-@EnumSource(Backend.class)
+@MethodSource("dev.depot.support.Stack#all")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AppBuildsApiTest {
     @Parameter
-    Backend backend;
+    Stack stack;
     TestServer server;
     AppFixture f;
 
     @BeforeParameterizedClassInvocation
     void start() {
-        server = TestServer.start(backend);
+        server = TestServer.start(stack);
         f = new AppFixture(server);
     }
 
@@ -86,10 +86,10 @@ class AppBuildsApiTest {
     @Test
     void anotherOrganizationsThingsDoNotExistForYou() {
         String globexApp = "/v1/organizations/globex/apps/secret";
-        assertCode(server.get(globexApp, bearer(f.maintainer)), 404, 3001);
-        assertCode(server.get("/v1/organizations/globex", bearer(f.maintainer)), 404, 3001);
-        assertCode(server.get(globexApp + "/builds", bearer(f.viewer)), 404, 3001);
-        assertCode(f.integrationUpload(f.maintainer, "x.apk", new byte[] {1}, "organization", "globex", "app", "secret"), 404, 3001);
+        assertEnvelopeError(server.get(globexApp, bearer(f.maintainer)), 404, 3001);
+        assertEnvelopeError(server.get("/v1/organizations/globex", bearer(f.maintainer)), 404, 3001);
+        assertEnvelopeError(server.get(globexApp + "/builds", bearer(f.viewer)), 404, 3001);
+        assertEnvelopeError(f.integrationUpload(f.maintainer, "x.apk", new byte[] {1}, "organization", "globex", "app", "secret"), 404, 3001);
         assertThat(ok(server.get("/v1/organizations", bearer(f.maintainer)))).extracting(n -> n.get("slug").asText())
                 .containsExactly("acme");
         assertThat(ok(server.get("/v1/organizations", bearer(f.admin)))).hasSize(2);
@@ -97,9 +97,9 @@ class AppBuildsApiTest {
 
     @Test
     void rolesLimitWhatMembersMayDo() {
-        assertCode(server.postJson("/v1/organizations/acme/apps", "{\"slug\":\"nope\",\"name\":\"No\"}", bearer(f.viewer)), 403, 4003);
-        assertCode(server.send("PUT", "/v1/organizations/acme/members/otto", "{\"role\":\"viewer\"}", bearer(f.maintainer)), 403, 4003);
-        assertCode(server.send("DELETE", "/v1/organizations/acme/members/olivia", null, bearer(f.owner)), 400, 4000);
+        assertEnvelopeError(server.postJson("/v1/organizations/acme/apps", "{\"slug\":\"nope\",\"name\":\"No\"}", bearer(f.viewer)), 403, 4003);
+        assertEnvelopeError(server.send("PUT", "/v1/organizations/acme/members/otto", "{\"role\":\"viewer\"}", bearer(f.maintainer)), 403, 4003);
+        assertEnvelopeError(server.send("DELETE", "/v1/organizations/acme/members/olivia", null, bearer(f.owner)), 400, 4000);
         assertThat(ok(server.get("/v1/organizations/acme", bearer(f.viewer))).get("role").asText()).isEqualTo("viewer");
         assertThat(ok(server.get("/v1/organizations/acme/members", bearer(f.viewer)))).hasSize(3);
     }
@@ -115,9 +115,9 @@ class AppBuildsApiTest {
                 "{\"enabled\":false,\"changelog\":\"fixed\",\"tags\":\"rc1\"}", bearer(f.maintainer)));
         assertThat(patched.get("enabled").asBoolean()).isFalse();
         assertThat(patched.get("changelog").asText()).isEqualTo("fixed");
-        assertCode(server.send("PATCH", base + a.get("id").asText(), "{\"enabled\":true}", bearer(f.viewer)), 403, 4003);
+        assertEnvelopeError(server.send("PATCH", base + a.get("id").asText(), "{\"enabled\":true}", bearer(f.viewer)), 403, 4003);
         String tooLong = "x".repeat(dev.depot.core.LongText.MAX + 1);
-        assertCode(server.send("PATCH", base + b.get("id").asText(), "{\"enabled\":false,\"changelog\":\"" + tooLong + "\"}",
+        assertEnvelopeError(server.send("PATCH", base + b.get("id").asText(), "{\"enabled\":false,\"changelog\":\"" + tooLong + "\"}",
                 bearer(f.maintainer)), 400, 4000);
         assertThat(ok(server.get(base + b.get("id").asText(), bearer(f.maintainer))).get("enabled").asBoolean())
                 .as("a refused change changes nothing").isTrue();
@@ -126,7 +126,7 @@ class AppBuildsApiTest {
         assertThat(server.depot().blobs().exists(key)).as("still referenced by the second build").isTrue();
         ok(server.send("DELETE", base + b.get("id").asText(), null, bearer(f.maintainer)));
         assertThat(server.depot().blobs().exists(key)).as("the feed's links need it for a week").isTrue();
-        assertCode(server.get(base + b.get("id").asText(), bearer(f.maintainer)), 404, 3001);
+        assertEnvelopeError(server.get(base + b.get("id").asText(), bearer(f.maintainer)), 404, 3001);
     }
 
     @Test
@@ -144,19 +144,13 @@ class AppBuildsApiTest {
 
     @Test
     void uploadErrors() {
-        assertCode(f.integrationUpload(f.maintainer, "a.apk", new byte[] {1}), 400, 4000);
-        assertCode(f.integrationUpload(f.maintainer, "a.ipa", new byte[] {1}, "organization", "acme", "app", "tiny"), 400, 4000);
-        assertCode(f.integrationUpload(f.maintainer, "../a.apk", new byte[] {1}, "organization", "acme", "app", "tiny"), 400, 4000);
-        assertCode(f.integrationUpload(f.viewer, "a.apk", new byte[] {1}, "organization", "acme", "app", "tiny"), 403, 4003);
+        assertEnvelopeError(f.integrationUpload(f.maintainer, "a.apk", new byte[] {1}), 400, 4000);
+        assertEnvelopeError(f.integrationUpload(f.maintainer, "a.ipa", new byte[] {1}, "organization", "acme", "app", "tiny"), 400, 4000);
+        assertEnvelopeError(f.integrationUpload(f.maintainer, "../a.apk", new byte[] {1}, "organization", "acme", "app", "tiny"), 400, 4000);
+        assertEnvelopeError(f.integrationUpload(f.viewer, "a.apk", new byte[] {1}, "organization", "acme", "app", "tiny"), 403, 4003);
         HttpResponse<String> bad = f.integrationUpload(f.maintainer, "a.apk", new byte[] {1, 2, 3}, "organization", "acme",
                 "app", "tiny", "sha256", "00".repeat(32));
-        assertCode(bad, 400, 4000);
+        assertEnvelopeError(bad, 400, 4000);
     }
 
-    static void assertCode(HttpResponse<String> r, int status, int code) {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        JsonNode body = Json.parse(r.body());
-        assertThat(body.get("status").asBoolean()).isFalse();
-        assertThat(body.get("error").get("code").asInt()).as(r.body()).isEqualTo(code);
-    }
 }

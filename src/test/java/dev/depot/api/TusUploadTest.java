@@ -1,4 +1,4 @@
-package dev.depot.apps;
+package dev.depot.api;
 
 import static dev.depot.support.AppFixture.bearer;
 import static dev.depot.support.AppFixture.ok;
@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.depot.support.AppFixture;
-import dev.depot.support.Backend;
+import dev.depot.support.Stack;
 import dev.depot.support.TestServer;
 import io.tus.java.client.TusClient;
 import io.tus.java.client.TusURLMemoryStore;
@@ -31,15 +31,15 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** tus 1.0 at /v1/uploads: the reference Java client, and every error the protocol defines. */
 @ParameterizedClass
-@EnumSource(Backend.class)
+@MethodSource("dev.depot.support.Stack#all")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TusUploadTest {
     @Parameter
-    Backend backend;
+    Stack stack;
     TestServer server;
     AppFixture f;
     byte[] apk;
@@ -47,7 +47,7 @@ class TusUploadTest {
     @BeforeParameterizedClassInvocation
     void start() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(AppFixture.APKS), "the APK corpus is not at " + AppFixture.APKS);
-        server = TestServer.start(backend);
+        server = TestServer.start(stack);
         f = new AppFixture(server);
         apk = Files.readAllBytes(AppFixture.APKS.resolve("apps/a2dp.Vol_137.apk"));
     }

@@ -1,4 +1,4 @@
-package dev.depot.apps;
+package dev.depot.catalog;
 
 import static dev.depot.support.AppFixture.bearer;
 import static dev.depot.support.AppFixture.ok;

@@ -1,6 +1,6 @@
-package dev.depot.apps;
+package dev.depot.delivery;
 
-import static dev.depot.apps.AppBuildsApiTest.assertCode;
+import static dev.depot.support.ApiAssertions.assertEnvelopeError;
 import static dev.depot.support.AppFixture.bearer;
 import static dev.depot.support.AppFixture.ok;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,30 +129,30 @@ class DownloadTokenTest {
         assertThat(server.get("/v1/download/" + auto.get("token").asText()).headers().firstValue("Location").orElseThrow())
                 .endsWith("/hello-world.apk");
         assertThat(ok(server.get(tokenPath("tiny", apk.get("id").asText(), null), bearer(f.viewer))).get("token").asText()).isNotBlank();
-        assertCode(server.get(tokenPath("tiny", apk.get("id").asText(), "aab"), bearer(f.viewer)), 400, 4000);
-        assertCode(server.get(tokenPath("tiny", apk.get("id").asText(), "zip"), bearer(f.viewer)), 400, 4000);
+        assertEnvelopeError(server.get(tokenPath("tiny", apk.get("id").asText(), "aab"), bearer(f.viewer)), 400, 4000);
+        assertEnvelopeError(server.get(tokenPath("tiny", apk.get("id").asText(), "zip"), bearer(f.viewer)), 400, 4000);
     }
 
     @Test
     void noAuthToken4002() {
         HttpResponse<String> r = server.get(tokenPath("tiny", apk.get("id").asText(), "file"));
-        assertCode(r, 401, 4002);
+        assertEnvelopeError(r, 401, 4002);
         assertThat(Json.parse(r.body()).get("error").get("message").asText()).isEqualTo("No auth token");
     }
 
     @Test
     void invalidAuthToken4004() {
-        assertCode(server.get(tokenPath("tiny", apk.get("id").asText(), "file"), "Authorization", "Bearer nope"), 401, 4004);
+        assertEnvelopeError(server.get(tokenPath("tiny", apk.get("id").asText(), "file"), "Authorization", "Bearer nope"), 401, 4004);
     }
 
     @Test
     void entityNotFound3001IncludingAnotherOrganizationsBuild() {
-        assertCode(server.get(tokenPath("tiny", "999999", "file"), bearer(f.viewer)), 404, 3001);
-        assertCode(server.get(tokenPath("nope", apk.get("id").asText(), "file"), bearer(f.viewer)), 404, 3001);
-        assertCode(server.get(tokenPath("tiny", apk.get("id").asText(), "file"), bearer(f.outsider)), 404, 3001);
+        assertEnvelopeError(server.get(tokenPath("tiny", "999999", "file"), bearer(f.viewer)), 404, 3001);
+        assertEnvelopeError(server.get(tokenPath("nope", apk.get("id").asText(), "file"), bearer(f.viewer)), 404, 3001);
+        assertEnvelopeError(server.get(tokenPath("tiny", apk.get("id").asText(), "file"), bearer(f.outsider)), 404, 3001);
         HttpResponse<String> r = server.get("/v1/organizations/globex/apps/secret/builds/" + apk.get("id").asText()
                 + "/downloadToken?type=file", bearer(f.outsider));
-        assertCode(r, 404, 3001);
+        assertEnvelopeError(r, 404, 3001);
         assertThat(Json.parse(r.body()).get("error").get("message").asText()).isEqualTo("Entity not found");
     }
 
@@ -163,7 +163,7 @@ class DownloadTokenTest {
 
         HttpResponse<String> r = server.get(tokenPath("tiny", broken.get("id").asText(), "file"), bearer(f.viewer));
 
-        assertCode(r, 409, 5014);
+        assertEnvelopeError(r, 409, 5014);
         assertThat(Json.parse(r.body()).get("error").get("message").asText()).isEqualTo("Build Not Processed");
     }
 
@@ -171,13 +171,13 @@ class DownloadTokenTest {
     void expiredToken4005AndTamperedToken3001() {
         String token = ok(server.get(tokenPath("tiny", apk.get("id").asText(), "file"), bearer(f.viewer))).get("token").asText();
         String tampered = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
-        assertCode(server.get("/v1/download/" + tampered), 404, 3001);
-        assertCode(server.get("/v1/download/garbage"), 404, 3001);
+        assertEnvelopeError(server.get("/v1/download/" + tampered), 404, 3001);
+        assertEnvelopeError(server.get("/v1/download/garbage"), 404, 3001);
 
         clock.advance(Duration.ofHours(1).plusSeconds(1));
         HttpResponse<String> r = server.get("/v1/download/" + token);
 
-        assertCode(r, 410, 4005);
+        assertEnvelopeError(r, 410, 4005);
         assertThat(Json.parse(r.body()).get("error").get("message").asText()).isEqualTo("Token Expired");
     }
 
@@ -192,7 +192,7 @@ class DownloadTokenTest {
         assertThat(file.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment; filename=\"hello-world.apk\"");
 
         String renamed = location.substring(0, location.lastIndexOf('/') + 1) + "x.html";
-        assertCode(server.send(HttpRequest.newBuilder(URI.create(renamed))), 404, 3001);
+        assertEnvelopeError(server.send(HttpRequest.newBuilder(URI.create(renamed))), 404, 3001);
         assertThat(server.get("/v1/organizations", bearer(f.viewer)).headers().firstValue("X-Content-Type-Options"))
                 .as("API answers too").contains("nosniff");
     }
@@ -203,10 +203,10 @@ class DownloadTokenTest {
         String location = server.get("/v1/download/" + token).headers().firstValue("Location").orElseThrow();
         String forged = location.replaceFirst("/v1/files/f\\.[0-9a-f]{10}", "/v1/files/f.0000000000");
         assertThat(forged).isNotEqualTo(location);
-        assertCode(server.send(HttpRequest.newBuilder(URI.create(forged))), 404, 3001);
+        assertEnvelopeError(server.send(HttpRequest.newBuilder(URI.create(forged))), 404, 3001);
 
         clock.advance(Duration.ofMinutes(16));
-        assertCode(server.send(HttpRequest.newBuilder(URI.create(location))), 410, 4005);
+        assertEnvelopeError(server.send(HttpRequest.newBuilder(URI.create(location))), 410, 4005);
     }
 
     @Test
@@ -216,8 +216,8 @@ class DownloadTokenTest {
         ok(server.send("PATCH", "/v1/organizations/acme/apps/tiny/builds/" + b.get("id").asText(), "{\"enabled\":false}",
                 bearer(f.maintainer)));
 
-        assertCode(server.get(tokenPath("tiny", b.get("id").asText(), "file"), bearer(f.viewer)), 404, 3001);
-        assertCode(server.get("/v1/download/" + token), 404, 3001);
+        assertEnvelopeError(server.get(tokenPath("tiny", b.get("id").asText(), "file"), bearer(f.viewer)), 404, 3001);
+        assertEnvelopeError(server.get("/v1/download/" + token), 404, 3001);
     }
 
     @Test
