@@ -126,7 +126,7 @@ public final class ZipArchive implements Closeable {
     public void copyTo(Entry e, Path target, long maxBytes) throws InspectionException {
         try {
             long dataStart = dataStart(e, maxBytes);
-            InputStream raw = new BufferedInputStream(new PositionalInput(source, dataStart), 1 << 16);
+            InputStream raw = new BufferedInputStream(source.streamFrom(dataStart), 1 << 16);
             InputStream bounded = new FilterInputStream(raw) {
                 long left = e.compressedSize();
 
@@ -374,34 +374,5 @@ public final class ZipArchive implements Closeable {
     @Override
     public void close() throws IOException {
         source.close();
-    }
-
-    /** Reads a source from a position on, as a stream. */
-    private static final class PositionalInput extends InputStream {
-        private final RandomAccessBytes source;
-        private long position;
-
-        PositionalInput(RandomAccessBytes source, long position) {
-            this.source = source;
-            this.position = position;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            int n = source.read(ByteBuffer.wrap(b, off, len), position);
-            if (n > 0) {
-                position += n;
-            }
-            return n;
-        }
     }
 }

@@ -9,11 +9,19 @@ import dev.depot.storage.BlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class FdroidExport {
     private static final Logger log = LoggerFactory.getLogger(FdroidExport.class);
     private static final int MAX_CACHED = 64;
+    private static final Duration RECORDING_WAIT = Duration.ofSeconds(10);
 
     private final RepositoryService repositories;
     private final FdroidKeys keys;
@@ -36,6 +45,9 @@ public final class FdroidExport {
     private final FdroidApkReads apks;
     private final Supplier<String> publicBase;
     private final Map<String, Built> cache = new ConcurrentHashMap<>();
+    private final ExecutorService recorder = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("fdroid-snapshots").factory());
+    private final Map<Long, Repository> latest = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
 
     public FdroidExport(RepositoryService repositories, FdroidSnapshotRepository snapshots, BlobStore blobs, BlobHolds holds,
                         ServerSettings settings, Path keysDir, Supplier<String> publicBase) {
@@ -67,18 +79,61 @@ public final class FdroidExport {
     }
 
     /**
-     * A revision was published: its index-v2 is kept for the diffs of later revisions. A failure
-     * is logged; that revision is then offered without a diff from it.
+     * A revision was published: its index-v2 is kept for the diffs of later revisions, by a
+     * background thread, so that publishing does not wait for it. Revisions published faster than
+     * they are recorded are coalesced into the newest (a client that fetched one of those in the
+     * meantime gets the whole index next time).
      */
     private void published(Repository repo) {
+        latest.merge(repo.id(), repo, (a, b) -> a.revision() >= b.revision() ? a : b);
         try {
-            List<RepositoryEntry> entries = repositories.entries(repo);
-            byte[] v2 = FdroidIndex.JSON.writeValueAsBytes(FdroidIndex.indexV2(repo, entries, address(repo.name()),
-                    repo.updatedAt()));
-            snapshots.record(repo, repo.updatedAt(), v2, FdroidIndex.packages(entries));
+            pending.computeIfAbsent(repo.id(), id -> CompletableFuture.runAsync(() -> recordLatest(id), recorder));
+        } catch (RejectedExecutionException closing) {
+            log.info("not keeping the F-Droid index of {} revision {}: shutting down", repo.name(), repo.revision());
+        }
+    }
+
+    private void recordLatest(long repositoryId) {
+        pending.remove(repositoryId);
+        Repository published = latest.remove(repositoryId);
+        if (published == null) {
+            return;
+        }
+        try {
+            Repository now = repositories.require(published.name());
+            List<RepositoryEntry> entries = repositories.entries(now);
+            if (now.revision() != published.revision() || repositories.require(now.name()).revision() != now.revision()) {
+                return; // a newer revision was published meanwhile: its own recording follows
+            }
+            byte[] v2 = FdroidIndex.JSON.writeValueAsBytes(FdroidIndex.indexV2(now, entries, address(now.name()), now.updatedAt()));
+            snapshots.record(now, now.updatedAt(), v2, FdroidIndex.packages(entries));
         } catch (IOException | RuntimeException e) {
             log.warn("could not keep the F-Droid index of {} revision {} (later indexes have no diff from it): {}",
-                    repo.name(), repo.revision(), e.toString());
+                    published.name(), published.revision(), e.toString());
+        }
+    }
+
+    /** Waits (a little) for the recording of a revision just published, so its index's diffs can count on it. */
+    private void awaitRecording(Repository repo) {
+        CompletableFuture<Void> f = pending.get(repo.id());
+        if (f != null) {
+            try {
+                f.get(RECORDING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // served without that diff
+            }
+        }
+    }
+
+    /** Stops recording; what is under way finishes. */
+    public void close() {
+        recorder.shutdown();
+        try {
+            recorder.awaitTermination(RECORDING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -97,6 +152,7 @@ public final class FdroidExport {
     }
 
     private Built generate(Repository repo, String address) {
+        awaitRecording(repo);
         List<RepositoryEntry> entries = repositories.entries(repo);
         long timestamp = repo.updatedAt();
         try {

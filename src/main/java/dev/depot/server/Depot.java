@@ -272,6 +272,7 @@ public final class Depot implements AutoCloseable {
 
     @Override
     public void close() {
+        fdroid.close();
         nodes.close();
         downloads.close();
         database.close();
