@@ -4,12 +4,18 @@ import dev.depot.auth.Scope;
 import io.javalin.security.RouteRole;
 
 /**
- * What a route requires: nothing ({@link #PUBLIC}), a token with one scope, or, for the web
+ * What a route requires: nothing ({@link #PUBLIC}), a device's own credentials ({@link #DEVICE}),
+ * a token with one scope, or, for the web
  * pages, a signed-in browser session ({@link #SIGNED_IN}, {@link #SIGNED_IN_ADMIN}). Every route
  * states one.
  */
 public enum Access implements RouteRole {
     PUBLIC(null, false),
+    /**
+     * A device speaking for itself: no user token, but the credentials of an installation (its
+     * token) or of its device (a DDI gateway token), which the route's service checks.
+     */
+    DEVICE(null, false),
     READ(Scope.READ, false),
     UPLOAD(Scope.UPLOAD, false),
     PUBLISH(Scope.PUBLISH, false),

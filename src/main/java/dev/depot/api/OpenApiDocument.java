@@ -75,6 +75,9 @@ public final class OpenApiDocument {
         if (r.access() == Access.PUBLIC) {
             op.put("security", List.of());
             op.put("description", "Public: protected by the signed token or link in its path.");
+        } else if (r.access() == Access.DEVICE) {
+            op.put("security", List.of());
+            op.put("description", "For a device: its installation's token in the Depot-Installation-Token header.");
         } else {
             op.put("security", List.of(Map.of("token", List.of(r.access().scope().wireName()))));
             op.put("description", "Needs a token with the '" + r.access().scope().wireName() + "' scope.");

@@ -3,6 +3,7 @@ package dev.depot.builds;
 import dev.depot.db.Dialect;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.ObjLongConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -33,7 +34,7 @@ public final class BuildRepository {
     }
 
     /** What a ROM build's row holds when it is made. */
-    public record NewRomBuild(String fileName, long size, String sha256, String md5, long deviceId, long variantId,
+    public record NewRomBuild(String fileName, long size, String sha256, String md5, String sha1, long deviceId, long variantId,
                               String version, LocalDate buildDate, String x86Type, String metadataJson, String changelog,
                               long uploadedBy, long createdAt, String uploadId) {}
 
@@ -49,13 +50,13 @@ public final class BuildRepository {
     public long insertRomBuild(NewRomBuild b, ObjLongConsumer<Handle> alsoInTransaction) {
         return jdbi.inTransaction(h -> {
             long id = h.createQuery("""
-                            INSERT INTO builds (kind, file_name, size, sha256, md5, status, enabled, metadata, device_id,
+                            INSERT INTO builds (kind, file_name, size, sha256, md5, sha1, status, enabled, metadata, device_id,
                                 variant_id, version, build_date, x86_type, changelog, uploaded_by, created_at, upload_id)
-                            VALUES ('ota', :fileName, :size, :sha256, :md5, 'processed', TRUE, :metadata, :device,
+                            VALUES ('ota', :fileName, :size, :sha256, :md5, :sha1, 'processed', TRUE, :metadata, :device,
                                 :variant, :version, :buildDate, :x86Type, :changelog, :uploadedBy, :createdAt, :uploadId)
                             RETURNING id""")
                     .bind("fileName", b.fileName()).bind("size", b.size()).bind("sha256", b.sha256()).bind("md5", b.md5())
-                    .bind("metadata", b.metadataJson()).bind("device", b.deviceId()).bind("variant", b.variantId())
+                    .bind("sha1", b.sha1()).bind("metadata", b.metadataJson()).bind("device", b.deviceId()).bind("variant", b.variantId())
                     .bind("version", b.version()).bind("buildDate", b.buildDate().toString()).bind("x86Type", b.x86Type())
                     .bind("changelog", b.changelog()).bind("uploadedBy", b.uploadedBy()).bind("createdAt", b.createdAt())
                     .bind("uploadId", b.uploadId()).mapTo(Long.class).one();
@@ -119,6 +120,18 @@ public final class BuildRepository {
     }
 
     /** What inspection read from a ROM build's zip (a ROM build is published without waiting for it). */
+    /** The build's SHA-1, if it is known (it is for every build uploaded since it is computed while receiving). */
+    public Optional<String> sha1(long buildId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT sha1 FROM builds WHERE id = :id").bind("id", buildId)
+                .mapTo(String.class).findOne());
+    }
+
+    /** Records the SHA-1 of a build uploaded before it was computed while receiving. */
+    public void setSha1(long buildId, String sha1) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE builds SET sha1 = :sha1 WHERE id = :id AND sha1 IS NULL")
+                .bind("sha1", sha1).bind("id", buildId).execute());
+    }
+
     public void setFacts(long buildId, String factsJson) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE builds SET facts = :facts WHERE id = :id")
                 .bind("facts", factsJson).bind("id", buildId).execute());

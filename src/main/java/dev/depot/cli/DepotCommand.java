@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Distribution server for Android apps and OTA builds.",
         subcommands = {ServeCommand.class, UserCommand.class, TokenCommand.class, DeviceCommand.class,
                 VariantCommand.class, OtaCommand.class, OrgCommand.class, RepoCommand.class, LoginCommand.class, UploadCommand.class, BuildsCommand.class,
+                ReleaseCommand.class,
                 BackupCommand.class, RestoreCommand.class})
 public final class DepotCommand implements Runnable {
 

@@ -44,6 +44,9 @@ public enum Setting {
     SIGNING_KEY("signing.key", "", "Secret (at least 32 characters) that signs download tokens and links. Empty: one is generated once and kept in the database, shared by every node. Never logged."),
     REPOSITORY_KEEP_REVISIONS("repository.keep-revisions", "100000", "Revisions (with their changes) kept per repository; a client holding an older state hash gets the whole index."),
     JOBS_CONCURRENCY("jobs.concurrency", "2", "How many background jobs (build inspection) run at once on this node."),
+    REPORT_RETENTION("releases.report-retention", "30d", "How long each installation's reports are kept; the funnel and failures of each release, counted as reports arrive, are kept always."),
+    REPORTS_PER_MINUTE("releases.reports-per-minute", "60", "Reports one installation may send per minute (on each node); more are answered 429."),
+    DDI_POLLING("ddi.polling", "5m", "How often devices speaking hawkBit's DDI API are told to poll (config.polling.sleep); at most 24h."),
     INSPECT_TIME_LIMIT("inspect.time-limit", "2m", "Longest a single build inspection may take before the build is marked as an error.");
 
     private final String key;

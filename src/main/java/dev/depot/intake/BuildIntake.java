@@ -225,7 +225,7 @@ public final class BuildIntake {
         UploadSession s = v.session();
         Map<String, String> meta = s.metadata();
         if (isRom(s)) {
-            return rom(ota.builds().registerBuild(caller, s.fileName(), v.blob(), v.md5(), meta.get("changelog"), s.id()));
+            return rom(ota.builds().registerBuild(caller, s.fileName(), v.blob(), v.md5(), v.sha1(), meta.get("changelog"), s.id()));
         }
         String appId = meta.get(APP_ID);
         if (appId == null) {

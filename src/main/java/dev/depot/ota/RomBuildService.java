@@ -55,7 +55,7 @@ public final class RomBuildService {
      * rules may have changed. With {@code uploadId}, the build of an earlier, interrupted
      * completion of that upload is returned instead of a second one.
      */
-    public OtaBuild registerBuild(Principal caller, String fileName, StoredBlob blob, String md5, String changelog,
+    public OtaBuild registerBuild(Principal caller, String fileName, StoredBlob blob, String md5, String sha1, String changelog,
                                   String uploadId) {
         if (uploadId != null) {
             Optional<OtaBuild> earlier = repository.buildOfUpload(uploadId);
@@ -66,7 +66,7 @@ public final class RomBuildService {
         BuildName n = rules.check(caller, fileName);
         String text = changelog == null ? "" : LongText.check("A changelog", changelog);
         try {
-            long id = builds.insertRomBuild(new BuildRepository.NewRomBuild(fileName, blob.size(), blob.key().sha256(), md5,
+            long id = builds.insertRomBuild(new BuildRepository.NewRomBuild(fileName, blob.size(), blob.key().sha256(), md5, sha1,
                             n.device().id(), n.variant().id(), n.version(), n.buildDate(), n.x86Type(),
                             RomBuildRepository.toJson(n.extraGroups()), text, caller.userId(), clock.millis(), uploadId),
                     (h, buildId) -> {
@@ -178,8 +178,11 @@ public final class RomBuildService {
         return b;
     }
 
-    /** The builds an updater is offered for a device and variant, newest first. */
-    public List<OtaBuild> updaterBuilds(String codename, String variantCodename, String x86Type) {
+    /** The device and variant an update check names, checked as shipper checks them. */
+    public record UpdaterRequest(Device device, Variant variant, String x86Type) {}
+
+    /** Checks what an update check names: the device, the variant and (x86 devices only) the x86 type. */
+    public UpdaterRequest updaterRequest(String codename, String variantCodename, String x86Type) {
         if (x86Type == null && BuildNameRules.X86_CODENAMES.contains(codename)) {
             throw new DepotException.Invalid("arm_only", "This endpoint is for arm devices only.");
         }
@@ -192,11 +195,26 @@ public final class RomBuildService {
         }
         Variant variant = devices.variant(variantCodename).orElseThrow(() ->
                 new DepotException.Invalid("wrong_parameter", "Wrong parameter. Try with the correct parameters."));
-        List<OtaBuild> published = repository.publishedBuilds(device.id(), variant.id(), x86Type);
+        return new UpdaterRequest(device, variant, x86Type);
+    }
+
+    /** The builds an updater is offered for a device and variant, newest first. */
+    public List<OtaBuild> updaterBuilds(String codename, String variantCodename, String x86Type) {
+        return updaterBuilds(updaterRequest(codename, variantCodename, x86Type));
+    }
+
+    /** Every published build of the request's device and variant, newest first: the offer of a device without releases. */
+    public List<OtaBuild> updaterBuilds(UpdaterRequest request) {
+        List<OtaBuild> published = repository.publishedBuilds(request.device().id(), request.variant().id(), request.x86Type());
         if (published.isEmpty()) {
-            throw new DepotException.NotFound("no_builds", "No builds exist for the specified variant yet!");
+            throw noBuilds();
         }
         return published;
+    }
+
+    /** The refusal of an update check with nothing to offer. */
+    public static DepotException noBuilds() {
+        return new DepotException.NotFound("no_builds", "No builds exist for the specified variant yet!");
     }
 
     /** How many published builds each device has, by codename (devices without any are absent). */

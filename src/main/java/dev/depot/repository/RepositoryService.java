@@ -9,11 +9,14 @@ import dev.depot.catalog.Catalog;
 import dev.depot.catalog.Organization;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
+import dev.depot.release.AppOffers;
+import dev.depot.release.Asker;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -29,12 +32,14 @@ public final class RepositoryService {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private final RepositoryTables tables;
     private final Catalog catalog;
+    private final AppOffers offers;
     private final Clock clock;
     private final long keepRevisions;
     private final List<Consumer<Repository>> revisions = new CopyOnWriteArrayList<>();
 
-    public RepositoryService(RepositoryTables tables, Catalog catalog, Clock clock, long keepRevisions) {
+    public RepositoryService(RepositoryTables tables, Catalog catalog, AppOffers offers, Clock clock, long keepRevisions) {
         this.tables = tables;
+        this.offers = offers;
         this.catalog = catalog;
         this.clock = clock;
         this.keepRevisions = Math.max(1, keepRevisions);
@@ -290,8 +295,12 @@ public final class RepositoryService {
     /** An installed app as a client reports it. */
     public record Installed(String packageName, long versionCode, String signer) {}
 
-    /** For each installed app, the newest version in the repository that is newer and signed by the same key. */
-    public List<RepositoryEntry> updates(Repository repo, List<Installed> installed) {
+    /**
+     * For each installed app, the newest version in the repository that is newer and signed by the
+     * same key; for an app with releases, only among the versions its releases offer this phone on
+     * {@code channel} (its default channel when null).
+     */
+    public List<RepositoryEntry> updates(Repository repo, List<Installed> installed, String channel, Asker asker) {
         if (installed.size() > 5000) {
             throw new DepotException.Invalid("too_many_apps", "At most 5000 installed apps per request.");
         }
@@ -300,11 +309,29 @@ public final class RepositoryService {
             if (i.packageName() == null || i.signer() == null) {
                 throw new DepotException.Invalid("invalid_parameters", "Each installed app needs package, versionCode and signer.");
             }
-            tables.entriesOfPackage(repo.id(), i.packageName()).stream()
+            List<RepositoryEntry> entries = tables.entriesOfPackage(repo.id(), i.packageName());
+            if (entries.isEmpty()) {
+                continue;
+            }
+            Optional<Set<Long>> released = appOf(entries.getFirst())
+                    .flatMap(appId -> offers.offered(appId, channel, asker));
+            entries.stream()
+                    .filter(e -> released.map(ids -> ids.contains(e.buildId())).orElse(true))
                     .filter(e -> e.versionCode() > i.versionCode() && e.signer().equalsIgnoreCase(i.signer()))
                     .findFirst().ifPresent(out::add);
         }
         return out;
+    }
+
+    /** The app a published entry is a version of. */
+    private Optional<Long> appOf(RepositoryEntry e) {
+        return catalog.builds().buildForDelivery(e.buildId()).map(AppBuild::appId);
+    }
+
+    /** The app of a package this repository publishes, if it publishes it. */
+    public Optional<Long> appOfPackage(Repository repo, String packageName) {
+        List<RepositoryEntry> entries = tables.entriesOfPackage(repo.id(), packageName);
+        return entries.isEmpty() ? Optional.empty() : appOf(entries.getFirst());
     }
 
     @SuppressWarnings("unchecked")

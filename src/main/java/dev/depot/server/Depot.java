@@ -45,6 +45,16 @@ import dev.depot.ota.OtaChanges;
 import dev.depot.ota.OtaInspectionJob;
 import dev.depot.ota.RomBuildRepository;
 import dev.depot.ota.RomBuildService;
+import dev.depot.release.AppOffers;
+import dev.depot.release.DdiControllers;
+import dev.depot.release.InstallationRepository;
+import dev.depot.release.Installations;
+import dev.depot.release.ReleaseChanges;
+import dev.depot.release.ReleaseMetrics;
+import dev.depot.release.ReleaseRepository;
+import dev.depot.release.ReleaseService;
+import dev.depot.release.Releases;
+import dev.depot.release.RomOffers;
 import dev.depot.repository.FdroidExport;
 import dev.depot.repository.FdroidSnapshotRepository;
 import dev.depot.repository.RepositoryService;
@@ -57,6 +67,7 @@ import dev.depot.storage.S3BlobStore;
 import dev.depot.storage.ScratchStore;
 import dev.depot.upload.UploadRepository;
 import dev.depot.upload.UploadService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -96,6 +107,7 @@ public final class Depot implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final NodeRegistry nodes;
     private final BuildIntake intake;
+    private final Releases releases;
 
     private Depot(Settings settings, Database database, BlobStore blobs, Clock clock) {
         this.settings = settings;
@@ -121,7 +133,9 @@ public final class Depot implements AutoCloseable {
         this.catalog = catalog(database, builds, holds, jobs, auth, clock);
         this.intake = new BuildIntake(uploads, catalog, ota, auth);
         this.clock = clock;
-        this.repositories = new RepositoryService(new RepositoryTables(database.jdbi(), database.dialect()), catalog, clock,
+        this.releases = releases(database, devices, ota, catalog, otaChanges, builds, blobs, settings, metrics, clock);
+        this.repositories = new RepositoryService(new RepositoryTables(database.jdbi(), database.dialect()), catalog,
+                releases.apps(), clock,
                 settings.getLong(Setting.REPOSITORY_KEEP_REVISIONS));
         this.fdroid = new FdroidExport(repositories, new FdroidSnapshotRepository(database.jdbi()), blobs, holds,
                 new ServerSettings(database.jdbi()),
@@ -143,6 +157,20 @@ public final class Depot implements AutoCloseable {
         AppService appService = new AppService(organizations, apps, builds, holds, events, clock);
         return new Catalog(organizations, appService,
                 new AppBuildService(organizations, appService, apps, builds, holds, jobs, events, clock), events);
+    }
+
+    private static Releases releases(Database database, DeviceService devices, Ota ota, Catalog catalog, OtaChanges otaChanges,
+                                     BuildRepository builds, BlobStore blobs, Settings settings, MeterRegistry metrics,
+                                     Clock clock) {
+        ReleaseRepository repository = new ReleaseRepository(database.jdbi(), database.dialect());
+        ReleaseService service = new ReleaseService(repository, devices, catalog.apps(), new ReleaseChanges(), otaChanges::count,
+                settings.downloads().updaterCacheTtl(), clock);
+        Installations installations = new Installations(new InstallationRepository(database.jdbi(), database.dialect()),
+                repository, service, settings.getInt(Setting.REPORTS_PER_MINUTE), clock);
+        return new Releases(service, installations, new RomOffers(service, installations, ota.builds(), settings.downloads().updaterCacheTtl()),
+                new AppOffers(service, installations),
+                new DdiControllers(service, installations, devices, ota.builds(), builds, blobs),
+                new ReleaseMetrics(repository, metrics));
     }
 
     public static Depot open(Settings settings, Clock clock) throws IOException {
@@ -185,6 +213,8 @@ public final class Depot implements AutoCloseable {
     public AuthService auth() { return auth; }
 
     public Ota ota() { return ota; }
+
+    public Releases releases() { return releases; }
 
     public UploadService uploads() { return uploads; }
 

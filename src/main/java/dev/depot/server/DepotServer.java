@@ -14,6 +14,7 @@ import dev.depot.api.Routes;
 import dev.depot.api.applivery.DeliveryRoutes;
 import dev.depot.api.applivery.IntegrationRoutes;
 import dev.depot.api.aptoide.AptoideRoutes;
+import dev.depot.api.ddi.DdiRoutes;
 import dev.depot.api.download.BlobResponder;
 import dev.depot.api.download.DownloadRoutes;
 import dev.depot.api.fdroid.FdroidRoutes;
@@ -22,6 +23,7 @@ import dev.depot.api.koodous.SampleRoutes;
 import dev.depot.api.nativeapi.CatalogRoutes;
 import dev.depot.api.nativeapi.Envelope;
 import dev.depot.api.nativeapi.NativeAdminRoutes;
+import dev.depot.api.nativeapi.ReleaseRoutes;
 import dev.depot.api.nativeapi.RepositoryRoutes;
 import dev.depot.api.ops.OpsRoutes;
 import dev.depot.api.shipper.ShipperAccountRoutes;
@@ -42,6 +44,7 @@ import dev.depot.storage.FileSystemBlobStore;
 import dev.depot.web.AdminPages;
 import dev.depot.web.Dashboard;
 import dev.depot.web.PageRenderer;
+import dev.depot.web.ReleasePages;
 import dev.depot.web.SignInPages;
 import dev.depot.web.StatsPages;
 import dev.depot.web.WebPages;
@@ -151,8 +154,9 @@ public final class DepotServer implements AutoCloseable {
             PageRenderer pages = new PageRenderer(authenticator);
             ErrorMapping.install(cfg.routes, table);
             Routes routes = new Routes(cfg.routes, table);
-            new OpsRoutes(depot.database(), depot.blobs(), metrics).register(routes);
-            new ShipperPublicRoutes(depot.ota(), depot.auth(), counter, links, Depot.VERSION,
+            new OpsRoutes(depot.database(), depot.blobs(), metrics, depot.releases().metrics()::refresh).register(routes);
+            new ShipperPublicRoutes(depot.ota(), depot.releases().roms(), depot.releases().service()::changes, depot.auth(),
+                    counter, links, clients, Depot.VERSION,
                     settings.downloads().updaterCacheTtl()).register(routes);
             new ShipperAccountRoutes(depot.auth(), depot.ota(), clients).register(routes);
             new ShipperUploadRoutes(depot.intake(), links).register(routes);
@@ -162,17 +166,21 @@ public final class DepotServer implements AutoCloseable {
             BlobResponder responder = new BlobResponder(depot.blobs(), downloads.bufferBytes(),
                     downloads.redirect().redirects(!(depot.blobs() instanceof FileSystemBlobStore)), downloads.linkTtl());
             new DownloadRoutes(depot.ota(), responder, counter, settings.downloads().updaterCacheTtl()).register(routes);
+            new DdiRoutes(depot.releases().ddi(), responder, counter, links, settings.getDuration(Setting.DDI_POLLING))
+                    .register(routes);
             new CatalogRoutes(depot.catalog(), depot.auth(), counter).register(routes);
+            new ReleaseRoutes(depot.releases(), depot.ota(), depot.repositories(), links, clients).register(routes);
             new DeliveryRoutes(depot.delivery(), responder, links, depot.clock()).register(routes);
             new IntegrationRoutes(depot.intake(), depot.catalog(), counter).register(routes);
             new TusRoutes(depot.intake(), links).register(routes);
             new WebPages(depot.ota(), depot.delivery(), depot.repositories(), depot.fdroid(), links, pages).register(routes);
             new Dashboard(depot.ota(), depot.catalog(), pages).register(routes);
+            new ReleasePages(depot.releases().service(), depot.ota(), depot.catalog(), pages).register(routes);
             new AdminPages(depot.auth(), depot.ota(), depot.catalog(), depot.repositories(),
                     depot.feed().receipts(), pages, links).register(routes);
             new StatsPages(depot.ota(), depot.catalog(), counter, pages).register(routes);
             new SignInPages(depot.auth(), pages, links, settings.getDuration(Setting.SESSION_TTL), clients).register(routes);
-            new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links).register(routes);
+            new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links, clients).register(routes);
             new AptoideRoutes(depot.repositories()).register(routes);
             new FdroidRoutes(depot.repositories(), depot.fdroid(), responder, counter).register(routes);
             new FeedRoutes(depot.feed(), responder, depot.clock()).register(routes);
@@ -228,6 +236,13 @@ public final class DepotServer implements AutoCloseable {
                 depot.intake().completeInterrupted("tus");
             } catch (RuntimeException e) {
                 log.warn("could not complete the uploads a crash interrupted: {}", e.toString());
+            }
+        });
+        Duration reportRetention = settings.getDuration(Setting.REPORT_RETENTION);
+        scheduler.every("expire-installation-reports", Duration.ofHours(1), () -> {
+            int n = depot.releases().installations().expireReports(reportRetention);
+            if (n > 0) {
+                log.info("removed {} installation report(s) older than {}", n, reportRetention);
             }
         });
         scheduler.every("remove-ended-web-sessions", Duration.ofHours(1), () -> {

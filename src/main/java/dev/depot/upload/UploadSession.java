@@ -1,6 +1,5 @@
 package dev.depot.upload;
 
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -21,9 +20,12 @@ public record UploadSession(String id, long userId, String protocol, String file
     /** Whether every byte has arrived. */
     public boolean full() { return totalLength != null && offset == totalLength; }
 
-    /** Whether its SHA-1 is computed while it arrives: an APK's, which the feed lists; nothing else needs one. */
+    /**
+     * Whether its SHA-1 is computed while it arrives: every upload's, since the feed lists an APK's
+     * and hawkBit's device API gives a ROM build's to devices, which check it.
+     */
     public boolean needsSha1() {
-        return fileName.toLowerCase(Locale.ROOT).endsWith(".apk");
+        return true;
     }
 
     /** The same session at another offset (and with its total, once declared). */

@@ -104,7 +104,9 @@ class OperationsTest {
                         "GET /v1/repositories/{repo}/changes", "POST /v1/repositories/{repo}/updates",
                         "GET /v1/repositories/{repo}/fdroid",
                         "GET /v1/repositories/{repo}/files/{build}/{file_name}",
-                        "HEAD /v1/repositories/{repo}/files/{build}/{file_name}");
+                        "HEAD /v1/repositories/{repo}/files/{build}/{file_name}",
+                        "GET /v1/devices/{codename}/update", "POST /v1/devices/{codename}/installations/{installation}/token",
+                        "POST /v1/repositories/{repo}/installations/{installation}/token");
         // the signed-in pages are signed in, and the admin pages are for admins
         assertThat(server.server().routes()).filteredOn(r -> r.path().startsWith("/dashboard") || r.path().equals("/logout"))
                 .isNotEmpty().allSatisfy(r -> assertThat(r.access()).isEqualTo(Access.SIGNED_IN));

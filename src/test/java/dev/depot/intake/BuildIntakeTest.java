@@ -159,14 +159,18 @@ class BuildIntakeTest {
     }
 
     @Test
-    void aRomBuildHoldsItsBytesUntilItIsDeletedAndNeedsNoSha1() throws Exception {
+    void aRomBuildHoldsItsBytesUntilItIsDeletedAndKeepsTheSha1ReadWhileReceiving() throws Exception {
         byte[] zip = random(30_000, 9);
         UploadSession s = intake.openRomUpload(maintainer, "tus", ROM, (long) zip.length, Map.of());
         send(s, zip);
         long id = intake.complete(maintainer, "tus", s.id(), null).buildId();
         BlobKey key = new BlobKey(hex("SHA-256", zip));
         assertThat(depot.holds().holders(key.sha256())).containsExactly(BuildRepository.blobHolder(id));
-        assertThat(intake.uploads().session(maintainer, s.id()).sha1()).isNull();
+        // hawkBit's device API gives devices a ROM build's SHA-1, read as the bytes arrived
+        assertThat(intake.uploads().session(maintainer, s.id()).sha1()).isEqualTo(hex("SHA-1", zip));
+        String stored = depot.database().jdbi().withHandle(h -> h.createQuery("SELECT sha1 FROM builds WHERE id = :id")
+                .bind("id", id).mapTo(String.class).one());
+        assertThat(stored).isEqualTo(hex("SHA-1", zip));
 
         depot.ota().builds().deleteBuild(maintainer, id);
 

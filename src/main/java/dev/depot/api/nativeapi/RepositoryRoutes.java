@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
+import dev.depot.api.ClientAddress;
 import dev.depot.api.Links;
 import dev.depot.api.Params;
 import dev.depot.api.Routes;
@@ -16,6 +17,7 @@ import dev.depot.repository.FdroidExport;
 import dev.depot.repository.Repository;
 import dev.depot.repository.RepositoryEntry;
 import dev.depot.repository.RepositoryService;
+import dev.depot.release.Asker;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Instant;
@@ -36,10 +38,12 @@ public final class RepositoryRoutes {
     private final Links links;
 
     private final FdroidExport fdroid;
+    private final ClientAddress clients;
 
     public RepositoryRoutes(RepositoryService repositories, FdroidExport fdroid, BlobResponder responder,
-                            DownloadCounter counter, Links links) {
+                            DownloadCounter counter, Links links, ClientAddress clients) {
         this.fdroid = fdroid;
+        this.clients = clients;
         this.repositories = repositories;
         this.responder = responder;
         this.counter = counter;
@@ -136,8 +140,13 @@ public final class RepositoryRoutes {
             list.add(new RepositoryService.Installed(i.get("package").asText(), i.get("versionCode").asLong(),
                     i.get("signer").asText()));
         }
+        String channel = body.path("channel").isTextual() ? body.get("channel").asText() : null;
+        String installation = body.path("installation").isTextual() ? body.get("installation").asText()
+                : ctx.header("Depot-Installation");
+        String agent = ctx.header("User-Agent");
+        Asker asker = new Asker(installation, clients.of(ctx) + "|" + (agent == null ? "" : agent));
         Envelope.ok(ctx, Map.of("hash", repo.stateHash(),
-                "updates", repositories.updates(repo, list).stream().map(e -> entry(repo, e)).toList()));
+                "updates", repositories.updates(repo, list, channel, asker).stream().map(e -> entry(repo, e)).toList()));
     }
 
     private void file(Context ctx, boolean body) throws IOException {

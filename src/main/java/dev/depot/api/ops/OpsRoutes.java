@@ -21,8 +21,10 @@ public final class OpsRoutes {
     private final Database database;
     private final BlobStore blobs;
     private final PrometheusMeterRegistry metrics;
+    private final Runnable beforeScrape;
 
-    public OpsRoutes(Database database, BlobStore blobs, PrometheusMeterRegistry metrics) {
+    public OpsRoutes(Database database, BlobStore blobs, PrometheusMeterRegistry metrics, Runnable beforeScrape) {
+        this.beforeScrape = beforeScrape;
         this.database = database;
         this.blobs = blobs;
         this.metrics = metrics;
@@ -31,8 +33,10 @@ public final class OpsRoutes {
     public void register(Routes routes) {
         routes.get("/healthz", Access.PUBLIC, ctx -> ctx.json(Map.of("status", "ok")));
         routes.get("/readyz", Access.PUBLIC, this::ready);
-        routes.get("/metrics", Access.PUBLIC, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(metrics.scrape()));
+        routes.get("/metrics", Access.PUBLIC, ctx -> {
+            beforeScrape.run();
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+        });
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.depot.api.shipper;
 
 import dev.depot.api.Access;
+import dev.depot.api.ClientAddress;
 import dev.depot.api.Links;
 import dev.depot.api.Params;
 import dev.depot.api.Routes;
@@ -12,6 +13,9 @@ import dev.depot.delivery.DownloadType;
 import dev.depot.ota.Device;
 import dev.depot.ota.Ota;
 import dev.depot.ota.OtaBuild;
+import dev.depot.ota.RomBuildService;
+import dev.depot.release.Asker;
+import dev.depot.release.RomOffers;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
@@ -19,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * shipper's public endpoints: the LineageOS updater answer, device and maintainer lists, the
@@ -36,11 +41,16 @@ public final class ShipperPublicRoutes {
     private final Links links;
     private final String depotVersion;
     private final AnswerCache answers;
+    private final RomOffers offers;
+    private final ClientAddress clients;
 
-    public ShipperPublicRoutes(Ota ota, AuthService auth, DownloadCounter counter, Links links,
-                               String depotVersion, Duration answerTtl) {
-        this.answers = new AnswerCache(ota.builds()::changes, answerTtl);
+    public ShipperPublicRoutes(Ota ota, RomOffers offers, LongSupplier releaseChanges, AuthService auth, DownloadCounter counter,
+                               Links links, ClientAddress clients, String depotVersion, Duration answerTtl) {
+        LongSupplier generation = () -> ota.builds().changes() + releaseChanges.getAsLong();
+        this.answers = new AnswerCache(generation, answerTtl);
         this.ota = ota;
+        this.offers = offers;
+        this.clients = clients;
         this.auth = auth;
         this.counter = counter;
         this.links = links;
@@ -71,18 +81,48 @@ public final class ShipperPublicRoutes {
     }
 
     private void updater(Context ctx) {
-        String codename = ctx.pathParam("codename");
-        String variant = ctx.pathParam("variant");
-        answers.serve(ctx, codename + "/" + variant, () -> Map.of("response",
-                ota.builds().updaterBuilds(codename, variant, null).stream().map(b -> updaterEntry(b, null)).toList()));
+        answerUpdater(ctx, ctx.pathParam("codename"), ctx.pathParam("variant"), null);
     }
 
     private void updaterX86(Context ctx) {
-        String codename = ctx.pathParam("codename");
-        String variant = ctx.pathParam("variant");
-        String x86Type = ctx.pathParam("x86_type");
-        answers.serve(ctx, codename + "/" + x86Type + "/" + variant, () -> Map.of("response",
-                ota.builds().updaterBuilds(codename, variant, x86Type).stream().map(b -> updaterEntry(b, x86Type)).toList()));
+        answerUpdater(ctx, ctx.pathParam("codename"), ctx.pathParam("variant"), ctx.pathParam("x86_type"));
+    }
+
+    /**
+     * The LineageOS updater's answer. A device without releases lists every published build, as
+     * shipper does; once it has releases, the builds its channels offer this phone ({@code channel}
+     * and {@code installation} may be asked for in the query; an updater that sends neither is on
+     * the default channel and bucketed by its address and User-Agent).
+     */
+    private void answerUpdater(Context ctx, String codename, String variant, String x86Type) {
+        String base = codename + "/" + (x86Type == null ? "" : x86Type + "/") + variant;
+        RomBuildService.UpdaterRequest request;
+        try {
+            request = offers.request(codename, variant, x86Type);
+        } catch (DepotException refusal) {
+            answers.serve(ctx, base, () -> {
+                throw refusal;
+            });
+            return;
+        }
+        Optional<RomOffers.Offer> offer = offers.offer(request, ctx.queryParam("channel"), asker(ctx));
+        if (offer.isEmpty()) {
+            answers.serve(ctx, base, () -> Map.of("response",
+                    ota.builds().updaterBuilds(request).stream().map(b -> updaterEntry(b, x86Type)).toList()));
+            return;
+        }
+        answers.serve(ctx, offer.get().cacheKey(), () -> Map.of("response",
+                offers.builds(offer.get()).stream().map(b -> updaterEntry(b, x86Type)).toList()));
+    }
+
+    /** Who asks: the installation it names, else its address and User-Agent. */
+    private Asker asker(Context ctx) {
+        String installation = ctx.queryParam("installation");
+        if (installation == null) {
+            installation = ctx.header("Depot-Installation");
+        }
+        String agent = ctx.header("User-Agent");
+        return new Asker(installation, clients.of(ctx) + "|" + (agent == null ? "" : agent));
     }
 
     private Map<String, Object> updaterEntry(OtaBuild b, String x86Type) {

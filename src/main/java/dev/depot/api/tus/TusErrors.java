@@ -13,25 +13,14 @@ public final class TusErrors implements ErrorRenderer {
 
     @Override
     public void render(Context ctx, DepotException e) {
-        int status = switch (e) {
-            case DepotException.NotFound n -> 404;
-            case DepotException.Gone g -> 410;
-            case DepotException.Unauthenticated u -> 401;
-            case DepotException.Forbidden f -> 403;
-            case DepotException.Throttled t -> 429;
-            case DepotException.Unavailable u -> 503;
-            case DepotException.InsufficientStorage s -> 507;
-            case DepotException.NotAvailable n -> 404;
-            case DepotException.Conflict c -> 409;
-            case DepotException.Invalid i -> switch (i.reason()) {
-                case "tus_version" -> 412;
-                case "unsupported_media_type" -> 415;
-                case "too_large" -> 413;
-                case "chunk_checksum_mismatch", "checksum_mismatch" -> 460;
-                case "offset_mismatch" -> 409;
-                default -> 400;
-            };
-        };
+        int status = e instanceof DepotException.Invalid i ? switch (i.reason()) {
+            case "tus_version" -> 412;
+            case "unsupported_media_type" -> 415;
+            case "too_large" -> 413;
+            case "chunk_checksum_mismatch", "checksum_mismatch" -> 460;
+            case "offset_mismatch" -> 409;
+            default -> 400;
+        } : ErrorRenderer.plainStatus(e);
         ctx.header("Tus-Resumable", TusRoutes.VERSION);
         if (status == 412) {
             ctx.header("Tus-Version", TusRoutes.VERSION);

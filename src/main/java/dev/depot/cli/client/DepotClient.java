@@ -58,6 +58,13 @@ public final class DepotClient {
         return data(r);
     }
 
+    /** POST of a JSON body to a native endpoint; returns {@code data} or throws with the server's message. */
+    public JsonNode postData(String path, Object body) throws IOException {
+        HttpResponse<String> r = send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+        return data(r);
+    }
+
     static JsonNode data(HttpResponse<String> r) throws ClientException {
         JsonNode body;
         try {

@@ -1,0 +1,103 @@
+package dev.depot.release;
+
+import dev.depot.core.ChangeBoundCache;
+import dev.depot.core.DepotException;
+import dev.depot.ota.OtaBuild;
+import dev.depot.ota.RomBuildService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What a phone checking for a ROM update is offered once its device has releases: per channel it
+ * may see, the newest release of its variant that reaches it. A device without releases is
+ * offered every published build, as before channels existed (whatever channel it names).
+ */
+public final class RomOffers {
+    /** Newest build first: by build date, then by the build's id. */
+    private static final Comparator<Candidate> NEWEST_FIRST = Comparator.comparing(Candidate::buildDate)
+            .thenComparingLong(c -> c.release().buildId()).reversed();
+
+    private final ReleaseService releases;
+    private final Installations installations;
+    private final RomBuildService builds;
+    private final ChangeBoundCache<String, Checked> requests;
+
+    public RomOffers(ReleaseService releases, Installations installations, RomBuildService builds, Duration cacheTtl) {
+        this.releases = releases;
+        this.installations = installations;
+        this.builds = builds;
+        this.requests = new ChangeBoundCache<>(() -> builds.changes() + releases.changes(), cacheTtl, 10_000);
+    }
+
+    /** What an update check names, checked, or why it was refused. */
+    private record Checked(RomBuildService.UpdaterRequest request, DepotException refusal) {}
+
+    /**
+     * The device, variant and x86 type an update check names, checked as shipper checks them; the
+     * answer (or the refusal) is kept while nothing changes, so a phone asking again costs no query.
+     */
+    public RomBuildService.UpdaterRequest request(String codename, String variant, String x86Type) {
+        Checked c = requests.get(codename + "/" + (x86Type == null ? "" : x86Type + "/") + variant, () -> {
+            try {
+                return new Checked(builds.updaterRequest(codename, variant, x86Type), null);
+            } catch (DepotException refusal) {
+                return new Checked(null, refusal);
+            }
+        });
+        if (c.refusal() != null) {
+            throw c.refusal();
+        }
+        return c.request();
+    }
+
+    /**
+     * The releases offered to a phone, newest first, or empty when the device has no release (then
+     * every published build is offered). {@code cacheKey} names the answer: phones offered the same
+     * releases share it.
+     */
+    public record Offer(String channel, List<Candidate> candidates, String cacheKey) {}
+
+    public Optional<Offer> offer(RomBuildService.UpdaterRequest request, String channel, Asker asker) {
+        ReleaseTarget target = ReleaseTarget.device(request.device().id());
+        Optional<ReleaseService.OfferPlan> plan = releases.plan(target);
+        if (plan.isEmpty()) {
+            return Optional.empty();
+        }
+        Channel c = releases.channelOf(plan.get(), channel);
+        Set<Long> failed = Set.of();
+        if (asker.installation() != null) {
+            Installation i = installations.contact(target, asker.installation(), c.name());
+            failed = installations.failedReleases(i);
+        }
+        String variant = request.variant().codename();
+        List<Candidate> offered = releases.offers(plan.get(), c, asker.bucketKey(), failed,
+                candidate -> variant.equals(candidate.variant())
+                        && (request.x86Type() == null || Objects.equals(request.x86Type(), candidate.x86Type())),
+                NEWEST_FIRST);
+        String key = request.device().codename() + "/" + (request.x86Type() == null ? "" : request.x86Type() + "/") + variant
+                + "@" + c.name() + ":" + offered.stream().map(o -> Long.toString(o.release().id())).collect(Collectors.joining(","));
+        return Optional.of(new Offer(c.name(), offered, key));
+    }
+
+    /** The builds of an offer, newest first, each once; refused as shipper refuses when there are none. */
+    public List<OtaBuild> builds(Offer offer) {
+        Set<Long> ids = new LinkedHashSet<>();
+        List<OtaBuild> out = new ArrayList<>();
+        for (Candidate c : offer.candidates()) {
+            if (ids.add(c.release().buildId())) {
+                builds.publishedBuild(c.release().buildId()).ifPresent(out::add);
+            }
+        }
+        if (out.isEmpty()) {
+            throw RomBuildService.noBuilds();
+        }
+        return out;
+    }
+}
