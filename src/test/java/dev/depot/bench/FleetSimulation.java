@@ -74,6 +74,7 @@ public final class FleetSimulation {
             sim.staging(fleet, old, staged);
             sim.halting(f, fleet);
             sim.healthy(f, fleet);
+            sim.ddi(f, Math.min(fleet, 2_000));
         } finally {
             if (second != null) {
                 second.close();
@@ -253,6 +254,83 @@ public final class FleetSimulation {
         return h;
     }
 
+    /**
+     * DDI controllers (registered by the device's gateway token) each poll, fetch their
+     * deployment, download the artifact and send feedback, against a release failing 30 % of the
+     * time: how many finished before it halted, and whether the rest were told to cancel or got
+     * nothing more.
+     */
+    private void ddi(OtaFixture f, int controllers) throws Exception {
+        String gateway = call("POST", node(0) + "/v1/devices/sunfish/gateway-token", Map.of(), auth()).get("token").asText();
+        long build = f.upload("Bliss-v3.0-sunfish-OFFICIAL-gapps-20240901.zip", OtaFixture.randomBytes(50_000, 300));
+        long r = release("stable", build, "100", "5");
+        Random random = new Random(3);
+        boolean[] fails = new boolean[controllers];
+        for (int i = 0; i < controllers; i++) {
+            fails[i] = random.nextDouble() < 0.30;
+        }
+        AtomicInteger deployed = new AtomicInteger();
+        AtomicInteger nothing = new AtomicInteger();
+        AtomicInteger fellBack = new AtomicInteger();
+        AtomicInteger downloadedBytes = new AtomicInteger();
+        double seconds = parallel(controllers, i -> {
+            try {
+                String base = node(i) + "/sunfish/controller/v1/ddi-" + i;
+                String[] auth = {"Authorization", "GatewayToken " + gateway};
+                JsonNode poll = raw("GET", base, null, auth);
+                JsonNode link = poll.path("_links").path("deploymentBase").path("href");
+                if (link.isMissingNode()) {
+                    nothing.incrementAndGet();
+                    return;
+                }
+                JsonNode d = raw("GET", link.asText(), null, auth);
+                String action = d.get("id").asText();
+                if (!action.equals(Long.toString(r))) {
+                    fellBack.incrementAndGet();
+                }
+                String href = d.get("deployment").get("chunks").get(0).get("artifacts").get(0).get("_links").get("download-http")
+                        .get("href").asText();
+                HttpResponse<byte[]> bytes = http.send(HttpRequest.newBuilder(URI.create(href)).header(auth[0], auth[1]).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                requests.incrementAndGet();
+                downloadedBytes.addAndGet(bytes.body().length);
+                raw("POST", base + "/deploymentBase/" + action + "/feedback", Map.of("status", Map.of("execution", "closed",
+                        "result", Map.of("finished", fails[i] ? "failure" : "success"), "details", List.of("bench"))), auth);
+                deployed.incrementAndGet();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        JsonNode s = call("GET", node(0) + "/v1/devices/sunfish/releases/" + r, null, auth());
+        System.out.println("| DDI controllers (gateway token; 30 % of installs fail) | figure |");
+        System.out.println("| --- | --- |");
+        System.out.printf("| controllers | %,d |%n", controllers);
+        System.out.printf("| deployed (poll, deploymentBase, download, feedback) | %,d (%,d bytes downloaded) |%n", deployed.get(),
+                downloadedBytes.get());
+        System.out.printf("| of those, given the channel's previous release (this one had halted) | %,d |%n", fellBack.get());
+        System.out.printf("| polls that found nothing to do | %,d |%n", nothing.get());
+        System.out.printf("| release state, funnel installed/failed | %s, %d/%d |%n", s.get("state").asText(),
+                s.get("funnel").get("installed").asLong(), s.get("funnel").get("failed").asLong());
+        System.out.printf("| controllers per second | %,.0f |%n", controllers / seconds);
+        System.out.printf("%nHTTP requests in all: %,d%n", requests.get());
+    }
+
+    /** A DDI call: plain JSON (no envelope); a body-less 200 is an empty object. */
+    private JsonNode raw(String method, String url, Object body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        requests.incrementAndGet();
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + url + ": " + r.statusCode() + " " + r.body());
+        }
+        return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+    }
+
     private void healthy(OtaFixture f, int fleet) throws Exception {
         int releases = 5;
         int per = Math.max(100, fleet / releases);
@@ -283,7 +361,6 @@ public final class FleetSimulation {
         System.out.println("| --- | --- |");
         System.out.printf("| releases, installs each | %d, %,d |%n", releases, per);
         System.out.printf("| failures reported | %,d |%n", failures);
-        System.out.printf("| releases halted | %d |%n", halts);
-        System.out.printf("%nHTTP requests in all: %,d%n", requests.get());
+        System.out.printf("| releases halted | %d |%n%n", halts);
     }
 }

@@ -11,15 +11,12 @@ import dev.depot.config.Settings;
 import dev.depot.core.DepotException;
 import dev.depot.server.Depot;
 import dev.depot.support.Backend;
-import dev.depot.upload.UploadSession;
-import java.io.ByteArrayInputStream;
+import dev.depot.support.RomBuilds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,11 +64,7 @@ class VisibilityTest {
     }
 
     private OtaBuild upload(String name, long seed) {
-        byte[] zip = new byte[4096];
-        new Random(seed).nextBytes(zip);
-        UploadSession s = depot.intake().openRomUpload(maintainer, "tus", name, (long) zip.length, Map.of());
-        depot.uploads().append(maintainer, s.id(), 0, (long) zip.length, new ByteArrayInputStream(zip), zip.length);
-        return depot.ota().builds().build(depot.intake().complete(maintainer, "tus", s.id(), null).buildId()).orElseThrow();
+        return RomBuilds.upload(depot, maintainer, name, seed);
     }
 
     @Test

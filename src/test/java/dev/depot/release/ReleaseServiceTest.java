@@ -15,17 +15,14 @@ import dev.depot.ota.OtaBuild;
 import dev.depot.ota.RomBuildService;
 import dev.depot.server.Depot;
 import dev.depot.support.Backend;
+import dev.depot.support.RomBuilds;
 import dev.depot.support.MutableClock;
-import dev.depot.upload.UploadSession;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,11 +79,7 @@ class ReleaseServiceTest {
     }
 
     private OtaBuild upload(String name, long seed) {
-        byte[] zip = new byte[4096];
-        new Random(seed).nextBytes(zip);
-        UploadSession s = depot.intake().openRomUpload(maintainer, "tus", name, (long) zip.length, Map.of());
-        depot.uploads().append(maintainer, s.id(), 0, (long) zip.length, new ByteArrayInputStream(zip), zip.length);
-        return depot.ota().builds().build(depot.intake().complete(maintainer, "tus", s.id(), null).buildId()).orElseThrow();
+        return RomBuilds.upload(depot, maintainer, name, seed);
     }
 
     private Release release(String channel, OtaBuild build, int basisPoints) {
@@ -246,6 +239,23 @@ class ReleaseServiceTest {
         assertThatThrownBy(() -> installations.report(i, installing)).isInstanceOf(DepotException.Throttled.class);
         clock.advance(Duration.ofMinutes(1));
         assertThat(installations.report(i, installing).lastStep()).isEqualTo(ReportStep.INSTALLING);
+    }
+
+    @Test
+    void reportsExpireButTheFunnelAndFailuresStay() {
+        Release r = release("stable", january, Rollout.ALL);
+        report("phone-1", r, ReportStep.FAILED, FailureReason.INSUFFICIENT_STORAGE);
+        Installation i = installations.installation(sunfish, "phone-1");
+        assertThat(installations.reports(i)).hasSize(1);
+
+        clock.advance(Duration.ofDays(31));
+        assertThat(installations.expireReports(Duration.ofDays(30))).isEqualTo(1);
+
+        assertThat(installations.reports(i)).isEmpty();
+        assertThat(releases.release(sunfish, r.id()).funnel().failed()).isEqualTo(1);
+        assertThat(releases.failures(sunfish, r.id())).extracting(FailureCount::reason).containsExactly("insufficient_storage");
+        assertThatThrownBy(() -> offered(null, "phone-1")).as("and it still is not offered what it failed")
+                .isInstanceOfSatisfying(DepotException.NotFound.class, e -> assertThat(e.reason()).isEqualTo("no_builds"));
     }
 
     @Test
