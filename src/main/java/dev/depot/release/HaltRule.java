@@ -1,5 +1,6 @@
 package dev.depot.release;
 
+import dev.depot.core.DepotException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -24,6 +25,27 @@ public record HaltRule(int thresholdBp, int minFinished) {
         if (minFinished < 1) {
             throw new IllegalArgumentException("minFinished must be at least 1: " + minFinished);
         }
+    }
+
+    /**
+     * A rule as people give it: the threshold as a percentage ("5", "2.5") and the minimum of
+     * finished installs; either may be null to keep {@code current}'s.
+     */
+    public static HaltRule of(String thresholdPercent, String minFinished, HaltRule current) {
+        int threshold = thresholdPercent == null || thresholdPercent.isBlank() ? current.thresholdBp()
+                : Rollout.basisPoints(thresholdPercent);
+        int min = current.minFinished();
+        if (minFinished != null && !minFinished.isBlank()) {
+            try {
+                min = Integer.parseInt(minFinished.trim());
+            } catch (NumberFormatException e) {
+                min = -1;
+            }
+            if (min < 1 || min > 1_000_000) {
+                throw new DepotException.Invalid("invalid_min_finished", "minFinished must be a whole number from 1 to 1000000.");
+            }
+        }
+        return new HaltRule(threshold, min);
     }
 
     /** The Wilson score interval's lower bound of {@code failures} in {@code finished}, at 95 %. */

@@ -113,7 +113,7 @@ public final class ReleasePages {
 
     private void list(Context ctx, Target t) {
         List<Channel> channels = releases.channels(t.target());
-        List<Row> rows = releases.releases(t.target(), null, null, 100).stream().map(this::row).toList();
+        List<Row> rows = releases.releases(t.target(), null, null, 100).stream().map(r -> row(t, r)).toList();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("target", t);
         params.put("channels", channels);
@@ -127,8 +127,7 @@ public final class ReleasePages {
         Principal me = Authenticator.principal(ctx);
         Params p = Params.of(ctx);
         long build = Params.id(p.require("build")).orElseThrow(() -> new DepotException.NotFound("unknown_build", "There is no such build here."));
-        HaltRule rule = new HaltRule(Rollout.basisPoints(p.get("failureThreshold").filter(s -> !s.isBlank()).orElse("5")),
-                Integer.parseInt(p.get("minFinished").filter(s -> s.matches("\\d{1,7}")).orElse("20")));
+        HaltRule rule = HaltRule.of(p.get("failureThreshold").orElse(null), p.get("minFinished").orElse(null), HaltRule.DEFAULT);
         Release r = releases.create(me, t.target(), new ReleaseService.NewRelease(p.require("channel"), build,
                 Rollout.basisPoints(p.get("percentage").filter(s -> !s.isBlank()).orElse("100")),
                 p.bool("allowDowngrade").orElse(false), rule));
@@ -151,9 +150,7 @@ public final class ReleasePages {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("target", t);
         params.put("release", r);
-        params.put("row", row(r));
-        params.put("build", t.builds().stream().filter(b -> b.id() == r.buildId()).map(BuildChoice::label).findFirst()
-                .orElse("#" + r.buildId()));
+        params.put("row", row(t, r));
         params.put("funnel", funnel);
         List<FailureCount> failures = releases.failures(t.target(), r.id());
         TreeSet<String> reasons = new TreeSet<>();
@@ -189,8 +186,11 @@ public final class ReleasePages {
         ctx.redirect(t.base() + "/" + id, HttpStatus.SEE_OTHER);
     }
 
-    private Row row(Release r) {
-        return new Row(r.id(), r.channel().name(), "#" + r.buildId(), r.state().wireName(), Rollout.percentText(r.basisPoints()) + " %",
+    /** The release as a row; its build named as the release form names it (its id, for a build no longer published). */
+    private static Row row(Target t, Release r) {
+        String build = t.builds().stream().filter(b -> b.id() == r.buildId()).map(BuildChoice::label).findFirst()
+                .orElse("#" + r.buildId());
+        return new Row(r.id(), r.channel().name(), build, r.state().wireName(), Rollout.percentText(r.basisPoints()) + " %",
                 r.funnel().installed(), r.funnel().failed(), TIME.format(Instant.ofEpochMilli(r.createdAt())));
     }
 

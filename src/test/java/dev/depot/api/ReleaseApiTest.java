@@ -186,6 +186,11 @@ class ReleaseApiTest {
     void badRequestsGetAPreciseRefusal() {
         assertThat(server.postJson(RELEASES, "{\"channel\":\"stable\",\"build\":" + april + ",\"percentage\":101}",
                 auth(f.maintainerToken)).statusCode()).isEqualTo(400);
+        for (String bad : new String[] {"\"minFinished\":0", "\"minFinished\":\"many\"", "\"failureThreshold\":-1"}) {
+            HttpResponse<String> r = server.postJson(RELEASES, "{\"channel\":\"stable\",\"build\":" + april + "," + bad + "}",
+                    auth(f.maintainerToken));
+            assertThat(r.statusCode()).as(bad + ": " + r.body()).isEqualTo(400);
+        }
         assertThat(server.postJson(RELEASES, "{\"channel\":\"Stable!\",\"build\":" + april + "}",
                 auth(f.maintainerToken)).statusCode()).isEqualTo(400);
         assertThat(server.postJson(RELEASES, "{\"channel\":\"stable\",\"build\":99999}",

@@ -278,12 +278,7 @@ public final class ReleaseRoutes {
     }
 
     private static HaltRule haltRule(Params p, HaltRule current) {
-        int threshold = p.get("failureThreshold").map(Rollout::basisPoints).orElse(current.thresholdBp());
-        int minFinished = p.get("minFinished").map(ReleaseRoutes::integer).orElse(current.minFinished());
-        if (minFinished < 1 || minFinished > 1_000_000) {
-            throw new DepotException.Invalid("invalid_min_finished", "minFinished must be from 1 to 1000000.");
-        }
-        return new HaltRule(threshold, minFinished);
+        return HaltRule.of(p.get("failureThreshold").orElse(null), p.get("minFinished").orElse(null), current);
     }
 
     static Map<String, Object> channel(Channel c) {
