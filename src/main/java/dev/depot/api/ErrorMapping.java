@@ -5,6 +5,8 @@ import dev.depot.core.StorageFull;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.sql.SQLException;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Optional;
@@ -34,6 +36,11 @@ public final class ErrorMapping {
             } else if (StorageFull.causedBy(e)) {
                 log.warn("no room to store on {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
                 respond(ctx, routes, StorageFull.error());
+            } else if (busyDatabase(e)) {
+                log.warn("database busy on {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
+                ctx.header("Retry-After", "1");
+                respond(ctx, routes, new DepotException.Unavailable("database_busy",
+                        "The database was too busy to take this change; nothing was changed. Try again."));
             } else if (lostDatabase(e)) {
                 log.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
                 respond(ctx, routes, new DepotException.Unavailable("database_unavailable",
@@ -80,6 +87,27 @@ public final class ErrorMapping {
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when {@code e} is the database refusing to wait longer for a lock: SQLite's busy or
+     * locked (a writer that queued past the busy timeout), PostgreSQL's lock timeout, deadlock or
+     * serialization failure. The change was rolled back, and the same request may simply be sent again.
+     */
+    static boolean busyDatabase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException s && s.getResultCode() != null) {
+                int primary = s.getResultCode().code & 0xff;
+                if (primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code) {
+                    return true;
+                }
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().equals("55P03") || sql.getSQLState().equals("40P01") || sql.getSQLState().equals("40001"))) {
                 return true;
             }
         }

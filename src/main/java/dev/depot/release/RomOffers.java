@@ -44,7 +44,12 @@ public final class RomOffers {
      * answer (or the refusal) is kept while nothing changes, so a phone asking again costs no query.
      */
     public RomBuildService.UpdaterRequest request(String codename, String variant, String x86Type) {
-        Checked c = requests.get(codename + "/" + (x86Type == null ? "" : x86Type + "/") + variant, () -> {
+        return request(codename + "/" + (x86Type == null ? "" : x86Type + "/") + variant, codename, variant, x86Type);
+    }
+
+    /** The same, with the key the caller already made of the three ({@code codename/[x86Type/]variant}). */
+    public RomBuildService.UpdaterRequest request(String key, String codename, String variant, String x86Type) {
+        Checked c = requests.get(key, () -> {
             try {
                 return new Checked(builds.updaterRequest(codename, variant, x86Type), null);
             } catch (DepotException refusal) {
@@ -65,25 +70,31 @@ public final class RomOffers {
     public record Offer(String channel, List<Candidate> candidates, String cacheKey) {}
 
     public Optional<Offer> offer(RomBuildService.UpdaterRequest request, String channel, Asker asker) {
+        return plan(request).map(p -> offer(request, p, channel, asker));
+    }
+
+    /** What the device's releases offer, kept while nothing changes; empty when it has none. */
+    public Optional<ReleaseService.OfferPlan> plan(RomBuildService.UpdaterRequest request) {
+        return releases.plan(ReleaseTarget.device(request.device().id()));
+    }
+
+    /** The releases this plan offers the phone, as {@link #offer(RomBuildService.UpdaterRequest, String, Asker)}. */
+    public Offer offer(RomBuildService.UpdaterRequest request, ReleaseService.OfferPlan plan, String channel, Asker asker) {
         ReleaseTarget target = ReleaseTarget.device(request.device().id());
-        Optional<ReleaseService.OfferPlan> plan = releases.plan(target);
-        if (plan.isEmpty()) {
-            return Optional.empty();
-        }
-        Channel c = releases.channelOf(plan.get(), channel);
+        Channel c = releases.channelOf(plan, channel);
         Set<Long> failed = Set.of();
         if (asker.installation() != null) {
             Installation i = installations.contact(target, asker.installation(), c.name());
             failed = installations.failedReleases(i);
         }
         String variant = request.variant().codename();
-        List<Candidate> offered = releases.offers(plan.get(), c, asker.bucketKey(), failed,
+        List<Candidate> offered = releases.offers(plan, c, asker.bucketKey(), failed,
                 candidate -> variant.equals(candidate.variant())
                         && (request.x86Type() == null || Objects.equals(request.x86Type(), candidate.x86Type())),
                 NEWEST_FIRST);
         String key = request.device().codename() + "/" + (request.x86Type() == null ? "" : request.x86Type() + "/") + variant
                 + "@" + c.name() + ":" + offered.stream().map(o -> Long.toString(o.release().id())).collect(Collectors.joining(","));
-        return Optional.of(new Offer(c.name(), offered, key));
+        return new Offer(c.name(), offered, key);
     }
 
     /** The builds of an offer, newest first, each once; refused as shipper refuses when there are none. */

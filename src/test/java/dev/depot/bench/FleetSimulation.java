@@ -272,6 +272,7 @@ public final class FleetSimulation {
         AtomicInteger deployed = new AtomicInteger();
         AtomicInteger nothing = new AtomicInteger();
         AtomicInteger fellBack = new AtomicInteger();
+        AtomicInteger withdrawn = new AtomicInteger();
         AtomicInteger downloadedBytes = new AtomicInteger();
         double seconds = parallel(controllers, i -> {
             try {
@@ -283,7 +284,17 @@ public final class FleetSimulation {
                     nothing.incrementAndGet();
                     return;
                 }
-                JsonNode d = raw("GET", link.asText(), null, auth);
+                JsonNode d;
+                try {
+                    d = raw("GET", link.asText(), null, auth);
+                } catch (IllegalStateException gone) {
+                    // the release halted between the poll and the fetch: the action is no longer this device's
+                    if (!gone.getMessage().contains(" 404 ")) {
+                        throw gone;
+                    }
+                    withdrawn.incrementAndGet();
+                    return;
+                }
                 String action = d.get("id").asText();
                 if (!action.equals(Long.toString(r))) {
                     fellBack.incrementAndGet();
@@ -308,6 +319,7 @@ public final class FleetSimulation {
         System.out.printf("| deployed (poll, deploymentBase, download, feedback) | %,d (%,d bytes downloaded) |%n", deployed.get(),
                 downloadedBytes.get());
         System.out.printf("| of those, given the channel's previous release (this one had halted) | %,d |%n", fellBack.get());
+        System.out.printf("| offered, then withdrawn before it fetched the deployment (404) | %,d |%n", withdrawn.get());
         System.out.printf("| polls that found nothing to do | %,d |%n", nothing.get());
         System.out.printf("| release state, funnel installed/failed | %s, %d/%d |%n", s.get("state").asText(),
                 s.get("funnel").get("installed").asLong(), s.get("funnel").get("failed").asLong());

@@ -15,6 +15,7 @@ import dev.depot.ota.Ota;
 import dev.depot.ota.OtaBuild;
 import dev.depot.ota.RomBuildService;
 import dev.depot.release.Asker;
+import dev.depot.release.ReleaseService;
 import dev.depot.release.RomOffers;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -96,23 +97,17 @@ public final class ShipperPublicRoutes {
      */
     private void answerUpdater(Context ctx, String codename, String variant, String x86Type) {
         String base = codename + "/" + (x86Type == null ? "" : x86Type + "/") + variant;
-        RomBuildService.UpdaterRequest request;
-        try {
-            request = offers.request(codename, variant, x86Type);
-        } catch (DepotException refusal) {
-            answers.serve(ctx, base, () -> {
-                throw refusal;
-            });
-            return;
-        }
-        Optional<RomOffers.Offer> offer = offers.offer(request, ctx.queryParam("channel"), asker(ctx));
-        if (offer.isEmpty()) {
+        RomBuildService.UpdaterRequest request = offers.request(base, codename, variant, x86Type);
+        Optional<ReleaseService.OfferPlan> plan = offers.plan(request);
+        if (plan.isEmpty()) {
+            // no release: the answer as before channels, whatever the query names
             answers.serve(ctx, base, () -> Map.of("response",
                     ota.builds().updaterBuilds(request).stream().map(b -> updaterEntry(b, x86Type)).toList()));
             return;
         }
-        answers.serve(ctx, offer.get().cacheKey(), () -> Map.of("response",
-                offers.builds(offer.get()).stream().map(b -> updaterEntry(b, x86Type)).toList()));
+        RomOffers.Offer offer = offers.offer(request, plan.get(), ctx.queryParam("channel"), asker(ctx));
+        answers.serve(ctx, offer.cacheKey(), () -> Map.of("response",
+                offers.builds(offer).stream().map(b -> updaterEntry(b, x86Type)).toList()));
     }
 
     /** Who asks: the installation it names, else its address and User-Agent. */
