@@ -24,10 +24,6 @@ public final class InstallationRepository {
         this.dialect = dialect;
     }
 
-    Jdbi jdbi() {
-        return jdbi;
-    }
-
     Optional<Installation> find(ReleaseTarget target, String key) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM installations WHERE " + target.column()
                         + " = :target AND installation_key = :key")

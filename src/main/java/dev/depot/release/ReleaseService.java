@@ -1,7 +1,6 @@
 package dev.depot.release;
 
 import dev.depot.auth.Principal;
-import dev.depot.catalog.App;
 import dev.depot.catalog.AppService;
 import dev.depot.catalog.Role;
 import dev.depot.core.ChangeBoundCache;
@@ -79,11 +78,6 @@ public final class ReleaseService {
         Device d = devices.visibleDevice(codename).orElseThrow(() ->
                 new DepotException.NotFound("unknown_device", "The specified device does not exist!"));
         return ReleaseTarget.device(d.id());
-    }
-
-    /** The target of an app, for the update check of a repository that lists it. */
-    public ReleaseTarget appTarget(App app) {
-        return ReleaseTarget.app(app.id());
     }
 
     // --- channels
@@ -191,7 +185,7 @@ public final class ReleaseService {
     public Release rollout(Principal caller, ReleaseTarget target, long releaseId, int basisPoints) {
         checkBasisPoints(basisPoints);
         return transition(caller, target, releaseId, "percentage", r -> {
-            if (r.state() == ReleaseState.ROLLED_BACK || r.state() == ReleaseState.COMPLETE) {
+            if (!r.state().mayChangePercentage()) {
                 throw new DepotException.Conflict("invalid_state", "A " + r.state().wireName() + " release has no percentage to change.");
             }
             return new Change(r.state(), basisPoints, r.haltReason(), r.haltedAt(), Rollout.percentText(basisPoints) + " %");
@@ -201,7 +195,7 @@ public final class ReleaseService {
     /** Stops offering the release to new devices until it is resumed. */
     public Release pause(Principal caller, ReleaseTarget target, long releaseId) {
         return transition(caller, target, releaseId, "paused", r -> {
-            if (!r.state().offers()) {
+            if (!r.state().mayPause()) {
                 throw new DepotException.Conflict("invalid_state", "Only a rolling or complete release can be paused; this one is "
                         + r.state().wireName() + ".");
             }
@@ -212,7 +206,7 @@ public final class ReleaseService {
     /** Offers a paused or halted release again; the halt rule then counts from now. */
     public Release resume(Principal caller, ReleaseTarget target, long releaseId) {
         return transition(caller, target, releaseId, "resumed", r -> {
-            if (r.state() != ReleaseState.PAUSED && r.state() != ReleaseState.HALTED) {
+            if (!r.state().mayResume()) {
                 throw new DepotException.Conflict("invalid_state", "Only a paused or halted release can be resumed; this one is "
                         + r.state().wireName() + ".");
             }
@@ -223,7 +217,7 @@ public final class ReleaseService {
     /** Offers the release to every device of its channel. */
     public Release complete(Principal caller, ReleaseTarget target, long releaseId) {
         return transition(caller, target, releaseId, "completed", r -> {
-            if (r.state() == ReleaseState.ROLLED_BACK) {
+            if (!r.state().mayCompleteOrRollBack()) {
                 throw new DepotException.Conflict("invalid_state", "A rolled back release cannot be completed; release the build again.");
             }
             return new Change(ReleaseState.COMPLETE, Rollout.ALL, null, null, "");
@@ -233,7 +227,7 @@ public final class ReleaseService {
     /** Withdraws the release: its channel offers the release before it again. */
     public Release rollback(Principal caller, ReleaseTarget target, long releaseId) {
         return transition(caller, target, releaseId, "rolled_back", r -> {
-            if (r.state() == ReleaseState.ROLLED_BACK) {
+            if (!r.state().mayCompleteOrRollBack()) {
                 throw new DepotException.Conflict("invalid_state", "This release was already rolled back.");
             }
             return new Change(ReleaseState.ROLLED_BACK, r.basisPoints(), r.haltReason(), r.haltedAt(), "");

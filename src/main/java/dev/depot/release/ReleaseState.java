@@ -23,6 +23,26 @@ public enum ReleaseState {
         return this == ROLLING || this == COMPLETE;
     }
 
+    /** Whether a person may pause it: only what offers itself. */
+    public boolean mayPause() {
+        return offers();
+    }
+
+    /** Whether a person may resume it: a paused or halted release. */
+    public boolean mayResume() {
+        return this == PAUSED || this == HALTED;
+    }
+
+    /** Whether its percentage may change: not once complete or rolled back. */
+    public boolean mayChangePercentage() {
+        return this != COMPLETE && this != ROLLED_BACK;
+    }
+
+    /** Whether it may be completed (again, harmlessly) or rolled back: anything not rolled back. */
+    public boolean mayCompleteOrRollBack() {
+        return this != ROLLED_BACK;
+    }
+
     static ReleaseState parse(String text) {
         return valueOf(text.toUpperCase(Locale.ROOT));
     }

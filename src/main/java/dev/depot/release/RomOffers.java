@@ -97,6 +97,33 @@ public final class RomOffers {
         return new Offer(c.name(), offered, key);
     }
 
+    /**
+     * The one build a phone running a build of {@code installedSeconds} (its build date, Unix
+     * seconds; null when it does not say) should install: the newest its channels offer it that is
+     * newer, or older only when its release allows a downgrade; for a device without releases, its
+     * newest published build when newer. {@code build} is null when there is none; {@code channel}
+     * and {@code release} are null for a device without releases.
+     */
+    public record Update(String channel, OtaBuild build, Release release) {}
+
+    public Update update(RomBuildService.UpdaterRequest request, String channel, Asker asker, Long installedSeconds) {
+        Optional<ReleaseService.OfferPlan> plan = plan(request);
+        if (plan.isEmpty()) {
+            OtaBuild newest = builds.updaterBuilds(request).getFirst();
+            boolean newer = installedSeconds == null || newest.buildEpochSeconds() > installedSeconds;
+            return new Update(null, newer ? newest : null, null);
+        }
+        Offer offer = offer(request, plan.get(), channel, asker);
+        for (Candidate c : offer.candidates()) {
+            Optional<OtaBuild> b = builds.publishedBuild(c.release().buildId());
+            if (b.isPresent() && (installedSeconds == null || b.get().buildEpochSeconds() > installedSeconds
+                    || c.release().allowDowngrade())) {
+                return new Update(offer.channel(), b.get(), c.release());
+            }
+        }
+        return new Update(offer.channel(), null, null);
+    }
+
     /** The builds of an offer, newest first, each once; refused as shipper refuses when there are none. */
     public List<OtaBuild> builds(Offer offer) {
         Set<Long> ids = new LinkedHashSet<>();

@@ -169,7 +169,7 @@ public final class DepotServer implements AutoCloseable {
             new DdiRoutes(depot.releases().ddi(), responder, counter, links, settings.getDuration(Setting.DDI_POLLING))
                     .register(routes);
             new CatalogRoutes(depot.catalog(), depot.auth(), counter).register(routes);
-            new ReleaseRoutes(depot.releases(), depot.ota(), depot.repositories(), links, clients).register(routes);
+            new ReleaseRoutes(depot.releases(), depot.repositories(), links, clients).register(routes);
             new DeliveryRoutes(depot.delivery(), responder, links, depot.clock()).register(routes);
             new IntegrationRoutes(depot.intake(), depot.catalog(), counter).register(routes);
             new TusRoutes(depot.intake(), links).register(routes);

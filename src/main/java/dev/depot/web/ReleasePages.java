@@ -162,12 +162,12 @@ public final class ReleasePages {
                 : String.format("%d of %d finished installs failed (%.1f %%; at least %.1f %% at 95 %% confidence)",
                 f.failed(), f.finished(), 100.0 * f.failed() / f.finished(),
                 100 * HaltRule.wilsonLowerBound(f.failed(), f.finished())));
-        params.put("canPause", r.state().offers());
-        params.put("canResume", r.state() == ReleaseState.PAUSED || r.state() == ReleaseState.HALTED);
-        params.put("canComplete", r.state() != ReleaseState.ROLLED_BACK && r.state() != ReleaseState.COMPLETE);
-        params.put("canRollback", r.state() != ReleaseState.ROLLED_BACK);
-        params.put("canRollout", r.state() == ReleaseState.ROLLING || r.state() == ReleaseState.PAUSED
-                || r.state() == ReleaseState.HALTED);
+        // the buttons the state allows, as ReleaseService decides (completing a complete release is not offered)
+        params.put("canPause", r.state().mayPause());
+        params.put("canResume", r.state().mayResume());
+        params.put("canComplete", r.state().mayCompleteOrRollBack() && r.state() != ReleaseState.COMPLETE);
+        params.put("canRollback", r.state().mayCompleteOrRollBack());
+        params.put("canRollout", r.state().mayChangePercentage());
         params.put("haltedAt", r.haltedAt() == null ? "" : TIME.format(Instant.ofEpochMilli(r.haltedAt())));
         pages.render(ctx, "release.jte", params);
     }

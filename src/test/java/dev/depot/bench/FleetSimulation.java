@@ -87,19 +87,9 @@ public final class FleetSimulation {
         return nodes.get(i % nodes.size());
     }
 
+    /** A native API call: the envelope's {@code data}. */
     private JsonNode call(String method, String url, Object body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        requests.incrementAndGet();
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException(method + " " + url + ": " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body()).get("data");
+        return raw(method, url, body, headers).get("data");
     }
 
     private long release(String channel, long build, String percentage, String threshold) throws Exception {

@@ -9,7 +9,6 @@ import dev.depot.api.Routes;
 import dev.depot.auth.Principal;
 import dev.depot.core.DepotException;
 import dev.depot.delivery.DownloadType;
-import dev.depot.ota.Ota;
 import dev.depot.ota.OtaBuild;
 import dev.depot.ota.RomBuildService;
 import dev.depot.release.Channel;
@@ -32,7 +31,6 @@ import dev.depot.repository.Repository;
 import dev.depot.repository.RepositoryService;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -47,15 +45,13 @@ public final class ReleaseRoutes {
     private static final String APP = "/v1/organizations/{org}/apps/{app}";
 
     private final Releases releases;
-    private final Ota ota;
     private final Links links;
     private final ClientAddress clients;
     private final RepositoryService repositories;
 
-    public ReleaseRoutes(Releases releases, Ota ota, RepositoryService repositories, Links links, ClientAddress clients) {
+    public ReleaseRoutes(Releases releases, RepositoryService repositories, Links links, ClientAddress clients) {
         this.releases = releases;
         this.repositories = repositories;
-        this.ota = ota;
         this.links = links;
         this.clients = clients;
     }
@@ -212,33 +208,16 @@ public final class ReleaseRoutes {
             throw new DepotException.Invalid("missing_parameters", "The query parameter 'variant' is required.");
         }
         RomBuildService.UpdaterRequest request = releases.roms().request(codename, variant, ctx.queryParam("x86Type"));
-        String installation = Optional.ofNullable(ctx.queryParam("installation")).orElse(ctx.header("Depot-Installation"));
-        String agent = Optional.ofNullable(ctx.header("User-Agent")).orElse("");
         Long installed = Optional.ofNullable(ctx.queryParam("datetime")).map(ReleaseRoutes::seconds).orElse(null);
-        Optional<RomOffers.Offer> offer = releases.roms().offer(request, ctx.queryParam("channel"),
-                new Asker(installation, clients.of(ctx) + "|" + agent));
+        RomOffers.Update u = releases.roms().update(request, ctx.queryParam("channel"), Asker.of(ctx.queryParam("installation"),
+                ctx.header("Depot-Installation"), clients.of(ctx), ctx.header("User-Agent")), installed);
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("channel", u.channel());
         Map<String, Object> update = null;
-        if (offer.isEmpty()) {
-            List<OtaBuild> all = ota.builds().updaterBuilds(request);
-            OtaBuild newest = all.getFirst();
-            if (installed == null || newest.buildEpochSeconds() > installed) {
-                update = romBuild(newest);
-            }
-            out.put("channel", null);
-        } else {
-            out.put("channel", offer.get().channel());
-            for (var c : offer.get().candidates()) {
-                Optional<OtaBuild> b = ota.builds().publishedBuild(c.release().buildId());
-                if (b.isEmpty()) {
-                    continue;
-                }
-                if (installed != null && b.get().buildEpochSeconds() <= installed && !c.release().allowDowngrade()) {
-                    continue;
-                }
-                update = romBuild(b.get());
-                update.put("release", release(c.release()));
-                break;
+        if (u.build() != null) {
+            update = romBuild(u.build());
+            if (u.release() != null) {
+                update.put("release", release(u.release()));
             }
         }
         out.put("update", update);

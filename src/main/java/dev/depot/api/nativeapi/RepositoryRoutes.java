@@ -141,10 +141,8 @@ public final class RepositoryRoutes {
                     i.get("signer").asText()));
         }
         String channel = body.path("channel").isTextual() ? body.get("channel").asText() : null;
-        String installation = body.path("installation").isTextual() ? body.get("installation").asText()
-                : ctx.header("Depot-Installation");
-        String agent = ctx.header("User-Agent");
-        Asker asker = new Asker(installation, clients.of(ctx) + "|" + (agent == null ? "" : agent));
+        Asker asker = Asker.of(body.path("installation").isTextual() ? body.get("installation").asText() : null,
+                ctx.header("Depot-Installation"), clients.of(ctx), ctx.header("User-Agent"));
         Envelope.ok(ctx, Map.of("hash", repo.stateHash(),
                 "updates", repositories.updates(repo, list, channel, asker).stream().map(e -> entry(repo, e)).toList()));
     }

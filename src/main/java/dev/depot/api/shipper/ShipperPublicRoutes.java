@@ -112,12 +112,8 @@ public final class ShipperPublicRoutes {
 
     /** Who asks: the installation it names, else its address and User-Agent. */
     private Asker asker(Context ctx) {
-        String installation = ctx.queryParam("installation");
-        if (installation == null) {
-            installation = ctx.header("Depot-Installation");
-        }
-        String agent = ctx.header("User-Agent");
-        return new Asker(installation, clients.of(ctx) + "|" + (agent == null ? "" : agent));
+        return Asker.of(ctx.queryParam("installation"), ctx.header("Depot-Installation"), clients.of(ctx),
+                ctx.header("User-Agent"));
     }
 
     private Map<String, Object> updaterEntry(OtaBuild b, String x86Type) {
