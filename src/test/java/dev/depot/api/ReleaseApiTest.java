@@ -172,6 +172,34 @@ class ReleaseApiTest {
     }
 
     @Test
+    void channelsReleaseRulesAndAnInstallationsChannelAreManaged() {
+        JsonNode canary = ok(server.send("PUT", "/v1/devices/sunfish/channels/canary", "{\"stability\":5}",
+                auth(f.maintainerToken)), 200);
+        assertThat(canary.get("stability").asInt()).isEqualTo(5);
+        assertThat(canary.get("default").asBoolean()).as("the first channel is the default").isTrue();
+        ok(server.send("PUT", "/v1/devices/sunfish/channels/stable", "{\"stability\":0,\"default\":true}",
+                auth(f.maintainerToken)), 200);
+        JsonNode channels = ok(server.get("/v1/devices/sunfish/channels", auth(f.maintainerToken)), 200);
+        assertThat(channels).extracting(c -> c.get("name").asText() + ":" + c.get("default").asBoolean())
+                .containsExactly("stable:true", "canary:false");
+
+        long r = release("canary", may, "100");
+        JsonNode configured = ok(server.send("PATCH", RELEASES + "/" + r, "{\"failureThreshold\":\"2.5\",\"minFinished\":50}",
+                auth(f.maintainerToken)), 200);
+        assertThat(configured.get("failureThreshold").asDouble()).isEqualTo(2.5);
+        assertThat(configured.get("minFinished").asInt()).isEqualTo(50);
+
+        assertThat(server.get(UPDATER + "?installation=phone-1").statusCode()).as("the default channel has no release yet")
+                .isEqualTo(404);
+        ok(server.send("PATCH", "/v1/devices/sunfish/installations/phone-1", "{\"channel\":\"canary\"}",
+                auth(f.maintainerToken)), 200);
+        JsonNode installation = ok(server.get("/v1/devices/sunfish/installations/phone-1", auth(f.maintainerToken)), 200);
+        assertThat(installation.get("channel").asText()).isEqualTo("canary");
+        assertThat(server.send("PATCH", "/v1/devices/sunfish/installations/phone-1", "{\"channel\":\"nope\"}",
+                auth(f.maintainerToken)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void releasesUnderWayAreMetrics() {
         long staged = release("stable", may, "30");
         String metrics = server.get("/metrics").body();

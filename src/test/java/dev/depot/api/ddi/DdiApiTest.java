@@ -117,6 +117,17 @@ class DdiApiTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(anonymous.statusCode()).isEqualTo(401);
 
+        String module = CONTROLLER + "/softwaremodules/" + build + "/artifacts";
+        JsonNode listed = Json.parse(server.get(module, targetToken()).body());
+        assertThat(listed.get(0).get("filename").asText()).isEqualTo(artifact.get("filename").asText());
+        assertThat(listed.get(0).get("hashes").get("sha1").asText()).isEqualTo(sha1(zip));
+        HttpResponse<String> head = server.send(HttpRequest.newBuilder(URI.create(download))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()), "Authorization", "TargetToken " + target);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValueAsLong("Content-Length").orElse(-1)).isEqualTo(3000);
+        assertThat(server.get(CONTROLLER + "/softwaremodules/" + build + "/artifacts/other.zip", targetToken()).statusCode())
+                .isEqualTo(404);
+
         assertThat(feedback(action, "proceeding", "none").statusCode()).isEqualTo(200);
         assertThat(feedback(action, "closed", "success").statusCode()).isEqualTo(200);
         assertThat(poll().get("_links").has("deploymentBase")).as("installed: nothing more to do").isFalse();
