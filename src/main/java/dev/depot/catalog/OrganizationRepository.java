@@ -27,6 +27,11 @@ public final class OrganizationRepository {
                 .bind("slug", slug).map(OrganizationRepository::map).findOne());
     }
 
+    Optional<Organization> organization(long id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, slug, name, created_at FROM organizations WHERE id = :id")
+                .bind("id", id).map(OrganizationRepository::map).findOne());
+    }
+
     Optional<Organization> organizationOfApp(long appId) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT o.id, o.slug, o.name, o.created_at FROM organizations o JOIN apps a ON a.organization_id = o.id

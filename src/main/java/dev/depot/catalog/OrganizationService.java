@@ -62,6 +62,11 @@ public final class OrganizationService {
         }
     }
 
+    /** An organization by id, for what the whole server publishes (its repositories' signed metadata). */
+    public Optional<Organization> organization(long id) {
+        return repository.organization(id);
+    }
+
     /** The organization if the caller holds at least {@code min} in it. */
     public Organization organization(Principal caller, String slug, Role min) {
         Organization org = (slug != null && SLUG.matcher(slug).matches() ? repository.organization(slug) : Optional.<Organization>empty())

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Distribution server for Android apps and OTA builds.",
         subcommands = {ServeCommand.class, UserCommand.class, TokenCommand.class, DeviceCommand.class,
                 VariantCommand.class, OtaCommand.class, OrgCommand.class, RepoCommand.class, LoginCommand.class, UploadCommand.class, BuildsCommand.class,
-                ReleaseCommand.class,
+                ReleaseCommand.class, TufCommand.class, VerifyCommand.class,
                 BackupCommand.class, RestoreCommand.class})
 public final class DepotCommand implements Runnable {
 
@@ -27,6 +27,11 @@ public final class DepotCommand implements Runnable {
             if (e instanceof DepotException || e instanceof ConfigException || e instanceof DepotClient.ClientException) {
                 commandLine.getErr().println("depot: " + e.getMessage());
                 return 1;
+            }
+            if (e instanceof dev.sigstore.tuf.TufException) {
+                // a verification that failed names the client's own error: RollbackVersionException, ...
+                commandLine.getErr().println("depot: not verified: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                return 3;
             }
             throw e;
         });

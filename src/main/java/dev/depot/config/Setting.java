@@ -47,6 +47,13 @@ public enum Setting {
     REPORT_RETENTION("releases.report-retention", "30d", "How long each installation's reports are kept; the funnel and failures of each release, counted as reports arrive, are kept always."),
     REPORTS_PER_MINUTE("releases.reports-per-minute", "60", "Reports one installation may send per minute (on each node); more are answered 429."),
     DDI_POLLING("ddi.polling", "5m", "How often devices speaking hawkBit's DDI API are told to poll (config.polling.sleep); at most 24h."),
+    TUF_KEY_SECRET("tuf.key-secret", "", "Secret (at least 16 characters) that seals the TUF repository's online private keys in the database; needed to make or sign TUF metadata. Never logged."),
+    TUF_KEY_TYPE("tuf.key-type", "ed25519", "Kind of key made for TUF's online roles: ed25519 or ecdsa (P-256)."),
+    TUF_EXPIRY_ROOT("tuf.expiry.root", "365d", "How long a TUF root version is valid when made."),
+    TUF_EXPIRY_TARGETS("tuf.expiry.targets", "30d", "How long TUF targets metadata (and each delegated role's) is valid when signed."),
+    TUF_EXPIRY_SNAPSHOT("tuf.expiry.snapshot", "7d", "How long TUF snapshot metadata is valid when signed."),
+    TUF_EXPIRY_TIMESTAMP("tuf.expiry.timestamp", "1d", "How long TUF timestamp metadata is valid when signed; it is signed again when half of that is left."),
+    TUF_CHECK_INTERVAL("tuf.check-interval", "1m", "How often one node checks that TUF metadata matches what is published and signs again what nears expiry."),
     INSPECT_TIME_LIMIT("inspect.time-limit", "2m", "Longest a single build inspection may take before the build is marked as an error.");
 
     private final String key;

@@ -1,5 +1,7 @@
 package dev.depot.ota;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -9,8 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OtaChanges {
     private final AtomicLong count = new AtomicLong();
 
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
     void changed() {
         count.incrementAndGet();
+        listeners.forEach(Runnable::run);
+    }
+
+    /** Runs {@code listener} after each change this node makes (once it is committed). */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
     }
 
     /** Grows with every change this node makes. */

@@ -65,6 +65,12 @@ import dev.depot.storage.BlobStore;
 import dev.depot.storage.FileSystemBlobStore;
 import dev.depot.storage.S3BlobStore;
 import dev.depot.storage.ScratchStore;
+import dev.depot.tuf.Tuf;
+import dev.depot.tuf.TufKey;
+import dev.depot.tuf.TufRefresher;
+import dev.depot.tuf.TufRepository;
+import dev.depot.tuf.TufService;
+import dev.depot.tuf.TufTargets;
 import dev.depot.upload.UploadRepository;
 import dev.depot.upload.UploadService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -108,6 +114,7 @@ public final class Depot implements AutoCloseable {
     private final NodeRegistry nodes;
     private final BuildIntake intake;
     private final Releases releases;
+    private final Tuf tuf;
 
     private Depot(Settings settings, Database database, BlobStore blobs, Clock clock) {
         this.settings = settings;
@@ -133,7 +140,8 @@ public final class Depot implements AutoCloseable {
         this.catalog = catalog(database, builds, holds, jobs, auth, clock);
         this.intake = new BuildIntake(uploads, catalog, ota, auth);
         this.clock = clock;
-        this.releases = releases(database, devices, ota, catalog, otaChanges, builds, blobs, settings, metrics, clock);
+        ReleaseChanges releaseChanges = new ReleaseChanges();
+        this.releases = releases(database, devices, ota, catalog, otaChanges, releaseChanges, builds, blobs, settings, metrics, clock);
         this.repositories = new RepositoryService(new RepositoryTables(database.jdbi(), database.dialect()), catalog,
                 releases.apps(), clock,
                 settings.getLong(Setting.REPOSITORY_KEEP_REVISIONS));
@@ -145,8 +153,25 @@ public final class Depot implements AutoCloseable {
         this.feed = feed(database, blobs, holds, signer, publicUrl, catalog, clock);
         this.samples = new SampleIntake(blobs, feed.receipts(), stagingDir().resolve("samples"), settings.uploads().maxBytes(),
                 new TimeLimit(settings.getDuration(Setting.INSPECT_TIME_LIMIT)));
+        TufTargets tufTargets = new TufTargets(devices, ota.builds(), repositories, catalog.organizations(), releases.service());
+        TufService tufService = new TufService(new TufRepository(database.jdbi(), database.dialect()), tufTargets,
+                new TufService.Expiries(settings.getDuration(Setting.TUF_EXPIRY_ROOT), settings.getDuration(Setting.TUF_EXPIRY_TARGETS),
+                        settings.getDuration(Setting.TUF_EXPIRY_SNAPSHOT), settings.getDuration(Setting.TUF_EXPIRY_TIMESTAMP)),
+                settings.get(Setting.TUF_KEY_SECRET), tufKeyType(settings), clock);
+        this.tuf = new Tuf(tufService, new TufRefresher(tufService), tufTargets);
+        otaChanges.onChange(tuf.refresher()::request);
+        releaseChanges.onChange(tuf.refresher()::request);
+        repositories.onRevision(repo -> tuf.refresher().request());
         this.delivery = new DeliveryService(catalog, signer, downloads, clock, settings.downloads().tokenTtl(),
                 settings.downloads().linkTtl());
+    }
+
+    private static TufKey.Algorithm tufKeyType(Settings settings) {
+        try {
+            return TufKey.Algorithm.parse(settings.get(Setting.TUF_KEY_TYPE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("tuf.key-type: " + e.getMessage());
+        }
     }
 
     private static Catalog catalog(Database database, BuildRepository builds, BlobHolds holds, JobQueue jobs, AuthService auth,
@@ -160,10 +185,10 @@ public final class Depot implements AutoCloseable {
     }
 
     private static Releases releases(Database database, DeviceService devices, Ota ota, Catalog catalog, OtaChanges otaChanges,
-                                     BuildRepository builds, BlobStore blobs, Settings settings, MeterRegistry metrics,
-                                     Clock clock) {
+                                     ReleaseChanges releaseChanges, BuildRepository builds, BlobStore blobs, Settings settings,
+                                     MeterRegistry metrics, Clock clock) {
         ReleaseRepository repository = new ReleaseRepository(database.jdbi(), database.dialect());
-        ReleaseService service = new ReleaseService(repository, devices, catalog.apps(), new ReleaseChanges(), otaChanges::count,
+        ReleaseService service = new ReleaseService(repository, devices, catalog.apps(), releaseChanges, otaChanges::count,
                 settings.downloads().updaterCacheTtl(), clock);
         Installations installations = new Installations(new InstallationRepository(database.jdbi(), database.dialect()),
                 repository, service, settings.getInt(Setting.REPORTS_PER_MINUTE), clock);
@@ -215,6 +240,9 @@ public final class Depot implements AutoCloseable {
     public Ota ota() { return ota; }
 
     public Releases releases() { return releases; }
+
+    /** The TUF repository over every published build. */
+    public Tuf tuf() { return tuf; }
 
     public UploadService uploads() { return uploads; }
 
@@ -302,6 +330,7 @@ public final class Depot implements AutoCloseable {
 
     @Override
     public void close() {
+        tuf.refresher().close();
         fdroid.close();
         nodes.close();
         downloads.close();

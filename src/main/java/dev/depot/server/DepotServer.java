@@ -30,6 +30,8 @@ import dev.depot.api.shipper.ShipperAccountRoutes;
 import dev.depot.api.shipper.ShipperPublicRoutes;
 import dev.depot.api.shipper.ShipperUploadRoutes;
 import dev.depot.api.tus.TusRoutes;
+import dev.depot.api.tuf.TufRoutes;
+import dev.depot.tuf.TufService;
 import dev.depot.config.ConfigException;
 import dev.depot.config.DownloadSettings;
 import dev.depot.config.Setting;
@@ -151,10 +153,17 @@ public final class DepotServer implements AutoCloseable {
             // no response is ever sniffed into another type (an APK into HTML, say)
             cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
             cfg.routes.beforeMatched(authenticator::check);
+            // a change answered is signed: once a client hears it took effect, every node's TUF metadata says so
+            cfg.routes.after(ctx -> {
+                if (ctx.method() != io.javalin.http.HandlerType.GET && ctx.method() != io.javalin.http.HandlerType.HEAD) {
+                    depot.tuf().refresher().awaitCurrent(Duration.ofSeconds(5));
+                }
+            });
             PageRenderer pages = new PageRenderer(authenticator);
             ErrorMapping.install(cfg.routes, table);
             Routes routes = new Routes(cfg.routes, table);
-            new OpsRoutes(depot.database(), depot.blobs(), metrics, depot.releases().metrics()::refresh).register(routes);
+            new OpsRoutes(depot.database(), depot.blobs(), metrics, depot.releases().metrics()::refresh, depot.tuf().service())
+                    .register(routes);
             new ShipperPublicRoutes(depot.ota(), depot.releases().roms(), depot.releases().service()::changes, depot.auth(),
                     counter, links, clients, Depot.VERSION,
                     settings.downloads().updaterCacheTtl()).register(routes);
@@ -177,7 +186,7 @@ public final class DepotServer implements AutoCloseable {
             new Dashboard(depot.ota(), depot.catalog(), pages).register(routes);
             new ReleasePages(depot.releases().service(), depot.ota(), depot.catalog(), pages).register(routes);
             new AdminPages(depot.auth(), depot.ota(), depot.catalog(), depot.repositories(),
-                    depot.feed().receipts(), pages, links).register(routes);
+                    depot.feed().receipts(), depot.tuf().service(), pages, links).register(routes);
             new StatsPages(depot.ota(), depot.catalog(), counter, pages).register(routes);
             new SignInPages(depot.auth(), pages, links, settings.getDuration(Setting.SESSION_TTL), clients).register(routes);
             new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links, clients).register(routes);
@@ -185,6 +194,7 @@ public final class DepotServer implements AutoCloseable {
             new FdroidRoutes(depot.repositories(), depot.fdroid(), responder, counter).register(routes);
             new FeedRoutes(depot.feed(), responder, depot.clock()).register(routes);
             new SampleRoutes(depot.samples()).register(routes);
+            new TufRoutes(depot.tuf(), depot.tuf().targets(), responder, counter).register(routes);
             routes.get("/openapi.json", Access.PUBLIC, ctx -> ctx.json(
                     OpenApiDocument.build(table.routes(), links.base(), Depot.VERSION)));
         });
@@ -249,6 +259,14 @@ public final class DepotServer implements AutoCloseable {
             int n = depot.auth().removeEndedSessions();
             if (n > 0) {
                 log.info("removed {} ended web session(s)", n);
+            }
+        });
+        // what a crash between a change and its signing left, and what neared expiry while no node ran
+        depot.tuf().refresher().request();
+        scheduler.every("sign-tuf-metadata", settings.getDuration(Setting.TUF_CHECK_INTERVAL), () -> {
+            TufService.Refresh r = depot.tuf().service().refresh();
+            if (r.changed()) {
+                log.info("TUF metadata signed again: {}", String.join(", ", r.signed()));
             }
         });
         String url = settings.publicUrl(app.port());

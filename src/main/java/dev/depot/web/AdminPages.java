@@ -1,6 +1,7 @@
 package dev.depot.web;
 
 import dev.depot.api.Access;
+import dev.depot.tuf.TufService;
 import dev.depot.api.Authenticator;
 import dev.depot.api.Links;
 import dev.depot.api.Params;
@@ -69,10 +70,12 @@ public final class AdminPages {
     private final FeedReceipts feed;
     private final PageRenderer pages;
     private final Links links;
+    private final TufService tuf;
 
     public AdminPages(AuthService auth, Ota ota, Catalog catalog, RepositoryService repositories,
-                      FeedReceipts feed, PageRenderer pages, Links links) {
+                      FeedReceipts feed, TufService tuf, PageRenderer pages, Links links) {
         this.links = links;
+        this.tuf = tuf;
         this.auth = auth;
         this.ota = ota;
         this.catalog = catalog;
@@ -102,6 +105,7 @@ public final class AdminPages {
         r.post("/admin/variants", Access.SIGNED_IN_ADMIN, this::createVariant);
         r.post("/admin/rules", Access.SIGNED_IN_ADMIN, this::rules);
         r.get("/admin/repositories", Access.SIGNED_IN_ADMIN, this::repositories);
+        r.get("/admin/tuf", Access.SIGNED_IN_ADMIN, this::tuf);
         r.post("/admin/repositories", Access.SIGNED_IN_ADMIN, this::createRepository);
     }
 
@@ -294,6 +298,30 @@ public final class AdminPages {
         ota.buildNames().setFileNamePattern(form(ctx, "pattern"));
         ota.buildNames().setAllowedVersions(ctx.formParam("allowedVersions"));
         back(ctx, "/admin/devices");
+    }
+
+    // ---- TUF -----------------------------------------------------------------------------------
+
+    /** One role of the TUF repository as the page shows it: how long it has left, and whether that is a warning. */
+    public record TufRow(TufService.RoleStatus status, String left, boolean warn) {}
+
+    private void tuf(Context ctx) {
+        java.time.Instant now = tuf.now();
+        java.util.Set<String> near = new java.util.HashSet<>();
+        tuf.nearExpiry().forEach(s -> near.add(s.role()));
+        List<TufRow> rows = tuf.status().stream().map(s -> new TufRow(s, left(java.time.Duration.between(now, s.expires())),
+                near.contains(s.role()))).toList();
+        pages.render(ctx, "admin_tuf.jte", Map.of("roles", rows, "repository", links.base() + "/tuf/"));
+    }
+
+    private static String left(java.time.Duration d) {
+        if (d.isNegative()) {
+            return "expired";
+        }
+        if (d.toDays() >= 2) {
+            return "in " + d.toDays() + " days";
+        }
+        return d.toHours() >= 1 ? "in " + d.toHours() + " h" : "in " + d.toMinutes() + " min";
     }
 
     // ---- repositories --------------------------------------------------------------------------

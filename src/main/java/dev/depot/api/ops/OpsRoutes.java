@@ -4,11 +4,15 @@ import dev.depot.api.Access;
 import dev.depot.api.Routes;
 import dev.depot.db.Database;
 import dev.depot.storage.BlobStore;
+import dev.depot.tuf.TufService;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,9 +26,12 @@ public final class OpsRoutes {
     private final BlobStore blobs;
     private final PrometheusMeterRegistry metrics;
     private final Runnable beforeScrape;
+    private final TufService tuf;
 
-    public OpsRoutes(Database database, BlobStore blobs, PrometheusMeterRegistry metrics, Runnable beforeScrape) {
+    public OpsRoutes(Database database, BlobStore blobs, PrometheusMeterRegistry metrics, Runnable beforeScrape, TufService tuf) {
         this.beforeScrape = beforeScrape;
+        this.tuf = tuf;
+        registerTufGauges(metrics, tuf);
         this.database = database;
         this.blobs = blobs;
         this.metrics = metrics;
@@ -65,8 +72,49 @@ public final class OpsRoutes {
             case NOT_WRITABLE -> "not writable";
         });
         out.put("blobs", blobHealth);
+        if (dbHealth == Database.Health.OK) {
+            // a warning, not a failure: a node keeps serving while people re-sign or rotate
+            tufWarning().ifPresent(w -> out.put("tuf", w));
+        }
         ctx.status(ok ? 200 : 503).json(out);
     }
+
+    private Optional<String> tufWarning() {
+        try {
+            if (!tuf.initialized()) {
+                return Optional.empty();
+            }
+            List<TufService.RoleStatus> near = tuf.nearExpiry();
+            if (near.isEmpty()) {
+                return Optional.of("ok");
+            }
+            return Optional.of("expires soon: " + String.join(", ", near.stream()
+                    .map(s -> s.role() + " v" + s.version() + " at " + s.expires()).toList()));
+        } catch (RuntimeException e) {
+            return Optional.of("unknown: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code depot_tuf_expires_in_seconds{role}}: how long each top-level role's current version
+     * stays valid (delegated roles as the soonest of them, {@code role="delegated"}); negative once expired.
+     */
+    private static void registerTufGauges(PrometheusMeterRegistry metrics, TufService tuf) {
+        for (String role : List.of(TufService.ROOT, TufService.TARGETS, TufService.SNAPSHOT, TufService.TIMESTAMP, "delegated")) {
+            Gauge.builder("depot_tuf_expires_in_seconds", tuf, t -> expiresIn(t, role))
+                    .description("Seconds until the role's current TUF metadata expires (NaN without a TUF repository)")
+                    .tag("role", role).register(metrics);
+        }
+    }
+
+    private static double expiresIn(TufService tuf, String role) {
+        try {
+            return tuf.initialized() ? tuf.secondsLeft().getOrDefault(role, Double.NaN) : Double.NaN;
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
 
     private static <T> T within(CompletableFuture<T> check, long deadlineNanos, T otherwise) {
         try {
