@@ -2,6 +2,7 @@ package dev.depot.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.depot.core.DepotException;
 import dev.depot.server.Depot;
 import dev.depot.tuf.CanonicalJson;
 import dev.depot.tuf.SigningKey;
@@ -72,6 +73,10 @@ final class TufCommand {
         @Override
         int run(Depot depot) throws IOException {
             TufService tuf = depot.tuf().service();
+            if (tuf.initialized()) {
+                throw new DepotException.Conflict("tuf_initialized",
+                        "The TUF repository already has a root; rotate keys with a new root version (depot tuf root-next).");
+            }
             List<SigningKey> generated = new ArrayList<>();
             List<TufKey> keys = new ArrayList<>(readPublicKeys(rootKeys));
             if (generate != null) {

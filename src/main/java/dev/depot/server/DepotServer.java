@@ -156,7 +156,7 @@ public final class DepotServer implements AutoCloseable {
             // a change answered is signed: once a client hears it took effect, every node's TUF metadata says so
             cfg.routes.after(ctx -> {
                 if (ctx.method() != io.javalin.http.HandlerType.GET && ctx.method() != io.javalin.http.HandlerType.HEAD) {
-                    depot.tuf().refresher().awaitCurrent(Duration.ofSeconds(5));
+                    depot.tuf().refresher().awaitOwn(Duration.ofSeconds(5));
                 }
             });
             PageRenderer pages = new PageRenderer(authenticator);

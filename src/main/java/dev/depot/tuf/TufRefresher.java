@@ -21,6 +21,7 @@ public final class TufRefresher implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ThreadLocal<long[]> asked = ThreadLocal.withInitial(() -> new long[1]);
     private long requested;
     private long done;
 
@@ -32,6 +33,7 @@ public final class TufRefresher implements AutoCloseable {
     public void request() {
         synchronized (this) {
             requested++;
+            asked.get()[0] = requested;
         }
         try {
             executor.execute(this::run);
@@ -49,7 +51,7 @@ public final class TufRefresher implements AutoCloseable {
             }
         }
         try {
-            TufService.Refresh r = service.refresh();
+            TufService.Refresh r = service.refresh(true);
             if (r.changed()) {
                 log.info("TUF metadata signed: {}", String.join(", ", r.signed()));
             }
@@ -65,9 +67,30 @@ public final class TufRefresher implements AutoCloseable {
 
     /** Waits (at most {@code max}) until every change requested so far has been refreshed. */
     public void awaitCurrent(Duration max) {
+        long target;
+        synchronized (this) {
+            target = requested;
+        }
+        await(target, max);
+    }
+
+    /**
+     * Waits (at most {@code max}) until the changes this thread asked to be signed are, so that the
+     * answer to a request that changed what is published leaves only once it is signed; a request
+     * that changed nothing does not wait for others' changes.
+     */
+    public void awaitOwn(Duration max) {
+        long[] mine = asked.get();
+        long target = mine[0];
+        mine[0] = 0;
+        if (target > 0) {
+            await(target, max);
+        }
+    }
+
+    private void await(long target, Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (this) {
-            long target = requested;
             while (done < target) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {

@@ -277,7 +277,7 @@ public final class TufService {
                     Instant.parse(signed.path("expires").asText()).toEpochMilli(), clock.millis()));
             repository.setPendingRoot(h, null);
             List<String> signedRoles = new ArrayList<>(List.of(ROOT));
-            signedRoles.addAll(refreshIn(h).signed());
+            signedRoles.addAll(refreshIn(h, true).signed());
             return new Refresh(signedRoles);
         });
     }
@@ -286,15 +286,40 @@ public final class TufService {
 
     /** Signs what changed (or nears expiry), exactly once however many nodes ask at once. */
     public Refresh refresh() {
+        return refresh(false);
+    }
+
+    /**
+     * Signs what changed. {@code afterChange}: this node just changed what is published, so it
+     * goes straight to the lock; otherwise (the periodic check) what to sign is first looked for
+     * without it.
+     */
+    public Refresh refresh(boolean afterChange) {
         if (!initialized()) {
             return new Refresh(List.of());
+        }
+        if (!afterChange) {
+            try {
+                // the usual answer, "nothing to sign", found without the lock (on SQLite, the write lock)
+                repository.read(h -> refreshIn(h, false));
+                return new Refresh(List.of());
+            } catch (Pending p) {
+                // something to sign: done again under the lock, where what is read is what is signed
+            }
         }
         return repository.inTransaction(h -> {
             if (repository.lockState(h).isEmpty() || repository.latest(h, ROOT).isEmpty()) {
                 return new Refresh(List.of());
             }
-            return refreshIn(h);
+            return refreshIn(h, true);
         });
+    }
+
+    /** A dry run found something to sign. */
+    private static final class Pending extends RuntimeException {
+        Pending() {
+            super(null, null, false, false);
+        }
     }
 
     /** Gives a delegated role a new key; the targets role's delegation changes with it, nothing else. */
@@ -312,11 +337,12 @@ public final class TufService {
                 repository.setKeyState(h, k.keyid(), "retired");
             }
             newOnlineKey(h, role, "active");
-            return refreshIn(h);
+            return refreshIn(h, true);
         });
     }
 
-    private Refresh refreshIn(Handle h) {
+    /** Signs what changed; with {@code write} false, throws {@link Pending} instead of signing anything. */
+    private Refresh refreshIn(Handle h, boolean write) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         ObjectNode root = signedOf(repository.latest(h, ROOT).orElseThrow().body());
         Map<String, StoredMetadata> latest = new HashMap<>();
@@ -337,7 +363,7 @@ public final class TufService {
         ObjectNode delegationKeys = JSON.createObjectNode();
         ArrayNode delegationRoles = JSON.createArrayNode();
         for (String role : delegated) {
-            SigningKey key = delegatedKey(h, role);
+            SigningKey key = delegatedKey(h, role, write);
             ObjectNode body = JSON.createObjectNode();
             body.put("_type", "targets");
             ObjectNode t = body.putObject("targets");
@@ -350,7 +376,7 @@ public final class TufService {
                     o.set("custom", target.custom());
                 }
             }
-            sign(h, role, body, List.of(key), now, latest, signed);
+            sign(h, role, body, List.of(key), now, latest, signed, write);
             delegationKeys.set(key.keyid(), key.publicKey().json());
             ObjectNode d = delegationRoles.addObject();
             d.put("name", role);
@@ -365,7 +391,7 @@ public final class TufService {
         ObjectNode delegations = top.putObject("delegations");
         delegations.set("keys", delegationKeys);
         delegations.set("roles", delegationRoles);
-        sign(h, TARGETS, top, onlineKeys(h, root, TARGETS), now, latest, signed);
+        sign(h, TARGETS, top, onlineKeys(h, root, TARGETS), now, latest, signed, write);
 
         ObjectNode snapshot = JSON.createObjectNode();
         snapshot.put("_type", "snapshot");
@@ -374,24 +400,27 @@ public final class TufService {
         for (String role : delegated) {
             meta.set(role + ".json", metaOf(latest.get(role)));
         }
-        sign(h, SNAPSHOT, snapshot, onlineKeys(h, root, SNAPSHOT), now, latest, signed);
+        sign(h, SNAPSHOT, snapshot, onlineKeys(h, root, SNAPSHOT), now, latest, signed, write);
 
         ObjectNode timestamp = JSON.createObjectNode();
         timestamp.put("_type", "timestamp");
         timestamp.putObject("meta").set("snapshot.json", metaOf(latest.get(SNAPSHOT)));
-        sign(h, TIMESTAMP, timestamp, onlineKeys(h, root, TIMESTAMP), now, latest, signed);
+        sign(h, TIMESTAMP, timestamp, onlineKeys(h, root, TIMESTAMP), now, latest, signed, write);
         return new Refresh(signed);
     }
 
     /** Signs a new version of {@code role} unless the current one says the same, by the same keys, and is not near expiry. */
     private void sign(Handle h, String role, ObjectNode body, List<SigningKey> signers, Instant now,
-                      Map<String, StoredMetadata> latest, List<String> signed) {
+                      Map<String, StoredMetadata> latest, List<String> signed, boolean write) {
         String digest = digest(body, signers.stream().map(SigningKey::keyid).toList());
         StoredMetadata previous = latest.get(role);
         Duration lifetime = expiries.of(role);
         if (previous != null && previous.contentDigest().equals(digest)
                 && previous.expiresAt() - now.toEpochMilli() > lifetime.toMillis() / 2) {
             return;
+        }
+        if (!write) {
+            throw new Pending();
         }
         long version = previous == null ? 1 : previous.version() + 1;
         Instant expires = now.plus(lifetime);
@@ -510,9 +539,12 @@ public final class TufService {
 
     // --- keys
 
-    private SigningKey delegatedKey(Handle h, String role) {
+    private SigningKey delegatedKey(Handle h, String role, boolean write) {
         List<StoredKey> active = repository.keys(h, role, "active");
         if (active.isEmpty()) {
+            if (!write) {
+                throw new Pending();
+            }
             return newOnlineKey(h, role, "active");
         }
         return open(h, active.getFirst());

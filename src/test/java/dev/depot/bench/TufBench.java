@@ -78,6 +78,12 @@ public final class TufBench {
                 tuf.refresh();
                 quiet.add((System.nanoTime() - s) / 1e6);
             }
+            List<Double> collect = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long s = System.nanoTime();
+                depot.tuf().targets().current();
+                collect.add((System.nanoTime() - s) / 1e6);
+            }
             // a change through the service, as a request makes it: until the node's refresher has signed it
             Principal operator = Principal.operator();
             List<Double> change = new ArrayList<>();
@@ -107,6 +113,7 @@ public final class TufBench {
             row("first signing of every role", List.of(firstMs));
             row("a change (build disabled) until its metadata is served", change);
             row("periodic check, nothing changed", quiet);
+            row("of which: reading what is published (every role's targets)", collect);
         } finally {
             dev.depot.support.TestFiles.deleteTree(dir);
         }

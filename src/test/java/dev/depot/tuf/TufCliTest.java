@@ -2,18 +2,16 @@ package dev.depot.tuf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.depot.auth.Scope;
 import dev.depot.config.Setting;
 import dev.depot.ota.OtaBuild;
 import dev.depot.support.Backend;
 import dev.depot.support.CliRun;
 import dev.depot.support.Json;
-import dev.depot.support.RomBuilds;
+import dev.depot.support.RomDevice;
 import dev.depot.support.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +39,7 @@ class TufCliTest {
     void start() throws Exception {
         server = TestServer.start(Backend.SQLITE, Map.of(Setting.TUF_KEY_SECRET, SECRET));
         config = Files.writeString(dir.resolve("depot.properties"), "tuf.key-secret=" + SECRET + "\n");
-        var devices = server.depot().ota().devices();
-        devices.addDevice("sunfish", "Pixel 4a", "Google");
-        devices.addVariant("gapps", "With Google apps", null);
-        String token = server.userWithToken("mark", false, Scope.READ, Scope.UPLOAD, Scope.PUBLISH);
-        devices.addMaintainer("sunfish", "mark");
-        rom = RomBuilds.upload(server.depot(), server.depot().auth().authenticate(token), ROM_FILE, 5);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (server.depot().ota().builds().publishedBuild(rom.id()).isEmpty()) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        rom = new RomDevice(server).published(ROM_FILE, 5);
     }
 
     @AfterEach
@@ -122,5 +110,21 @@ class TufCliTest {
                 "-o", out.toString(), "--metadata-dir", dir.resolve("client").toString()));
         assertThat(Json.parse(Files.readString(dir.resolve("client").resolve("root.json"))).get("signed").get("version").asLong())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void aRepositoryToTryOutIsMadeInOneCommandWithItsRootKeysInAFolder() throws Exception {
+        Path keys = dir.resolve("keys");
+        CliRun made = admin("tuf", "init", "--generate-root-keys", keys.toString(), "--keys", "2", "--threshold", "2");
+        ok(made);
+        assertThat(made.out()).contains("TUF repository made; signed root, device-sunfish, targets, snapshot, timestamp");
+        assertThat(keys.resolve("root-1.key")).exists();
+        assertThat(keys.resolve("root-2.key.pub")).exists();
+        assertThat(Json.parse(Files.readString(keys.resolve("root-1.json"))).get("signatures")).hasSize(2);
+        ok(offline("verify", server.url("/tuf/"), "roms/sunfish/" + ROM_FILE, "--root", keys.resolve("root-1.json").toString(),
+                "-o", dir.resolve("got.zip").toString(), "--metadata-dir", dir.resolve("client").toString()));
+        CliRun again = admin("tuf", "init", "--generate-root-keys", dir.resolve("more").toString());
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("already has a root");
     }
 }

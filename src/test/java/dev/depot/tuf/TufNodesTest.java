@@ -2,13 +2,11 @@ package dev.depot.tuf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.depot.auth.Principal;
-import dev.depot.auth.Scope;
 import dev.depot.config.Setting;
 import dev.depot.ota.OtaBuild;
 import dev.depot.support.Backend;
 import dev.depot.support.Json;
-import dev.depot.support.RomBuilds;
+import dev.depot.support.RomDevice;
 import dev.depot.support.TestServer;
 import dev.depot.support.TufJs;
 import java.net.http.HttpResponse;
@@ -32,18 +30,15 @@ class TufNodesTest {
     Path dir;
     TestServer a;
     TestServer b;
-    Principal maintainer;
+    RomDevice device;
+    String token;
 
     @BeforeEach
     void start() {
         a = TestServer.start(Backend.POSTGRESQL, TUF);
         b = TestServer.secondNode(a, Clock.systemUTC(), TUF);
-        var devices = a.depot().ota().devices();
-        devices.addDevice("sunfish", "Pixel 4a", "Google");
-        devices.addVariant("gapps", "With Google apps", null);
-        String token = a.userWithToken("mark", false, Scope.READ, Scope.UPLOAD, Scope.PUBLISH);
-        devices.addMaintainer("sunfish", "mark");
-        maintainer = a.depot().auth().authenticate(token);
+        device = new RomDevice(a);
+        token = device.token;
     }
 
     @AfterEach
@@ -72,14 +67,8 @@ class TufNodesTest {
         return bodies;
     }
 
-    private OtaBuild published(String name, long seed) throws InterruptedException {
-        OtaBuild build = RomBuilds.upload(a.depot(), maintainer, name, seed);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (a.depot().ota().builds().publishedBuild(build.id()).isEmpty()) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-        return build;
+    private OtaBuild published(String name, long seed) {
+        return device.published(name, seed);
     }
 
     @Test
@@ -92,15 +81,16 @@ class TufNodesTest {
         assertThat(walk(b)).isEqualTo(fromA);
         assertThat(String.join("", fromA)).contains("device-sunfish.json").contains(first.sha256());
 
-        // disabled through node b: node a's next answer is the new timestamp, same bytes as b's
+        // disabled through node b's API: once b answers, node a serves the new timestamp, same bytes as b's
         long before = Json.parse(body(a, "timestamp.json")).get("signed").get("version").asLong();
-        b.depot().ota().builds().setBuildEnabled(maintainer, first.id(), false);
-        b.depot().tuf().refresher().awaitCurrent(Duration.ofSeconds(10)); // what node b's HTTP answer waits for
+        HttpResponse<String> disabled = b.send("PATCH", "/v1/builds/" + first.id(), "{\"enabled\":false}",
+                TestServer.auth(token));
+        assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
         assertThat(Json.parse(body(a, "timestamp.json")).get("signed").get("version").asLong()).isEqualTo(before + 1);
         assertThat(walk(a)).isEqualTo(walk(b)).doesNotContain(first.sha256());
 
         // and a real client verifies a build through node b, with node a's root
-        b.depot().ota().builds().setBuildEnabled(maintainer, first.id(), true);
+        b.depot().ota().builds().setBuildEnabled(device.maintainer, first.id(), true);
         b.depot().tuf().refresher().awaitCurrent(Duration.ofSeconds(10));
         TufJs.require();
         Path trusted = Files.writeString(dir.resolve("root.json"), v1);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.depot.auth.Principal;
-import dev.depot.auth.Scope;
 import dev.depot.config.Setting;
 import dev.depot.core.DepotException;
 import dev.depot.ota.OtaBuild;
@@ -16,7 +15,7 @@ import dev.depot.release.ReleaseTarget;
 import dev.depot.release.Rollout;
 import dev.depot.support.Backend;
 import dev.depot.support.Json;
-import dev.depot.support.RomBuilds;
+import dev.depot.support.RomDevice;
 import dev.depot.support.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -51,18 +50,15 @@ class TufRepositoryTest {
     TestServer server;
     TufService tuf;
     Principal maintainer;
+    RomDevice device;
     SigningKey rootKey = SigningKey.generate(TufKey.Algorithm.ED25519);
 
     @BeforeEach
     void start() {
         server = TestServer.start(backend, Map.of(Setting.TUF_KEY_SECRET, SECRET));
         tuf = server.depot().tuf().service();
-        var devices = server.depot().ota().devices();
-        devices.addDevice("sunfish", "Pixel 4a", "Google");
-        devices.addVariant("gapps", "With Google apps", null);
-        String token = server.userWithToken("mark", false, Scope.READ, Scope.UPLOAD, Scope.PUBLISH);
-        devices.addMaintainer("sunfish", "mark");
-        maintainer = server.depot().auth().authenticate(token);
+        device = new RomDevice(server);
+        maintainer = device.maintainer;
     }
 
     @AfterEach
@@ -75,14 +71,8 @@ class TufRepositoryTest {
         tuf.importRoot(TufService.sign(root, rootKey));
     }
 
-    private OtaBuild published(String name, long seed) throws InterruptedException {
-        OtaBuild b = RomBuilds.upload(server.depot(), maintainer, name, seed);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (server.depot().ota().builds().publishedBuild(b.id()).isEmpty()) {
-            assertThat(System.nanoTime()).as("build inspected").isLessThan(deadline);
-            Thread.sleep(20);
-        }
-        return b;
+    private OtaBuild published(String name, long seed) {
+        return device.published(name, seed);
     }
 
     private JsonNode fetch(String file) {
@@ -186,6 +176,18 @@ class TufRepositoryTest {
         // one of them signed (or this node's own refresher, racing them too): one new version in all
         assertThat(signedTimestamps).as(signed.toString()).isLessThanOrEqualTo(1);
         assertThat(fetch("timestamp.json").get("signed").get("version").asLong()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aChangeThatACrashLeftUnsignedIsSignedWhenAServerStarts() {
+        published("Bliss-v15.8-sunfish-OFFICIAL-gapps-20240512.zip", 1);
+        initialize();
+        assertThat(deviceTargets().size()).isEqualTo(1);
+        // committed, then the node died before signing (killed between the two)
+        server.depot().database().jdbi().useHandle(h -> h.execute("UPDATE builds SET enabled = FALSE"));
+        server.restart();
+        tuf = server.depot().tuf().service();
+        assertThat(deviceTargets().size()).isZero(); // at the first fetch, not a check interval later
     }
 
     @Test

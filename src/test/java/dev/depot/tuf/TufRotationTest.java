@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.depot.cli.client.TufClient;
 import dev.depot.config.Setting;
-import dev.depot.auth.Scope;
 import dev.depot.ota.OtaBuild;
 import dev.depot.support.Backend;
 import dev.depot.support.Json;
-import dev.depot.support.RomBuilds;
+import dev.depot.support.RomDevice;
 import dev.depot.support.TestServer;
 import dev.depot.support.TufJs;
 import java.net.URI;
@@ -46,17 +45,7 @@ class TufRotationTest {
         server = TestServer.start(Backend.SQLITE, Map.of(Setting.TUF_KEY_SECRET, "a secret that seals the keys",
                 Setting.TUF_KEY_TYPE, "ecdsa"));
         tuf = server.depot().tuf().service();
-        var devices = server.depot().ota().devices();
-        devices.addDevice("sunfish", "Pixel 4a", "Google");
-        devices.addVariant("gapps", "With Google apps", null);
-        String token = server.userWithToken("mark", false, Scope.READ, Scope.UPLOAD, Scope.PUBLISH);
-        devices.addMaintainer("sunfish", "mark");
-        rom = RomBuilds.upload(server.depot(), server.depot().auth().authenticate(token), ROM_FILE, 3);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (server.depot().ota().builds().publishedBuild(rom.id()).isEmpty()) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        rom = new RomDevice(server).published(ROM_FILE, 3);
     }
 
     @AfterEach
