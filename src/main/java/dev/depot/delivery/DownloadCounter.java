@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class DownloadCounter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DownloadCounter.class);
     static final int MAX_PENDING = 1_000_000;
-    private static final long DAY_MS = 86_400_000L;
 
     /** One counted download, waiting to be written. */
     record Event(long buildId, String type, long at) {}
@@ -144,9 +143,8 @@ public final class DownloadCounter implements AutoCloseable {
         flushQuietly();
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         LocalDate first = today.minusDays(days - 1L);
-        long since = first.toEpochDay() * DAY_MS;
         Map<Long, long[]> counts = new HashMap<>();
-        for (DayCount r : repository.dailyCounts(filter, since, DAY_MS)) {
+        for (DayCount r : repository.dailyCounts(filter, first.toEpochDay())) {
             counts.computeIfAbsent(r.day(), d -> new long[2])[DownloadType.UPDATE.wireName().equals(r.type()) ? 1 : 0] += r.count();
         }
         List<Day> out = new ArrayList<>(days);
@@ -160,8 +158,7 @@ public final class DownloadCounter implements AutoCloseable {
     /** The builds fetched most in the last {@code days} days, most first. */
     public List<TopBuild> top(StatsFilter filter, int days, int limit) {
         flushQuietly();
-        long since = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(days - 1L).toEpochDay() * DAY_MS;
-        return repository.top(filter, since, limit);
+        return repository.top(filter, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(days - 1L).toEpochDay(), limit);
     }
 
     /** Stops the timer and writes what is waiting. */

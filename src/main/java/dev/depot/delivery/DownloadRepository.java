@@ -2,13 +2,21 @@ package dev.depot.delivery;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
-/** SQL for {@code download_events}: writing counted downloads in batches, and counting them. */
+/**
+ * SQL for {@code download_events} and {@code download_days}: counted downloads are written in
+ * batches, each with its per-build, per-day counts in the same transaction; counts and charts read
+ * the days (a row per build and day, whatever the history), and only the events of the one day a
+ * period starts in.
+ */
 public final class DownloadRepository {
     private static final int BATCH = 5_000;
+    static final long DAY_MS = 86_400_000L;
 
     private final Jdbi jdbi;
 
@@ -26,42 +34,88 @@ public final class DownloadRepository {
                 }
                 b.execute();
             }
+            Map<DayKey, Long> days = new TreeMap<>();
+            for (DownloadCounter.Event e : events) {
+                days.merge(new DayKey(e.buildId(), Math.floorDiv(e.at(), DAY_MS), e.type()), 1L, Long::sum);
+            }
+            PreparedBatch b = h.prepareBatch("""
+                    INSERT INTO download_days (build_id, day, download_type, n) VALUES (:build, :day, :type, :n)
+                    ON CONFLICT (build_id, day, download_type) DO UPDATE SET n = download_days.n + excluded.n""");
+            for (Map.Entry<DayKey, Long> d : days.entrySet()) {
+                b.bind("build", d.getKey().buildId()).bind("day", d.getKey().day()).bind("type", d.getKey().type())
+                        .bind("n", d.getValue()).add();
+            }
+            if (!days.isEmpty()) {
+                b.execute();
+            }
         });
     }
 
+    /** One row of {@code download_days}; sorted, so concurrent writers lock rows in one order. */
+    private record DayKey(long buildId, long day, String type) implements Comparable<DayKey> {
+        @Override
+        public int compareTo(DayKey o) {
+            int c = Long.compare(buildId, o.buildId);
+            if (c == 0) {
+                c = Long.compare(day, o.day);
+            }
+            return c != 0 ? c : type.compareTo(o.type);
+        }
+    }
+
+    /**
+     * Downloads counted since {@code since} (a millisecond time; {@code Long.MIN_VALUE}: all):
+     * whole days from {@code download_days}, and the events of the day {@code since} falls in
+     * from {@code download_events}, so the count is exact at any instant.
+     */
     long countSince(long since) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM download_events WHERE occurred_at >= :since")
-                .bind("since", since).mapTo(Long.class).one());
+        return jdbi.withHandle(h -> {
+            if (since == Long.MIN_VALUE) {
+                return h.createQuery("SELECT COALESCE(SUM(n), 0) FROM download_days").mapTo(Long.class).one();
+            }
+            long firstWholeDay = Math.floorDiv(since, DAY_MS) + (Math.floorMod(since, DAY_MS) == 0 ? 0 : 1);
+            long days = h.createQuery("SELECT COALESCE(SUM(n), 0) FROM download_days WHERE day >= :day")
+                    .bind("day", firstWholeDay).mapTo(Long.class).one();
+            long partial = h.createQuery("SELECT COUNT(*) FROM download_events WHERE occurred_at >= :since AND occurred_at < :end")
+                    .bind("since", since).bind("end", firstWholeDay * DAY_MS).mapTo(Long.class).one();
+            return days + partial;
+        });
     }
 
     long countOfBuild(long buildId, String type) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT COUNT(*) FROM download_events WHERE build_id = :build AND download_type = :type""")
+                        SELECT COALESCE(SUM(n), 0) FROM download_days WHERE build_id = :build AND download_type = :type""")
                 .bind("build", buildId).bind("type", type).mapTo(Long.class).one());
     }
 
-    /** Counts per day of {@code dayMs} and type since {@code since}, of the builds the filter covers. */
-    List<DownloadCounter.DayCount> dailyCounts(DownloadCounter.StatsFilter filter, long since, long dayMs) {
-        return jdbi.withHandle(h -> bindFilter(h.createQuery("""
-                        SELECT e.occurred_at / %d AS day, e.download_type, COUNT(*) AS n
-                        FROM download_events e JOIN builds b ON b.id = e.build_id
-                        WHERE e.occurred_at >= :since AND %s
-                        GROUP BY e.occurred_at / %d, e.download_type""".formatted(dayMs, where(filter), dayMs)), filter)
-                .bind("since", since)
+    /** Counts per day and type from day {@code :since} on; {@code %s} is the filter on builds {@code b}. */
+    static final String DAILY = """
+            SELECT e.day, e.download_type, SUM(e.n) AS n
+            FROM download_days e JOIN builds b ON b.id = e.build_id
+            WHERE e.day >= :since AND %s
+            GROUP BY e.day, e.download_type""";
+
+    /** The builds fetched most from day {@code :since} on; {@code %s} is the filter on builds {@code b}. */
+    static final String TOP = """
+            SELECT b.id, b.file_name,
+                SUM(CASE WHEN e.download_type = 'update' THEN 0 ELSE e.n END) AS downloads,
+                SUM(CASE WHEN e.download_type = 'update' THEN e.n ELSE 0 END) AS updates
+            FROM download_days e JOIN builds b ON b.id = e.build_id
+            WHERE e.day >= :since AND %s
+            GROUP BY b.id, b.file_name ORDER BY SUM(e.n) DESC, b.id DESC LIMIT :limit""";
+
+    /** Counts per day and type from day {@code sinceDay} on, of the builds the filter covers. */
+    List<DownloadCounter.DayCount> dailyCounts(DownloadCounter.StatsFilter filter, long sinceDay) {
+        return jdbi.withHandle(h -> bindFilter(h.createQuery(DAILY.formatted(where(filter))), filter)
+                .bind("since", sinceDay)
                 .map((rs, ctx) -> new DownloadCounter.DayCount(rs.getLong("day"), rs.getString("download_type"), rs.getLong("n")))
                 .list());
     }
 
-    List<DownloadCounter.TopBuild> top(DownloadCounter.StatsFilter filter, long since, int limit) {
-        return jdbi.withHandle(h -> bindFilter(h.createQuery("""
-                        SELECT b.id, b.file_name,
-                            SUM(CASE WHEN e.download_type = 'update' THEN 0 ELSE 1 END) AS downloads,
-                            SUM(CASE WHEN e.download_type = 'update' THEN 1 ELSE 0 END) AS updates
-                        FROM download_events e JOIN builds b ON b.id = e.build_id
-                        WHERE e.occurred_at >= :since AND %s
-                        GROUP BY b.id, b.file_name ORDER BY COUNT(*) DESC, b.id DESC LIMIT :limit""".formatted(where(filter))),
-                        filter)
-                .bind("since", since).bind("limit", limit)
+    /** The builds the filter covers fetched most from day {@code sinceDay} on. */
+    List<DownloadCounter.TopBuild> top(DownloadCounter.StatsFilter filter, long sinceDay, int limit) {
+        return jdbi.withHandle(h -> bindFilter(h.createQuery(TOP.formatted(where(filter))), filter)
+                .bind("since", sinceDay).bind("limit", limit)
                 .map((rs, ctx) -> new DownloadCounter.TopBuild(rs.getLong("id"), rs.getString("file_name"),
                         rs.getLong("downloads"), rs.getLong("updates"))).list());
     }
