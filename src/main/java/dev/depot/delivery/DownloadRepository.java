@@ -9,14 +9,15 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * SQL for {@code download_events} and {@code download_days}: counted downloads are written in
- * batches, each with its per-build, per-day counts in the same transaction; counts and charts read
- * the days (a row per build and day, whatever the history), and only the events of the one day a
- * period starts in.
+ * SQL for {@code download_events}, {@code download_days} and {@code download_hours}: counted
+ * downloads are written in batches, each with its per-build, per-day counts and its per-hour totals
+ * in the same transaction; charts read the days (a row per build and day, whatever the history),
+ * period counts the hours and only the events of the one hour a period starts in.
  */
 public final class DownloadRepository {
     private static final int BATCH = 5_000;
     static final long DAY_MS = 86_400_000L;
+    static final long HOUR_MS = 3_600_000L;
 
     private final Jdbi jdbi;
 
@@ -48,6 +49,21 @@ public final class DownloadRepository {
             if (!days.isEmpty()) {
                 b.execute();
             }
+            Map<String, Long> hours = new TreeMap<>();
+            for (DownloadCounter.Event e : events) {
+                hours.merge(String.format("%020d/%s", Math.floorDiv(e.at(), HOUR_MS), e.type()), 1L, Long::sum);
+            }
+            PreparedBatch hb = h.prepareBatch("""
+                    INSERT INTO download_hours (hour, download_type, n) VALUES (:hour, :type, :n)
+                    ON CONFLICT (hour, download_type) DO UPDATE SET n = download_hours.n + excluded.n""");
+            for (Map.Entry<String, Long> e : hours.entrySet()) {
+                int slash = e.getKey().indexOf('/');
+                hb.bind("hour", Long.parseLong(e.getKey().substring(0, slash))).bind("type", e.getKey().substring(slash + 1))
+                        .bind("n", e.getValue()).add();
+            }
+            if (!hours.isEmpty()) {
+                hb.execute();
+            }
         });
     }
 
@@ -65,20 +81,21 @@ public final class DownloadRepository {
 
     /**
      * Downloads counted since {@code since} (a millisecond time; {@code Long.MIN_VALUE}: all):
-     * whole days from {@code download_days}, and the events of the day {@code since} falls in
-     * from {@code download_events}, so the count is exact at any instant.
+     * whole hours from {@code download_hours}, and the events of the hour {@code since} falls in
+     * from {@code download_events}, so the count is exact at any instant and reads at most an
+     * hour of events.
      */
     long countSince(long since) {
         return jdbi.withHandle(h -> {
             if (since == Long.MIN_VALUE) {
                 return h.createQuery("SELECT COALESCE(SUM(n), 0) FROM download_days").mapTo(Long.class).one();
             }
-            long firstWholeDay = Math.floorDiv(since, DAY_MS) + (Math.floorMod(since, DAY_MS) == 0 ? 0 : 1);
-            long days = h.createQuery("SELECT COALESCE(SUM(n), 0) FROM download_days WHERE day >= :day")
-                    .bind("day", firstWholeDay).mapTo(Long.class).one();
+            long firstWholeHour = Math.floorDiv(since, HOUR_MS) + (Math.floorMod(since, HOUR_MS) == 0 ? 0 : 1);
+            long hours = h.createQuery("SELECT COALESCE(SUM(n), 0) FROM download_hours WHERE hour >= :hour")
+                    .bind("hour", firstWholeHour).mapTo(Long.class).one();
             long partial = h.createQuery("SELECT COUNT(*) FROM download_events WHERE occurred_at >= :since AND occurred_at < :end")
-                    .bind("since", since).bind("end", firstWholeDay * DAY_MS).mapTo(Long.class).one();
-            return days + partial;
+                    .bind("since", since).bind("end", firstWholeHour * HOUR_MS).mapTo(Long.class).one();
+            return hours + partial;
         });
     }
 

@@ -55,6 +55,13 @@ class DownloadDaysTest {
                 .bind("b", build.id()).map((rs, ctx) -> rs.getLong(1) + ":" + rs.getLong(2)).list());
     }
 
+    /** The download rows per hour, as hour of day and count. */
+    private List<String> hours() {
+        return server.depot().database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT hour, n FROM download_hours WHERE download_type = 'download' ORDER BY hour")
+                .map((rs, ctx) -> (rs.getLong(1) % 24) + ":" + rs.getLong(2)).list());
+    }
+
     @Test
     void countsAcrossADayBoundaryAreExactAndReadFromDays() throws Exception {
         DownloadCounter counter = server.depot().downloads();
@@ -73,7 +80,9 @@ class DownloadDaysTest {
 
         long nov30 = LocalDate.parse("2026-11-30").toEpochDay();
         assertThat(days()).containsExactly(nov30 + ":4", (nov30 + 1) + ":2");
-        assertThat(counter.countSince(Duration.ofHours(2))).isEqualTo(4); // from 23:00: one on the 30th, three on the 1st
+        assertThat(hours()).containsExactly("22:3", "23:1", "0:2");
+        assertThat(counter.countSince(Duration.ofHours(2))).isEqualTo(4);
+        assertThat(counter.countSince(Duration.ofMinutes(45))).isEqualTo(3); // from 00:15: inside the hour, event by event // from 23:00: one on the 30th, three on the 1st
         assertThat(counter.countSince(Duration.ofHours(4))).isEqualTo(7);
         assertThat(counter.countSince(null)).isEqualTo(7);
         assertThat(counter.countOfBuild(build.id(), DownloadType.DOWNLOAD)).isEqualTo(6);
@@ -84,14 +93,17 @@ class DownloadDaysTest {
         assertThat(counter.top(DownloadCounter.StatsFilter.everything(), 1, 5))
                 .containsExactly(new DownloadCounter.TopBuild(build.id(), build.fileName(), 2, 1));
 
-        // the migration's fill, run again over the events, gives the same rows
-        String migration = Files.readString(Path.of("src/main/resources/db/migration/V15__download_days.sql"));
-        String fill = migration.substring(migration.indexOf("INSERT INTO download_days"));
-        server.depot().database().jdbi().useHandle(h -> {
-            h.execute("DELETE FROM download_days");
-            h.execute(fill.strip().replaceAll(";$", ""));
-        });
+        // the migrations' fills, run again over the events, give the same rows
+        for (String[] m : new String[][] {{"V15__download_days.sql", "download_days"}, {"V16__download_hours.sql", "download_hours"}}) {
+            String migration = Files.readString(Path.of("src/main/resources/db/migration/" + m[0]));
+            String fill = migration.substring(migration.indexOf("INSERT INTO " + m[1]));
+            server.depot().database().jdbi().useHandle(h -> {
+                h.execute("DELETE FROM " + m[1]);
+                h.execute(fill.strip().replaceAll(";$", ""));
+            });
+        }
         assertThat(days()).containsExactly(nov30 + ":4", (nov30 + 1) + ":2");
+        assertThat(hours()).containsExactly("22:3", "23:1", "0:2");
         assertThat(counter.countSince(null)).isEqualTo(7);
     }
 }

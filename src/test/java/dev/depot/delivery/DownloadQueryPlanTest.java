@@ -75,7 +75,7 @@ class DownloadQueryPlanTest {
 
     @Test
     void periodCountsReadDaysAndOneDayOfEventsByIndex() {
-        indexed("SELECT COALESCE(SUM(n), 0) FROM download_days WHERE day >= :day", "download_days", "download_days");
+        indexed("SELECT COALESCE(SUM(n), 0) FROM download_hours WHERE hour >= :day", "download_hours", "download_hours");
         indexed("SELECT COUNT(*) FROM download_events WHERE occurred_at >= :since AND occurred_at < :end", "download_events",
                 "download_events");
         indexed("SELECT COALESCE(SUM(n), 0) FROM download_days WHERE build_id = 1 AND download_type = 'update'", "download_days",
