@@ -6,13 +6,6 @@
 # (postgresql runs two nodes on one embedded PostgreSQL, requests alternating). Prints Markdown and
 # keeps it in bench/results/<UTC>-fleet-<mode>.md.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-. "$root/scripts/java-home.sh"
-cd "$root"
+. "$(dirname "$0")/java-main.sh"
 mode=${1:-sqlite}
-./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
-mkdir -p bench/results
-out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-fleet-$mode.md"
-DEPOT_LOG_LEVEL=WARN "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
-    -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
-    dev.depot.bench.FleetSimulation "$mode" "${2:-10000}" | grep -v "^[0-9-]*T[0-9:.]*Z " | tee "$out"
+run_main "fleet-$mode" dev.depot.bench.FleetSimulation "$mode" "${2:-10000}"

@@ -67,6 +67,7 @@ import dev.depot.storage.S3BlobStore;
 import dev.depot.storage.ScratchStore;
 import dev.depot.tuf.Tuf;
 import dev.depot.tuf.TufKey;
+import dev.depot.tuf.TufMetrics;
 import dev.depot.tuf.TufRefresher;
 import dev.depot.tuf.TufRepository;
 import dev.depot.tuf.TufService;
@@ -159,6 +160,7 @@ public final class Depot implements AutoCloseable {
                         settings.getDuration(Setting.TUF_EXPIRY_SNAPSHOT), settings.getDuration(Setting.TUF_EXPIRY_TIMESTAMP)),
                 settings.get(Setting.TUF_KEY_SECRET), tufKeyType(settings), clock);
         this.tuf = new Tuf(tufService, new TufRefresher(tufService), tufTargets);
+        TufMetrics.register(metrics, tufService);
         otaChanges.onChange(tuf.refresher()::request);
         releaseChanges.onChange(tuf.refresher()::request);
         repositories.onRevision(repo -> tuf.refresher().request());

@@ -97,10 +97,6 @@ public final class TufService {
         this.clock = clock;
     }
 
-    public Expiries expiries() {
-        return expiries;
-    }
-
     /** The time expiry is judged by. */
     public Instant now() {
         return clock.instant();

@@ -131,14 +131,14 @@ public final class TufTargets {
     }
 
     /** A target's bytes as served: the build that holds them. */
-    public record Served(long buildId, String sha256, long size, String fileName, String contentType, boolean rom) {}
+    public record Served(long buildId, String sha256, long size, String fileName, String contentType) {}
 
     /** The published ROM build a device's target path names, if its bytes have that SHA-256. */
     public Optional<Served> rom(String codename, String fileName, String sha256) {
         return devices.visibleDevice(codename)
                 .flatMap(d -> roms.publishedBuildByFileName(fileName))
                 .filter(b -> codename.equals(b.deviceCodename()) && b.sha256().equals(sha256))
-                .map(b -> new Served(b.id(), b.sha256(), b.size(), b.fileName(), "application/zip", true));
+                .map(b -> new Served(b.id(), b.sha256(), b.size(), b.fileName(), "application/zip"));
     }
 
     /** The repository entry an organization's target path names, if its bytes have that SHA-256. */
@@ -155,7 +155,7 @@ public final class TufTargets {
         return repositories.entries(repo).stream()
                 .filter(e -> (e.packageName() + "_" + e.versionCode() + ".apk").equals(fileName) && e.sha256().equals(sha256))
                 .findFirst()
-                .map(e -> new Served(e.buildId(), e.sha256(), e.size(), fileName, "application/vnd.android.package-archive", false));
+                .map(e -> new Served(e.buildId(), e.sha256(), e.size(), fileName, "application/vnd.android.package-archive"));
     }
 
     /** The most stable channel the build is currently released on, if any. */

@@ -6,7 +6,6 @@ import dev.depot.db.Database;
 import dev.depot.storage.BlobStore;
 import dev.depot.tuf.TufService;
 import io.javalin.http.Context;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -31,7 +30,6 @@ public final class OpsRoutes {
     public OpsRoutes(Database database, BlobStore blobs, PrometheusMeterRegistry metrics, Runnable beforeScrape, TufService tuf) {
         this.beforeScrape = beforeScrape;
         this.tuf = tuf;
-        registerTufGauges(metrics, tuf);
         this.database = database;
         this.blobs = blobs;
         this.metrics = metrics;
@@ -95,25 +93,6 @@ public final class OpsRoutes {
         }
     }
 
-    /**
-     * {@code depot_tuf_expires_in_seconds{role}}: how long each top-level role's current version
-     * stays valid (delegated roles as the soonest of them, {@code role="delegated"}); negative once expired.
-     */
-    private static void registerTufGauges(PrometheusMeterRegistry metrics, TufService tuf) {
-        for (String role : List.of(TufService.ROOT, TufService.TARGETS, TufService.SNAPSHOT, TufService.TIMESTAMP, "delegated")) {
-            Gauge.builder("depot_tuf_expires_in_seconds", tuf, t -> expiresIn(t, role))
-                    .description("Seconds until the role's current TUF metadata expires (NaN without a TUF repository)")
-                    .tag("role", role).register(metrics);
-        }
-    }
-
-    private static double expiresIn(TufService tuf, String role) {
-        try {
-            return tuf.initialized() ? tuf.secondsLeft().getOrDefault(role, Double.NaN) : Double.NaN;
-        } catch (RuntimeException e) {
-            return Double.NaN;
-        }
-    }
 
 
     private static <T> T within(CompletableFuture<T> check, long deadlineNanos, T otherwise) {
