@@ -1,8 +1,16 @@
 package dev.depot.api;
 
 import dev.depot.core.DepotException;
+import dev.depot.storage.DocumentFiles;
 import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /** Writing answers whose bytes are ready. */
 public final class Responses {
@@ -21,6 +29,59 @@ public final class Responses {
         } catch (IOException gone) {
             // the client hung up; there is nobody to tell
         }
+    }
+
+    /**
+     * Sends a document kept on disk ({@link DocumentFiles}): its gzipped copy to a client that
+     * accepts gzip, when there is one; with its length; headers only for a HEAD. The content type
+     * is {@code type}.
+     */
+    public static void document(Context ctx, DocumentFiles.Document d, String type, boolean body) {
+        HttpServletResponse res = ctx.res();
+        res.setContentType(type);
+        Path file = d.file();
+        if (d.gzipped() != null) {
+            res.setHeader("Vary", "Accept-Encoding");
+            if (acceptsGzip(ctx.header("Accept-Encoding"))) {
+                res.setHeader("Content-Encoding", "gzip");
+                file = d.gzipped();
+            }
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            res.setContentLengthLong(ch.size());
+            if (!body) {
+                return;
+            }
+            OutputStream out = res.getOutputStream();
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            while (ch.read(buf.clear()) > 0) {
+                out.write(buf.array(), 0, buf.position());
+            }
+        } catch (NoSuchFileException e) {
+            throw new DepotException.Unavailable("document_gone", "The document was replaced while it was asked for; ask again.");
+        } catch (IOException gone) {
+            // the client hung up; there is nobody to tell
+        }
+    }
+
+    /** Whether an {@code Accept-Encoding} header welcomes gzip (not with {@code q=0}). */
+    public static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String coding : acceptEncoding.split(",")) {
+            String[] parts = coding.trim().split(";");
+            if (parts[0].trim().equalsIgnoreCase("gzip")) {
+                for (int i = 1; i < parts.length; i++) {
+                    String p = parts[i].trim().replace(" ", "");
+                    if (p.equals("q=0") || p.matches("q=0\\.0{0,3}")) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How much of an unread request body is read and dropped so the connection can serve the next request. */

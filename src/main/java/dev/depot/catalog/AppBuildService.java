@@ -48,8 +48,14 @@ public final class AppBuildService {
         this.clock = clock;
     }
 
-    public List<AppBuild> builds(Principal caller, String orgSlug, String appRef) {
-        return repository.builds(apps.app(caller, orgSlug, appRef, Role.VIEWER).id());
+    /** A page of an app's builds, newest first, after the build {@code before} (null: from the newest). */
+    public List<AppBuild> builds(Principal caller, String orgSlug, String appRef, Long before, int limit) {
+        App app = apps.app(caller, orgSlug, appRef, Role.VIEWER);
+        if (before != null && repository.build(app.id(), before).isEmpty()) {
+            throw new DepotException.Invalid("invalid_parameters", "'before' names no build of " + app.organizationSlug() + "/"
+                    + app.slug() + ".");
+        }
+        return repository.builds(app.id(), before, limit);
     }
 
     public AppBuild build(Principal caller, String orgSlug, String appRef, long buildId, Role min) {

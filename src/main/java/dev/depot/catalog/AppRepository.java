@@ -80,9 +80,17 @@ public final class AppRepository {
                 .bind("upload", uploadId).map(AppRepository::mapBuild).findOne());
     }
 
-    List<AppBuild> builds(long appId) {
-        return jdbi.withHandle(h -> h.createQuery(BUILD_SELECT + "WHERE app_id = :app ORDER BY created_at DESC, id DESC")
-                .bind("app", appId).map(AppRepository::mapBuild).list());
+    /** A page of an app's builds, newest first, after the build {@code before} (null: from the newest). */
+    List<AppBuild> builds(long appId, Long before, int limit) {
+        return jdbi.withHandle(h -> h.createQuery(buildsSql(before != null))
+                .bind("app", appId).bind("before", before).bind("limit", limit).map(AppRepository::mapBuild).list());
+    }
+
+    /** The query of {@link #builds(long, Long, int)}. */
+    static String buildsSql(boolean after) {
+        return BUILD_SELECT + "WHERE app_id = :app "
+                + (after ? "AND (created_at, id) < (SELECT o.created_at, o.id FROM builds o WHERE o.id = :before) " : "")
+                + "ORDER BY created_at DESC, id DESC LIMIT :limit";
     }
 
     static Map<String, Object> parseFacts(String json) {

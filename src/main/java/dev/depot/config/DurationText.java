@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them: {@code 90s}, {@code 15m}, {@code 24h}, {@code 30d}, or ISO-8601 {@code PT1H}. */
+/** Durations as people write them: {@code 90s}, {@code 15m}, {@code 24h}, {@code 30d}, ISO-8601 {@code PT1H}, or {@code 0}. */
 public final class DurationText {
     private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)");
 
@@ -12,6 +12,9 @@ public final class DurationText {
 
     public static Duration parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase();
+        if (t.equals("0")) {
+            return Duration.ZERO; // nothing needs no unit ("updater.cache-ttl = 0" disables the cache)
+        }
         Matcher m = SHORT.matcher(t);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));

@@ -36,6 +36,7 @@ public enum Setting {
     LOGIN_MAX_FAILURES("auth.login-max-failures", "10", "Failed logins allowed per username and client address together within auth.login-window; a username (from any address) and an address (on any username) are held back at ten times this."),
     SESSION_TTL("web.session-ttl", "12h", "How long a web sign-in lasts; signing out ends it at once."),
     LOGIN_WINDOW("auth.login-window", "15m", "Window over which failed logins are counted for throttling."),
+    UPDATER_MAX_BUILDS("updater.max-builds", "50", "Most builds an update check lists (per device, variant and x86 type), newest first; older published builds stay downloadable, on the device's page and in the native API."),
     UPDATER_CACHE_TTL("updater.cache-ttl", "1s", "How long a rendered update-check answer is reused; this node's changes drop it at once, other nodes' and the CLI's show within this time. 0 disables."),
     DOWNLOAD_COUNT_FLUSH("download.count-flush", "1s", "How often counted downloads are written to the database in one batch; a crash loses at most this much."),
     DOWNLOAD_BUFFER_BYTES("download.buffer-bytes", "262144", "Size of the buffer used to stream downloads."),

@@ -3,6 +3,7 @@ package dev.depot.ota;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -53,6 +54,25 @@ public final class DeviceRepository {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE " + VISIBLE
                         + " ORDER BY codename")
                 .map(DeviceRepository::mapDevice).list());
+    }
+
+    /**
+     * A page of visible devices as the home page lists them (by maker, then name): maintained ones
+     * only unless {@code unmaintained}, those whose codename, name or maker contains {@code query}
+     * (any case; empty: all).
+     */
+    List<Device> visiblePage(String query, boolean unmaintained, int offset, int limit) {
+        String like = "%" + query.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbi.withHandle(h -> h.createQuery(visiblePageSql(unmaintained, !query.isEmpty()))
+                .bind("like", like).bind("limit", limit).bind("offset", offset)
+                .map(DeviceRepository::mapDevice).list());
+    }
+
+    /** The query of {@link #visiblePage}. */
+    static String visiblePageSql(boolean unmaintained, boolean search) {
+        return "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE " + VISIBLE + (unmaintained ? "" : " AND maintained = TRUE")
+                + (search ? " AND lower(codename || ' ' || name || ' ' || manufacturer) LIKE :like ESCAPE '\\'" : "")
+                + " ORDER BY lower(manufacturer), lower(name), codename LIMIT :limit OFFSET :offset";
     }
 
     Optional<Device> visibleDevice(String codename) {

@@ -86,6 +86,11 @@ public final class DeviceService {
         return repository.visibleDevices();
     }
 
+    /** A page of the devices the public sees, as the home page lists them ({@link DeviceRepository#visiblePage}). */
+    public List<Device> visiblePage(String query, boolean unmaintained, int offset, int limit) {
+        return repository.visiblePage(query, unmaintained, offset, limit);
+    }
+
     /** A device the public sees, by codename. */
     public Optional<Device> visibleDevice(String codename) {
         return codename != null && SLUG.matcher(codename).matches() ? repository.visibleDevice(codename) : Optional.empty();

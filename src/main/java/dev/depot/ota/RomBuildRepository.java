@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,13 +59,17 @@ public final class RomBuildRepository {
                 .bind("sha256", sha256).map(RomBuildRepository::map).findOne());
     }
 
-    /** Published builds of a device and variant (and x86 type), newest first. */
-    List<OtaBuild> publishedBuilds(long deviceId, long variantId, String x86Type) {
-        String x86 = x86Type == null ? "" : "AND b.x86_type = :x86Type ";
-        return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE b.device_id = :device AND b.variant_id = :variant AND "
-                        + PUBLISHED + " " + x86 + "ORDER BY b.build_date DESC, b.id DESC")
-                .bind("device", deviceId).bind("variant", variantId).bind("x86Type", x86Type)
+    /** The newest {@code limit} published builds of a device and variant (and x86 type), newest first. */
+    List<OtaBuild> publishedBuilds(long deviceId, long variantId, String x86Type, int limit) {
+        return jdbi.withHandle(h -> h.createQuery(updaterSql(x86Type != null))
+                .bind("device", deviceId).bind("variant", variantId).bind("x86Type", x86Type).bind("limit", limit)
                 .map(RomBuildRepository::map).list());
+    }
+
+    /** The query of {@link #publishedBuilds}. */
+    static String updaterSql(boolean x86) {
+        return SELECT + "WHERE b.device_id = :device AND b.variant_id = :variant AND " + PUBLISHED + " "
+                + (x86 ? "AND b.x86_type = :x86Type " : "") + "ORDER BY b.build_date DESC, b.id DESC LIMIT :limit";
     }
 
     /** Published builds of a device, every variant, newest first. */
@@ -74,25 +79,66 @@ public final class RomBuildRepository {
                 .bind("device", deviceId).map(RomBuildRepository::map).list());
     }
 
-    List<OtaBuild> buildsOfDevice(long deviceId) {
-        return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE b.device_id = :device ORDER BY b.build_date DESC, b.id DESC")
-                .bind("device", deviceId).map(RomBuildRepository::map).list());
+    /**
+     * A page of a device's builds, newest first: published ones only or all, of one variant or of
+     * every one, those after the build {@code before} (null: from the newest). Each shape is read
+     * from an index in this order.
+     */
+    List<OtaBuild> page(long deviceId, Long variantId, boolean publishedOnly, Long before, int limit) {
+        return jdbi.withHandle(h -> h.createQuery(pageSql(variantId != null, publishedOnly, before != null))
+                .bind("device", deviceId).bind("variant", variantId).bind("before", before).bind("limit", limit)
+                .map(RomBuildRepository::map).list());
     }
 
-    /** Device codename to the variants that have published builds. */
+    /** The query of {@link #page}, for each shape of page. */
+    static String pageSql(boolean oneVariant, boolean publishedOnly, boolean after) {
+        StringBuilder where = new StringBuilder("WHERE b.device_id = :device ");
+        if (oneVariant) {
+            where.append("AND b.variant_id = :variant ");
+        }
+        if (publishedOnly) {
+            where.append("AND ").append(PUBLISHED).append(' ');
+        }
+        if (after) {
+            where.append("AND (b.build_date, b.id) < (SELECT o.build_date, o.id FROM builds o WHERE o.id = :before) ");
+        }
+        return SELECT + where + "ORDER BY b.build_date DESC, b.id DESC LIMIT :limit";
+    }
+
+    /**
+     * Device codename to the variants that have published builds: one index probe per device and
+     * variant, never a scan of every build.
+     */
     List<Map.Entry<String, String>> publishedVariants() {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT DISTINCT d.codename, v.codename FROM builds b
-                        JOIN devices d ON d.id = b.device_id JOIN variants v ON v.id = b.variant_id
-                        WHERE\s""" + PUBLISHED + " ORDER BY d.codename, v.codename")
+        return jdbi.withHandle(h -> h.createQuery(VARIANTS_SQL)
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).list());
     }
 
-    /** How many published builds each device has, by codename. */
-    Map<String, Integer> publishedBuildCounts() {
+    static final String VARIANTS_SQL = """
+            SELECT d.codename, v.codename FROM devices d CROSS JOIN variants v
+            WHERE EXISTS (SELECT 1 FROM builds b WHERE b.device_id = d.id AND b.variant_id = v.id AND\s""" + PUBLISHED + """
+            ) ORDER BY d.codename, v.codename""";
+
+    /** The variants a device has published builds of, by codename. */
+    List<String> publishedVariantsOf(long deviceId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT v.codename FROM variants v WHERE EXISTS (SELECT 1 FROM builds b
+                        WHERE b.device_id = :device AND b.variant_id = v.id AND\s""" + PUBLISHED + """
+                        ) ORDER BY v.codename""")
+                .bind("device", deviceId).mapTo(String.class).list());
+    }
+
+    static final String COUNTS_SQL = "SELECT d.codename, COUNT(*) FROM builds b JOIN devices d ON d.id = b.device_id "
+            + "WHERE b.device_id IN (<devices>) AND " + PUBLISHED + " GROUP BY d.codename";
+
+    /** How many published builds each of these devices has, by codename (those without any are absent). */
+    Map<String, Integer> publishedBuildCounts(Collection<Long> deviceIds) {
         Map<String, Integer> counts = new HashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT d.codename, COUNT(*) FROM builds b JOIN devices d ON d.id = b.device_id WHERE "
-                        + PUBLISHED + " GROUP BY d.codename")
+        if (deviceIds.isEmpty()) {
+            return counts;
+        }
+        jdbi.useHandle(h -> h.createQuery(COUNTS_SQL)
+                .bindList("devices", List.copyOf(deviceIds))
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2))).forEach(e -> counts.put(e.getKey(), e.getValue())));
         return counts;
     }

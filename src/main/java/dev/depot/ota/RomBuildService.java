@@ -10,6 +10,7 @@ import dev.depot.storage.BlobHolds;
 import dev.depot.storage.StoredBlob;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +33,10 @@ public final class RomBuildService {
     private final JobQueue jobs;
     private final OtaChanges changes;
     private final Clock clock;
+    private final int updaterLimit;
 
     public RomBuildService(RomBuildRepository repository, BuildRepository builds, BlobHolds holds, DeviceService devices,
-                           BuildNameRules rules, JobQueue jobs, OtaChanges changes, Clock clock) {
+                           BuildNameRules rules, JobQueue jobs, OtaChanges changes, Clock clock, int updaterLimit) {
         this.repository = repository;
         this.builds = builds;
         this.holds = holds;
@@ -43,6 +45,10 @@ public final class RomBuildService {
         this.jobs = jobs;
         this.changes = changes;
         this.clock = clock;
+        if (updaterLimit < 1) {
+            throw new IllegalArgumentException("updater.max-builds must be at least 1");
+        }
+        this.updaterLimit = updaterLimit;
     }
 
     /** Grows with every change this node makes to devices, variants or builds. */
@@ -128,12 +134,36 @@ public final class RomBuildService {
         return repository.buildBySha256(sha256);
     }
 
-    /** Every build of a device, published or not: what its maintainers manage. */
-    public List<OtaBuild> buildsOfDevice(String codename) {
-        return repository.buildsOfDevice(devices.requireDevice(codename).id());
+    /**
+     * A page of every build of a device, published or not (what its maintainers manage), newest
+     * first, after the build {@code before} (null: from the newest).
+     */
+    public List<OtaBuild> buildsOfDevice(String codename, Long before, int limit) {
+        Device d = devices.requireDevice(codename);
+        return repository.page(d.id(), null, false, cursor(d, before), limit);
     }
 
-    /** The builds of a visible device the public sees; empty for a device it does not. */
+    /**
+     * A page of the published builds of a visible device (of one variant, when named), newest
+     * first, after the build {@code before}: what the public sees. Empty for a device it does not.
+     */
+    public List<OtaBuild> publishedBuildsOfDevice(String codename, String variantCodename, Long before, int limit) {
+        Optional<Device> d = devices.visibleDevice(codename);
+        if (d.isEmpty()) {
+            return List.of();
+        }
+        Long variant = null;
+        if (variantCodename != null) {
+            Optional<Variant> v = devices.variant(variantCodename);
+            if (v.isEmpty()) {
+                return List.of();
+            }
+            variant = v.get().id();
+        }
+        return repository.page(d.get().id(), variant, true, cursor(d.get(), before), limit);
+    }
+
+    /** Every published build of a visible device, newest first (what TUF signs for it); empty for a device the public does not see. */
     public List<OtaBuild> publishedBuildsOfDevice(String codename) {
         return devices.visibleDevice(codename).map(d -> repository.publishedBuildsOfDevice(d.id())).orElse(List.of());
     }
@@ -178,6 +208,14 @@ public final class RomBuildService {
         return b;
     }
 
+    /** A page's cursor, checked: it must name a build of the device. */
+    private Long cursor(Device device, Long before) {
+        if (before != null && repository.build(before).filter(b -> b.deviceCodename().equals(device.codename())).isEmpty()) {
+            throw new DepotException.Invalid("invalid_parameters", "'before' names no build of " + device.codename() + ".");
+        }
+        return before;
+    }
+
     /** The device and variant an update check names, checked as shipper checks them. */
     public record UpdaterRequest(Device device, Variant variant, String x86Type) {}
 
@@ -203,13 +241,22 @@ public final class RomBuildService {
         return updaterBuilds(updaterRequest(codename, variantCodename, x86Type));
     }
 
-    /** Every published build of the request's device and variant, newest first: the offer of a device without releases. */
+    /**
+     * The newest published builds of the request's device and variant, newest first, at most
+     * {@link #updaterLimit()}: the offer of a device without releases.
+     */
     public List<OtaBuild> updaterBuilds(UpdaterRequest request) {
-        List<OtaBuild> published = repository.publishedBuilds(request.device().id(), request.variant().id(), request.x86Type());
+        List<OtaBuild> published = repository.publishedBuilds(request.device().id(), request.variant().id(), request.x86Type(),
+                updaterLimit);
         if (published.isEmpty()) {
             throw noBuilds();
         }
         return published;
+    }
+
+    /** Most builds one update-check answer lists ({@code updater.max-builds}). */
+    public int updaterLimit() {
+        return updaterLimit;
     }
 
     /** The refusal of an update check with nothing to offer. */
@@ -217,9 +264,14 @@ public final class RomBuildService {
         return new DepotException.NotFound("no_builds", "No builds exist for the specified variant yet!");
     }
 
-    /** How many published builds each device has, by codename (devices without any are absent). */
-    public Map<String, Integer> publishedBuildCounts() {
-        return repository.publishedBuildCounts();
+    /** How many published builds each of these devices has, by codename (devices without any are absent). */
+    public Map<String, Integer> publishedBuildCounts(Collection<Device> of) {
+        return repository.publishedBuildCounts(of.stream().map(Device::id).toList());
+    }
+
+    /** The variants a visible device has published builds of, by codename; empty for a device the public does not see. */
+    public List<String> publishedVariantsOf(String codename) {
+        return devices.visibleDevice(codename).map(d -> repository.publishedVariantsOf(d.id())).orElse(List.of());
     }
 
     /** Device codename to the variants with published builds. */

@@ -1,6 +1,7 @@
 package dev.depot.release;
 
 import dev.depot.core.DepotException;
+import dev.depot.core.PageSize;
 import dev.depot.core.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,7 +27,6 @@ public final class Installations {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
     private static final Pattern REPORT_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final long TOUCH_EVERY_MILLIS = 60_000;
-    private static final int MAX_PAGE = 200;
 
     private final InstallationRepository repository;
     private final ReleaseRepository releases;
@@ -239,17 +239,17 @@ public final class Installations {
     /** The target's installations whose id contains {@code search}, a page after {@code afterKey}, by id. */
     public List<Installation> list(ReleaseTarget target, String search, String afterKey, int limit) {
         return repository.list(target, search == null || search.isBlank() ? null : search.strip(), afterKey,
-                Math.max(1, Math.min(limit, MAX_PAGE)));
+                PageSize.of(limit));
     }
 
     /** Where the installation stands with its newest releases. */
     public List<Standing> standings(Installation i) {
-        return repository.standings(i.id(), MAX_PAGE);
+        return repository.standings(i.id(), PageSize.MAX);
     }
 
     /** The installation's newest reports (kept for reports.retention). */
     public List<InstallationRepository.Report> reports(Installation i) {
-        return repository.reports(i.id(), MAX_PAGE);
+        return repository.reports(i.id(), PageSize.MAX);
     }
 
     /** Revokes an installation: its token stops working and it is not answered again. */

@@ -5,6 +5,7 @@ import dev.depot.catalog.AppService;
 import dev.depot.catalog.Role;
 import dev.depot.core.ChangeBoundCache;
 import dev.depot.core.DepotException;
+import dev.depot.core.PageSize;
 import dev.depot.ota.Device;
 import dev.depot.ota.DeviceService;
 import java.time.Clock;
@@ -32,7 +33,6 @@ public final class ReleaseService {
     public static final List<String> STANDARD_CHANNELS = List.of("stable", "beta", "nightly");
 
     private static final Pattern CHANNEL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
-    private static final int MAX_PAGE = 200;
 
     private final ReleaseRepository repository;
     private final DeviceService devices;
@@ -301,7 +301,7 @@ public final class ReleaseService {
     /** The target's releases (of one channel, or all), newest first, a page before {@code beforeId}. */
     public List<Release> releases(ReleaseTarget target, String channel, Long beforeId, int limit) {
         return repository.releases(target, channel == null ? null : channelName(channel), beforeId,
-                Math.max(1, Math.min(limit, MAX_PAGE)));
+                PageSize.of(limit));
     }
 
     /** The release's failures by reason and hour. */
@@ -311,7 +311,7 @@ public final class ReleaseService {
 
     /** What happened to the release, oldest first (its newest 200 events). */
     public List<ReleaseEvent> events(ReleaseTarget target, long releaseId) {
-        return repository.events(release(target, releaseId).id(), MAX_PAGE);
+        return repository.events(release(target, releaseId).id(), PageSize.MAX);
     }
 
     // --- offers

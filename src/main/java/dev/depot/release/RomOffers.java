@@ -124,11 +124,17 @@ public final class RomOffers {
         return new Update(offer.channel(), null, null);
     }
 
-    /** The builds of an offer, newest first, each once; refused as shipper refuses when there are none. */
+    /**
+     * The builds of an offer, newest first, each once and at most {@code updater.max-builds};
+     * refused as shipper refuses when there are none.
+     */
     public List<OtaBuild> builds(Offer offer) {
         Set<Long> ids = new LinkedHashSet<>();
         List<OtaBuild> out = new ArrayList<>();
         for (Candidate c : offer.candidates()) {
+            if (out.size() == builds.updaterLimit()) {
+                break;
+            }
             if (ids.add(c.release().buildId())) {
                 builds.publishedBuild(c.release().buildId()).ifPresent(out::add);
             }

@@ -1,27 +1,31 @@
 package dev.depot.repository;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.depot.core.Sha256;
+import dev.depot.core.Prebuild;
+import dev.depot.core.StateCache;
 import dev.depot.db.ServerSettings;
 import dev.depot.storage.BlobHolds;
 import dev.depot.storage.BlobStore;
+import dev.depot.storage.DocumentFiles;
+import dev.depot.storage.DocumentFiles.Document;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FdroidExport {
     private static final Logger log = LoggerFactory.getLogger(FdroidExport.class);
-    private static final int MAX_CACHED = 64;
     private static final Duration RECORDING_WAIT = Duration.ofSeconds(10);
 
     private final RepositoryService repositories;
@@ -44,14 +47,20 @@ public final class FdroidExport {
     private final FdroidSnapshots snapshots;
     private final FdroidApkReads apks;
     private final Supplier<String> publicBase;
-    private final Map<String, Built> cache = new ConcurrentHashMap<>();
+    private final StateCache<Repository, Built> cache;
+    private final DocumentFiles documents;
+    private final Prebuild prebuild;
     private final ExecutorService recorder = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("fdroid-snapshots").factory());
     private final Map<Long, Repository> latest = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
 
     public FdroidExport(RepositoryService repositories, FdroidSnapshotRepository snapshots, BlobStore blobs, BlobHolds holds,
-                        ServerSettings settings, Path keysDir, Supplier<String> publicBase) {
+                        ServerSettings settings, Path keysDir, Supplier<String> publicBase, DocumentFiles documents,
+                        Prebuild prebuild) {
         this.repositories = repositories;
+        this.documents = documents;
+        this.prebuild = prebuild;
+        this.cache = new StateCache<>(Repository.KEYS, this::generate, this::retire);
         this.keys = new FdroidKeys(settings, keysDir);
         this.snapshots = new FdroidSnapshots(snapshots, blobs, holds);
         this.apks = new FdroidApkReads(blobs);
@@ -59,9 +68,21 @@ public final class FdroidExport {
         repositories.onRevision(this::published);
     }
 
-    /** Every file of one state of a repository. */
-    public record Built(String stateHash, long timestamp, byte[] indexV1, byte[] indexV1Jar, byte[] entry, byte[] entryJar,
-                        byte[] indexV2, Map<Long, byte[]> diffs, byte[] archiveIndexV1, byte[] archiveIndexV1Jar) {}
+    /** Makes the files of every repository ahead of their requests (a server calls this as it starts). */
+    public void prebuildAll() {
+        prebuild.execute(() -> repositories.all().forEach(r -> prebuild(r.name())));
+    }
+
+    /** Every file of one state of a repository, kept on disk. */
+    public record Built(String stateHash, long timestamp, Document indexV1, Document indexV1Jar, Document entry, Document entryJar,
+                        Document indexV2, Map<Long, Document> diffs, Document archiveIndexV1, Document archiveIndexV1Jar) {
+        List<Document> all() {
+            List<Document> out = new ArrayList<>(List.of(indexV1, indexV1Jar, entry, entryJar, indexV2, archiveIndexV1,
+                    archiveIndexV1Jar));
+            out.addAll(diffs.values());
+            return out;
+        }
+    }
 
     /** Where F-Droid's tools find a repository ({@code fdroid mirror} adds the section). */
     public String base(String repo) {
@@ -82,7 +103,8 @@ public final class FdroidExport {
      * A revision was published: its index-v2 is kept for the diffs of later revisions, by a
      * background thread, so that publishing does not wait for it. Revisions published faster than
      * they are recorded are coalesced into the newest (a client that fetched one of those in the
-     * meantime gets the whole index next time).
+     * meantime gets the whole index next time). Then the files of the new state are made on the
+     * prebuild thread (the request that published may wait for them).
      */
     private void published(Repository repo) {
         latest.merge(repo.id(), repo, (a, b) -> a.revision() >= b.revision() ? a : b);
@@ -91,6 +113,7 @@ public final class FdroidExport {
         } catch (RejectedExecutionException closing) {
             log.info("not keeping the F-Droid index of {} revision {}: shutting down", repo.name(), repo.revision());
         }
+        prebuild.execute(() -> prebuild(repo.name()));
     }
 
     private void recordLatest(long repositoryId) {
@@ -101,11 +124,14 @@ public final class FdroidExport {
         }
         try {
             Repository now = repositories.require(published.name());
+            if (snapshots.recorded(now)) {
+                return; // its files were made first, and recorded it
+            }
             List<RepositoryEntry> entries = repositories.entries(now);
             if (now.revision() != published.revision() || repositories.require(now.name()).revision() != now.revision()) {
                 return; // a newer revision was published meanwhile: its own recording follows
             }
-            byte[] v2 = FdroidIndex.JSON.writeValueAsBytes(FdroidIndex.indexV2(now, entries, address(now.name()), now.updatedAt()));
+            byte[] v2 = FdroidIndex.indexV2(now, entries, address(now.name()), now.updatedAt());
             snapshots.record(now, now.updatedAt(), v2, FdroidIndex.packages(entries));
         } catch (IOException | RuntimeException e) {
             log.warn("could not keep the F-Droid index of {} revision {} (later indexes have no diff from it): {}",
@@ -113,17 +139,22 @@ public final class FdroidExport {
         }
     }
 
-    /** Waits (a little) for the recording of a revision just published, so its index's diffs can count on it. */
-    private void awaitRecording(Repository repo) {
-        CompletableFuture<Void> f = pending.get(repo.id());
-        if (f != null) {
-            try {
-                f.get(RECORDING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                // served without that diff
-            }
+    /**
+     * Keeps a state's index-v2 for the diffs of later states (once per revision), on the recording
+     * thread: a request that made the state does not wait for the write, nor fail with it.
+     */
+    private void keepForLaterDiffs(Repository repo, long timestamp, byte[] v2, int packages) {
+        try {
+            recorder.execute(() -> {
+                try {
+                    snapshots.record(repo, timestamp, v2, packages);
+                } catch (IOException | RuntimeException e) {
+                    log.warn("could not keep the F-Droid index of {} revision {} (later indexes have no diff from it): {}",
+                            repo.name(), repo.revision(), e.toString());
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            // shutting down: the revision's own recording, or none
         }
     }
 
@@ -137,49 +168,75 @@ public final class FdroidExport {
         }
     }
 
-    public Built build(Repository repo, String address) {
-        String cacheKey = repo.name() + "|" + repo.stateHash() + "|" + address;
-        Built b = cache.get(cacheKey);
-        if (b != null) {
-            return b;
-        }
-        b = generate(repo, address);
-        if (cache.size() >= MAX_CACHED) {
-            cache.clear();
-        }
-        cache.put(cacheKey, b);
-        return b;
+    /** Every file of the repository's state, made once per state (ahead of the requests, after a change here and at start). */
+    public Built build(Repository repo) {
+        return cache.get(repo);
     }
 
-    private Built generate(Repository repo, String address) {
-        awaitRecording(repo);
+    /** Whether the files of the repository's state are made (they are soon after each change here, and after a start). */
+    public boolean made(Repository repo) {
+        return cache.made(repo);
+    }
+
+    private void prebuild(String name) {
+        try {
+            repositories.find(name).ifPresent(cache::get);
+        } catch (RuntimeException e) {
+            log.warn("could not make the F-Droid index of {} ahead of its requests (the first request makes it): {}", name,
+                    e.toString());
+        }
+    }
+
+    private void retire(Built b) {
+        b.all().forEach(documents::retire);
+    }
+
+    /**
+     * Every file of one state, each document written as it is built (never the whole index as a
+     * tree); the diffs from earlier indexes read only the packages that changed since each.
+     */
+    private Built generate(Repository repo) {
+        String address = address(repo.name());
         List<RepositoryEntry> entries = repositories.entries(repo);
+        Map<String, List<RepositoryEntry>> byPackage = FdroidIndex.byPackage(entries);
         long timestamp = repo.updatedAt();
         try {
-            ObjectNode v1node = FdroidIndex.indexV1(repo, entries, address, timestamp, apks::sig);
-            byte[] v1 = FdroidIndex.JSON.writeValueAsBytes(v1node);
-            ObjectNode v2node = FdroidIndex.indexV2(repo, entries, address, timestamp);
-            byte[] v2 = FdroidIndex.JSON.writeValueAsBytes(v2node);
-            long packages = FdroidIndex.packages(entries);
-            Map<Long, byte[]> diffs = new LinkedHashMap<>();
+            byte[] v1 = FdroidIndex.indexV1(repo, entries, address, timestamp, apks::sig, false);
+            Document indexV1 = documents.write(v1);
+            Document indexV1Jar = documents.write(keys.signedJar(repo, "index-v1.json", v1, timestamp));
+            v1 = FdroidIndex.indexV1(repo, entries, address, timestamp, apks::sig, true);
+            Document archive = documents.write(v1);
+            Document archiveJar = documents.write(keys.signedJar(repo, "index-v1.json", v1, timestamp));
+            v1 = null;
+            byte[] v2 = FdroidIndex.indexV2(repo, entries, address, timestamp);
             ObjectNode entry = FdroidIndex.JSON.createObjectNode();
             entry.put("timestamp", timestamp);
             entry.put("version", 20002);
-            entry.set("index", fileInfo("/index-v2.json", v2, packages));
+            entry.set("index", fileInfo("/index-v2.json", v2, byPackage.size()));
             ObjectNode diffInfo = entry.putObject("diffs");
-            for (Map.Entry<Long, JsonNode> old : snapshots.previous(repo).entrySet()) {
-                byte[] diff = FdroidIndex.JSON.writeValueAsBytes(JsonMergePatch.diff(old.getValue(), v2node));
-                diffs.put(old.getKey(), diff);
+            Document indexV2 = documents.write(v2);
+            keepForLaterDiffs(repo, timestamp, v2, byPackage.size());
+            v2 = null;
+            Map<Long, Document> diffs = new LinkedHashMap<>();
+            ObjectNode v2Repo = FdroidIndex.v2Repo(repo, address, timestamp);
+            for (FdroidSnapshotRepository.Snapshot old : snapshots.previous(repo)) {
+                Optional<Set<String>> changed = repositories.packagesChangedSince(repo, old.revision());
+                Optional<InputStream> bytes = changed.isEmpty() ? Optional.empty() : snapshots.open(old);
+                if (bytes.isEmpty()) {
+                    continue; // what changed since is no longer known, or the index is gone: no diff from it
+                }
+                FdroidIndex.Diff diff;
+                try (InputStream in = bytes.get()) {
+                    diff = FdroidIndex.diffV2(in, v2Repo, changed.get(), byPackage);
+                }
+                diffs.put(old.timestamp(), documents.write(diff.bytes()));
                 // fdroidserver counts the packages the diff carries, not those of the old index
-                JsonNode changed = FdroidIndex.JSON.readTree(diff).path("packages");
-                diffInfo.set(Long.toString(old.getKey()), fileInfo("/diff/" + old.getKey() + ".json", diff, changed.size()));
+                diffInfo.set(Long.toString(old.timestamp()), fileInfo("/diff/" + old.timestamp() + ".json", diff.bytes(), diff.packages()));
             }
             byte[] entryBytes = FdroidIndex.JSON.writeValueAsBytes(entry);
-            byte[] archive = FdroidIndex.JSON.writeValueAsBytes(FdroidIndex.archiveIndexV1(v1node, repo,
-                    FdroidIndex.archiveAddress(address)));
-            return new Built(repo.stateHash(), timestamp, v1, keys.signedJar(repo, "index-v1.json", v1, timestamp), entryBytes,
-                    keys.signedJar(repo, "entry.json", entryBytes, timestamp), v2, diffs, archive,
-                    keys.signedJar(repo, "index-v1.json", archive, timestamp));
+            return new Built(repo.stateHash(), timestamp, indexV1, indexV1Jar, documents.write(entryBytes),
+                    documents.write(keys.signedJar(repo, "entry.json", entryBytes, timestamp)), indexV2, Map.copyOf(diffs),
+                    archive, archiveJar);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -194,14 +251,24 @@ public final class FdroidExport {
         return n;
     }
 
-    /** The icon named in the index: the APK's launcher icon when it is a PNG, or a neutral placeholder. */
+    /** The icon named in the index ({@code <package>.<versionCode>.png}): the APK's launcher icon when it is a PNG, or a neutral placeholder. */
     public Optional<byte[]> icon(Repository repo, String name) {
-        return repositories.entries(repo).stream().filter(e -> FdroidIndex.iconName(e).equals(name)).findFirst()
+        int dot = name.endsWith(".png") ? name.lastIndexOf('.', name.length() - 5) : -1;
+        return dot < 0 ? Optional.empty() : version(repo, name.substring(0, dot), name.substring(dot + 1, name.length() - 4))
                 .map(apks::icon);
     }
 
-    /** The published version an APK name of the index names. */
+    /** The published version an APK name of the index ({@code <package>_<versionCode>.apk}) names. */
     public Optional<RepositoryEntry> apk(Repository repo, String apkName) {
-        return repositories.entries(repo).stream().filter(e -> FdroidIndex.apkName(e).equals(apkName)).findFirst();
+        int sep = apkName.endsWith(".apk") ? apkName.lastIndexOf('_') : -1;
+        return sep < 0 ? Optional.empty() : version(repo, apkName.substring(0, sep), apkName.substring(sep + 1, apkName.length() - 4));
+    }
+
+    private Optional<RepositoryEntry> version(Repository repo, String packageName, String versionCode) {
+        if (!versionCode.matches("-?\\d{1,19}")) {
+            return Optional.empty();
+        }
+        long code = Long.parseLong(versionCode);
+        return repositories.versions(repo, packageName).stream().filter(e -> e.versionCode() == code).findFirst();
     }
 }

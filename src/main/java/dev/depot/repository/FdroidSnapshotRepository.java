@@ -13,8 +13,8 @@ public final class FdroidSnapshotRepository {
         this.jdbi = jdbi;
     }
 
-    /** One stored index: when it was published and its blob. */
-    record Snapshot(long timestamp, String sha256) {}
+    /** One stored index: its revision, when it was published and its blob. */
+    record Snapshot(long revision, long timestamp, String sha256) {}
 
     <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
         return jdbi.inTransaction(work);
@@ -38,10 +38,10 @@ public final class FdroidSnapshotRepository {
     /** The newest {@code limit} snapshots before {@code revision}, newest first. */
     List<Snapshot> before(long repositoryId, long revision, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT timestamp_ms, index_sha256 FROM fdroid_snapshots
+                        SELECT revision, timestamp_ms, index_sha256 FROM fdroid_snapshots
                         WHERE repository_id = :repository AND revision < :revision
                         ORDER BY revision DESC LIMIT :limit""")
                 .bind("repository", repositoryId).bind("revision", revision).bind("limit", limit)
-                .map((rs, ctx) -> new Snapshot(rs.getLong(1), rs.getString(2))).list());
+                .map((rs, ctx) -> new Snapshot(rs.getLong(1), rs.getLong(2), rs.getString(3))).list());
     }
 }

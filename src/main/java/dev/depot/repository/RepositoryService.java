@@ -88,6 +88,11 @@ public final class RepositoryService {
         return tables.all();
     }
 
+    /** A repository by name, if there is one. */
+    public Optional<Repository> find(String name) {
+        return isValidName(name) ? tables.byName(name) : Optional.empty();
+    }
+
     /** A repository by name, for anyone: repositories are public. */
     public Repository require(String name) {
         return (isValidName(name) ? tables.byName(name) : Optional.<Repository>empty()).orElseThrow(() ->
@@ -250,6 +255,16 @@ public final class RepositoryService {
 
     public List<RepositoryEntry> entries(Repository repo) {
         return tables.entries(repo.id());
+    }
+
+    /** The packages that changed after {@code revision}; empty when that history is no longer kept. */
+    public Optional<Set<String>> packagesChangedSince(Repository repo, long revision) {
+        return tables.packagesChangedSince(repo.id(), revision);
+    }
+
+    /** The published versions of one package, newest first. */
+    public List<RepositoryEntry> versions(Repository repo, String packageName) {
+        return tables.entriesOfPackage(repo.id(), packageName);
     }
 
     /** What a client holding {@code hash} should know, for Aptoide's check. */

@@ -1,13 +1,16 @@
 package dev.depot.repository;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.depot.db.Dialect;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -106,6 +109,23 @@ public final class RepositoryTables {
                 .execute();
     }
 
+    /**
+     * The packages that changed after {@code revision} (a version added or removed, even when it
+     * came back), or empty when the changes just after it are no longer kept.
+     */
+    Optional<Set<String>> packagesChangedSince(long repoId, long revision) {
+        return jdbi.withHandle(h -> {
+            Long firstKept = h.createQuery("SELECT MIN(revision) FROM repository_revisions WHERE repository_id = :r")
+                    .bind("r", repoId).mapTo(Long.class).findOne().orElse(null);
+            if (firstKept == null || firstKept > revision + 1) {
+                return Optional.empty();
+            }
+            return Optional.of(Set.copyOf(h.createQuery("SELECT DISTINCT package_name FROM repository_changes "
+                            + "WHERE repository_id = :r AND revision > :rev")
+                    .bind("r", repoId).bind("rev", revision).mapTo(String.class).list()));
+        });
+    }
+
     /** Removes revisions and changes older than {@code firstKept}. */
     void prune(Handle h, long repoId, long firstKept) {
         h.createUpdate("DELETE FROM repository_changes WHERE repository_id = :r AND revision < :k")
@@ -183,27 +203,86 @@ public final class RepositoryTables {
     }
 
     private static RepositoryEntry mapEntry(ResultSet rs, StatementContext ctx) throws SQLException {
-        Map<String, Object> facts;
-        try {
-            facts = JSON.readValue(rs.getString("facts"), new TypeReference<Map<String, Object>>() {});
-        } catch (Exception e) {
-            facts = Map.of();
-        }
+        Facts facts = facts(rs.getString("facts"));
         return new RepositoryEntry(rs.getLong("build_id"), rs.getString("package_name"), rs.getLong("version_code"),
                 rs.getString("version"), rs.getLong("size"), rs.getString("sha256"), rs.getString("signer"),
-                rs.getString("file_name"), facts.get("label") instanceof String s ? s : null, integer(facts.get("minSdk")),
-                integer(facts.get("targetSdk")), rs.getLong("published_revision"),
-                facts.get("iconPath") instanceof String s ? s : null, rs.getLong("published_at"),
+                rs.getString("file_name"), facts.label(), facts.minSdk(), facts.targetSdk(), rs.getLong("published_revision"),
+                facts.iconPath(), rs.getLong("published_at"),
                 rs.getObject("first_published_at") == null ? rs.getLong("published_at") : rs.getLong("first_published_at"),
-                firstSig(facts.get("signing")), facts.get("iconSha256") instanceof String s ? s : null);
+                facts.signerSig(), facts.iconSha256());
     }
 
-    private static String firstSig(Object signing) {
-        return signing instanceof Map<?, ?> m && m.get("signerSig") instanceof List<?> sigs && !sigs.isEmpty()
-                ? String.valueOf(sigs.getFirst()) : null;
+    /** What an entry needs of its build's inspection facts. */
+    private record Facts(String label, Integer minSdk, Integer targetSdk, String iconPath, String iconSha256, String signerSig) {}
+
+    private static final Facts NO_FACTS = new Facts(null, null, null, null, null, null);
+
+    /**
+     * Reads those few fields of the facts, skipping the rest unread into objects (a whole
+     * repository's entries are read for every index, and the facts hold every permission and
+     * feature of the APK).
+     */
+    private static Facts facts(String json) {
+        if (json == null || json.isEmpty()) {
+            return NO_FACTS;
+        }
+        String label = null;
+        String iconPath = null;
+        String iconSha256 = null;
+        String signerSig = null;
+        Integer minSdk = null;
+        Integer targetSdk = null;
+        try (JsonParser p = JSON.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return NO_FACTS;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "label" -> label = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+                    case "iconPath" -> iconPath = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+                    case "iconSha256" -> iconSha256 = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+                    case "minSdk" -> minSdk = t.isNumeric() ? Integer.valueOf(p.getIntValue()) : skipInt(p);
+                    case "targetSdk" -> targetSdk = t.isNumeric() ? Integer.valueOf(p.getIntValue()) : skipInt(p);
+                    case "signing" -> signerSig = t == JsonToken.START_OBJECT ? firstSig(p) : skip(p);
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            return NO_FACTS;
+        }
+        return new Facts(label, minSdk, targetSdk, iconPath, iconSha256, signerSig);
     }
 
-    private static Integer integer(Object o) {
-        return o instanceof Number n ? n.intValue() : null;
+    /** The first of {@code signing.signerSig}, the parser on the object's start; leaves it at the object's end. */
+    private static String firstSig(JsonParser p) throws IOException {
+        String first = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if (name.equals("signerSig") && t == JsonToken.START_ARRAY) {
+                JsonToken element = p.nextToken();
+                if (element != JsonToken.END_ARRAY) {
+                    first = element.isScalarValue() ? p.getText() : p.readValueAsTree().toString();
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return first;
+    }
+
+    private static String skip(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
+    }
+
+    private static Integer skipInt(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
     }
 }

@@ -17,6 +17,7 @@ import dev.depot.catalog.OrganizationRepository;
 import dev.depot.catalog.OrganizationService;
 import dev.depot.cluster.NodeRegistry;
 import dev.depot.config.ConfigException;
+import dev.depot.core.Prebuild;
 import dev.depot.config.PublicUrl;
 import dev.depot.config.Setting;
 import dev.depot.config.Settings;
@@ -62,6 +63,7 @@ import dev.depot.repository.RepositoryTables;
 import dev.depot.storage.BlobHoldRepository;
 import dev.depot.storage.BlobHolds;
 import dev.depot.storage.BlobStore;
+import dev.depot.storage.DocumentFiles;
 import dev.depot.storage.FileSystemBlobStore;
 import dev.depot.storage.S3BlobStore;
 import dev.depot.storage.ScratchStore;
@@ -107,6 +109,8 @@ public final class Depot implements AutoCloseable {
     private final DeliveryService delivery;
     private final RepositoryService repositories;
     private final FdroidExport fdroid;
+    private final DocumentFiles documents;
+    private final Prebuild prebuild = new Prebuild();
     private final Feed feed;
     private final SampleIntake samples;
     private final PublicUrl publicUrl;
@@ -137,7 +141,8 @@ public final class Depot implements AutoCloseable {
         RomBuildRepository romBuilds = new RomBuildRepository(database.jdbi());
         BuildNameRules buildNames = new BuildNameRules(devices, romBuilds, new ServerSettings(database.jdbi()));
         this.ota = new Ota(devices, buildNames,
-                new RomBuildService(romBuilds, builds, holds, devices, buildNames, jobs, otaChanges, clock));
+                new RomBuildService(romBuilds, builds, holds, devices, buildNames, jobs, otaChanges, clock,
+                        settings.getInt(Setting.UPDATER_MAX_BUILDS)));
         this.catalog = catalog(database, builds, holds, jobs, auth, clock);
         this.intake = new BuildIntake(uploads, catalog, ota, auth);
         this.clock = clock;
@@ -146,9 +151,10 @@ public final class Depot implements AutoCloseable {
         this.repositories = new RepositoryService(new RepositoryTables(database.jdbi(), database.dialect()), catalog,
                 releases.apps(), clock,
                 settings.getLong(Setting.REPOSITORY_KEEP_REVISIONS));
+        this.documents = new DocumentFiles(settings.dataDir().resolve("documents"));
         this.fdroid = new FdroidExport(repositories, new FdroidSnapshotRepository(database.jdbi()), blobs, holds,
                 new ServerSettings(database.jdbi()),
-                settings.dataDir().resolve("keys"), publicUrl);
+                settings.dataDir().resolve("keys"), publicUrl, documents, prebuild);
         LinkSigner signer = LinkSigner.create(settings.get(Setting.SIGNING_KEY), new ServerSettings(database.jdbi()), clock);
         this.signer = signer;
         this.feed = feed(database, blobs, holds, signer, publicUrl, catalog, clock);
@@ -273,6 +279,12 @@ public final class Depot implements AutoCloseable {
 
     public FdroidExport fdroid() { return fdroid; }
 
+    /** Documents made ahead of their requests, kept on this node's disk. */
+    public DocumentFiles documents() { return documents; }
+
+    /** The one thread that makes documents ahead of their requests (indexes after a change, and at start). */
+    public Prebuild prebuild() { return prebuild; }
+
     private final LinkSigner signer;
 
     /** The APK feed: every new APK app build enters it; its facts follow after inspection. */
@@ -333,7 +345,9 @@ public final class Depot implements AutoCloseable {
     @Override
     public void close() {
         tuf.refresher().close();
+        prebuild.close();
         fdroid.close();
+        documents.close();
         nodes.close();
         downloads.close();
         database.close();

@@ -153,10 +153,11 @@ public final class DepotServer implements AutoCloseable {
             // no response is ever sniffed into another type (an APK into HTML, say)
             cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
             cfg.routes.beforeMatched(authenticator::check);
-            // a change answered is signed: once a client hears it took effect, every node's TUF metadata says so
+            // a change answered is signed: once a client hears it took effect, every node's TUF metadata says so;
             cfg.routes.after(ctx -> {
                 if (ctx.method() != io.javalin.http.HandlerType.GET && ctx.method() != io.javalin.http.HandlerType.HEAD) {
                     depot.tuf().refresher().awaitOwn(Duration.ofSeconds(5));
+                    depot.prebuild().awaitOwn(Duration.ofSeconds(20)); // and its repositories' indexes are made
                 }
             });
             PageRenderer pages = new PageRenderer(authenticator);
@@ -189,7 +190,8 @@ public final class DepotServer implements AutoCloseable {
                     depot.feed().receipts(), depot.tuf().service(), pages, links).register(routes);
             new StatsPages(depot.ota(), depot.catalog(), counter, pages).register(routes);
             new SignInPages(depot.auth(), pages, links, settings.getDuration(Setting.SESSION_TTL), clients).register(routes);
-            new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links, clients).register(routes);
+            new RepositoryRoutes(depot.repositories(), depot.fdroid(), responder, counter, links, clients, depot.documents(),
+                    depot.prebuild()).register(routes);
             new AptoideRoutes(depot.repositories()).register(routes);
             new FdroidRoutes(depot.repositories(), depot.fdroid(), responder, counter).register(routes);
             new FeedRoutes(depot.feed(), responder, depot.clock()).register(routes);
@@ -263,6 +265,8 @@ public final class DepotServer implements AutoCloseable {
         });
         // what a crash between a change and its signing left, and what neared expiry while no node ran
         depot.tuf().refresher().request();
+        // F-Droid's files of every repository, so the first request after a start waits for none
+        depot.fdroid().prebuildAll();
         scheduler.every("sign-tuf-metadata", settings.getDuration(Setting.TUF_CHECK_INTERVAL), () -> {
             TufService.Refresh r = depot.tuf().service().refresh();
             if (r.changed()) {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The maintainer's pages: their devices and apps, a browser upload over tus, and managing builds
@@ -60,11 +61,16 @@ public final class Dashboard {
         routes.post("/dashboard/apps/{org}/{app}/builds/{id}/{action}", Access.SIGNED_IN, this::appAction);
     }
 
+    /** Devices one page of the dashboard lists, and builds one page of a device or app. */
+    private static final int PAGE = 50;
+
     private void home(Context ctx) {
         Principal me = Authenticator.principal(ctx);
-        Map<String, Integer> published = ota.builds().publishedBuildCounts();
-        List<DeviceRow> devices = ota.devices().devicesManagedBy(me).stream()
-                .sorted(Comparator.comparing(Device::codename))
+        int page = WebPages.pageNumber(ctx.queryParam("page"));
+        List<Device> managed = ota.devices().devicesManagedBy(me).stream().sorted(Comparator.comparing(Device::codename)).toList();
+        List<Device> shown = managed.stream().skip((long) (page - 1) * PAGE).limit(PAGE).toList();
+        Map<String, Integer> published = ota.builds().publishedBuildCounts(shown);
+        List<DeviceRow> devices = shown.stream()
                 .map(d -> new DeviceRow(d.codename(), d.name(), d.manufacturer(), published.getOrDefault(d.codename(), 0)))
                 .toList();
         List<AppRow> apps = new ArrayList<>();
@@ -74,14 +80,20 @@ public final class Dashboard {
                 apps.add(new AppRow(org.slug(), a.slug(), a.name(), a.platform(), role));
             }
         }
-        pages.render(ctx, "dashboard.jte", Map.of("devices", devices, "apps", apps,
-                "pattern", ota.buildNames().fileNamePattern().python()));
+        WebPages.PageLinks links = new WebPages.PageLinks(page > 1 ? "/dashboard?page=" + (page - 1) : null,
+                managed.size() > (long) page * PAGE ? "/dashboard?page=" + (page + 1) : null);
+        pages.render(ctx, "dashboard.jte", Map.of("devices", devices, "maintainsDevices", !managed.isEmpty(), "apps", apps,
+                "pattern", ota.buildNames().fileNamePattern().python(), "pages", links));
     }
 
+    /** A device's builds for its maintainers, newest first, {@value #PAGE} at a time ({@code ?before=ID} pages on). */
     private void device(Context ctx) {
         Device d = ota.devices().managedDevice(Authenticator.principal(ctx), ctx.pathParam("codename"));
-        List<ManagedBuild> builds = ota.builds().buildsOfDevice(d.codename()).stream().map(this::managed).toList();
-        pages.render(ctx, "manage_device.jte", Map.of("device", d, "builds", builds));
+        Long before = Params.id(ctx.queryParam("before")).orElse(null);
+        List<OtaBuild> page = ota.builds().buildsOfDevice(d.codename(), before, PAGE + 1);
+        List<ManagedBuild> builds = page.stream().limit(PAGE).map(this::managed).toList();
+        String older = page.size() > PAGE ? "/dashboard/devices/" + d.codename() + "?before=" + builds.getLast().id() : null;
+        pages.render(ctx, "manage_device.jte", Map.of("device", d, "builds", builds, "older", Optional.ofNullable(older)));
     }
 
     private ManagedBuild managed(OtaBuild b) {
@@ -108,13 +120,16 @@ public final class Dashboard {
         answer(ctx, ctx.pathParam("action").equals("delete") ? null : managed(b), "/dashboard/devices/" + b.deviceCodename());
     }
 
+    /** An app's builds for its organization, newest first, {@value #PAGE} at a time ({@code ?before=ID} pages on). */
     private void app(Context ctx) {
         Principal me = Authenticator.principal(ctx);
         App app = catalog.apps().app(me, ctx.pathParam("org"), ctx.pathParam("app"), Role.VIEWER);
-        List<ManagedBuild> builds = catalog.builds().builds(me, app.organizationSlug(), app.slug()).stream()
-                .sorted(Comparator.comparingLong(AppBuild::createdAt).thenComparingLong(AppBuild::id).reversed())
-                .map(b -> managed(app, b)).toList();
-        pages.render(ctx, "manage_app.jte", Map.of("app", app, "builds", builds));
+        Long before = Params.id(ctx.queryParam("before")).orElse(null);
+        List<AppBuild> page = catalog.builds().builds(me, app.organizationSlug(), app.slug(), before, PAGE + 1);
+        List<ManagedBuild> builds = page.stream().limit(PAGE).map(b -> managed(app, b)).toList();
+        String older = page.size() > PAGE ? "/dashboard/apps/" + app.organizationSlug() + "/" + app.slug() + "?before="
+                + builds.getLast().id() : null;
+        pages.render(ctx, "manage_app.jte", Map.of("app", app, "builds", builds, "older", Optional.ofNullable(older)));
     }
 
     private ManagedBuild managed(App app, AppBuild b) {

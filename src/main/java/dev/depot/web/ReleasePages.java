@@ -9,6 +9,7 @@ import dev.depot.catalog.App;
 import dev.depot.catalog.Catalog;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
+import dev.depot.core.PageSize;
 import dev.depot.ota.Ota;
 import dev.depot.ota.OtaBuild;
 import dev.depot.release.Channel;
@@ -89,7 +90,7 @@ public final class ReleasePages {
         Principal me = Authenticator.principal(ctx);
         String codename = ctx.pathParam("codename");
         ReleaseTarget t = releases.managedDevice(me, codename);
-        List<BuildChoice> builds = ota.builds().buildsOfDevice(codename).stream().filter(OtaBuild::published)
+        List<BuildChoice> builds = ota.builds().buildsOfDevice(codename, null, PageSize.MAX).stream().filter(OtaBuild::published)
                 .map(b -> new BuildChoice(b.id(), b.version() + " · " + b.variantCodename() + " · " + b.buildDate()))
                 .toList();
         return new Target(t, ota.devices().requireDevice(codename).displayName(), "/dashboard/devices/" + codename + "/releases",
@@ -102,7 +103,7 @@ public final class ReleasePages {
         ReleaseTarget t = releases.viewedApp(me, a.organizationSlug(), a.slug());
         boolean manages = catalog.organizations().roleOf(me, catalog.organizations().organization(me, a.organizationSlug(),
                 Role.VIEWER)).atLeast(Role.MAINTAINER);
-        List<BuildChoice> builds = catalog.builds().builds(me, a.organizationSlug(), a.slug()).stream()
+        List<BuildChoice> builds = catalog.builds().builds(me, a.organizationSlug(), a.slug(), null, PageSize.MAX).stream()
                 .filter(b -> b.enabled() && "processed".equals(b.status()))
                 .map(b -> new BuildChoice(b.id(), (b.versionName() == null ? b.fileName() : b.versionName())
                         + (b.versionCode() == null ? "" : " (" + b.versionCode() + ")")))

@@ -55,6 +55,9 @@ public final class StatsPages {
         routes.get("/dashboard/stats", Access.SIGNED_IN, this::stats);
     }
 
+    /** Devices and apps the page's chooser lists at most; more are typed, with these suggested. */
+    static final int MAX_CHOICES = 100;
+
     private void stats(Context ctx) {
         Principal me = Authenticator.principal(ctx);
         int days = period(ctx.queryParam("days"));
@@ -68,10 +71,14 @@ public final class StatsPages {
                 apps.put(org.slug() + "/" + a.slug(), a);
             }
         }
-        List<Choice> choices = new ArrayList<>();
-        choices.add(new Choice("all", me.admin() ? "Every build" : "All my builds"));
-        devices.values().forEach(d -> choices.add(new Choice("device:" + d.codename(), d.manufacturer() + " " + d.name() + " (" + d.codename() + ")")));
-        apps.forEach((ref, a) -> choices.add(new Choice("app:" + ref, "App " + a.name() + " (" + ref + ")")));
+        List<Choice> all = new ArrayList<>();
+        all.add(new Choice("all", me.admin() ? "Every build" : "All my builds"));
+        devices.values().forEach(d -> all.add(new Choice("device:" + d.codename(), d.manufacturer() + " " + d.name() + " (" + d.codename() + ")")));
+        apps.forEach((ref, a) -> all.add(new Choice("app:" + ref, "App " + a.name() + " (" + ref + ")")));
+        // a page lists a bounded number of choices; past that, one is typed (the list suggests the first)
+        boolean typed = all.size() > MAX_CHOICES;
+        List<Choice> choices = new ArrayList<>(all.subList(0, Math.min(all.size(), MAX_CHOICES)));
+        all.stream().filter(c -> c.value().equals(of) && !choices.contains(c)).findFirst().ifPresent(choices::add);
 
         StatsFilter filter;
         if (of.equals("all")) {
@@ -99,6 +106,7 @@ public final class StatsPages {
         params.put("of", of);
         params.put("build", buildParam == null ? "" : buildParam);
         params.put("choices", choices);
+        params.put("typed", typed);
         params.put("totals", new Totals(downloads, updates));
         params.put("series", series(daily));
         params.put("top", counter.top(filter, days, 10));

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -45,6 +46,9 @@ public final class WebPages {
                            String changelog) {}
 
     /** A public app on the home page: the newest version of a package in a repository. */
+    /** One variant's section of a device page: a page of builds and the link to older ones (null at the end). */
+    public record VariantBuilds(List<BuildRow> builds, String older) {}
+
     public record AppRow(String label, String packageName, String versionName, String repository, String repositoryTitle) {}
 
     /** htmx, from its webjar; served under /assets like the stylesheet, through a route that declares its access. */
@@ -110,22 +114,55 @@ public final class WebPages {
         }
     }
 
+    /** Devices (and apps) one page of the home page lists. */
+    static final int HOME_PAGE = 50;
+
+    /**
+     * The home page: a page of {@value #HOME_PAGE} devices (by maker, then name) and as many apps
+     * (by repository, then label), matching the search; {@code ?page=N} pages on through both.
+     */
     private void home(Context ctx) {
         String query = ctx.queryParam("q") == null ? "" : ctx.queryParam("q").trim();
         boolean unmaintained = ctx.queryParam("unmaintained") != null;
-        Map<String, Integer> published = ota.builds().publishedBuildCounts();
-        String q = query.toLowerCase(Locale.ROOT);
-        List<DeviceRow> rows = ota.devices().visibleDevices().stream()
-                .filter(d -> unmaintained || d.maintained())
-                .filter(d -> q.isEmpty() || (d.codename() + " " + d.name() + " " + d.manufacturer()).toLowerCase(Locale.ROOT).contains(q))
-                .sorted(Comparator.comparing((Device d) -> d.manufacturer().toLowerCase(Locale.ROOT)).thenComparing(Device::name))
+        int page = pageNumber(ctx.queryParam("page"));
+        int offset = (page - 1) * HOME_PAGE;
+        List<Device> devices = ota.devices().visiblePage(query, unmaintained, offset, HOME_PAGE + 1);
+        Map<String, Integer> published = ota.builds().publishedBuildCounts(devices);
+        List<DeviceRow> rows = devices.stream().limit(HOME_PAGE)
                 .map(d -> new DeviceRow(d.codename(), d.name(), d.manufacturer(), d.maintained(),
                         published.getOrDefault(d.codename(), 0)))
                 .toList();
+        String q = query.toLowerCase(Locale.ROOT);
         List<AppRow> apps = publishedApps().stream()
                 .filter(a -> q.isEmpty() || (a.label() + " " + a.packageName()).toLowerCase(Locale.ROOT).contains(q))
-                .toList();
-        pages.render(ctx, "home.jte", Map.of("devices", rows, "apps", apps, "query", query, "unmaintained", unmaintained));
+                .skip(offset).limit(HOME_PAGE + 1).toList();
+        String next = devices.size() > HOME_PAGE || apps.size() > HOME_PAGE ? homeLink(query, unmaintained, page + 1) : null;
+        String previous = page > 1 ? homeLink(query, unmaintained, page - 1) : null;
+        pages.render(ctx, "home.jte", Map.of("devices", rows, "apps", apps.stream().limit(HOME_PAGE).toList(), "query", query,
+                "unmaintained", unmaintained, "pages", new PageLinks(previous, next)));
+    }
+
+    /** Links to the pages before and after one (null where there is none). */
+    public record PageLinks(String previous, String next) {}
+
+    private static String homeLink(String query, boolean unmaintained, int page) {
+        StringBuilder link = new StringBuilder("/?");
+        if (!query.isEmpty()) {
+            link.append("q=").append(URLEncoder.encode(query, StandardCharsets.UTF_8)).append('&');
+        }
+        if (unmaintained) {
+            link.append("unmaintained=1&");
+        }
+        return link.append("page=").append(page).toString();
+    }
+
+    /** A page number from the query: 1 when absent or not a positive number. */
+    static int pageNumber(String text) {
+        try {
+            return text == null ? 1 : Math.max(1, Integer.parseInt(text.trim()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     private record AppsAt(String revisions, List<AppRow> apps) {}
@@ -159,18 +196,35 @@ public final class WebPages {
         return apps;
     }
 
+    /** Builds a device's page lists per variant; older ones are a page on. */
+    static final int DEVICE_PAGE = 20;
+
+    /**
+     * A device's page: the newest {@value #DEVICE_PAGE} published builds of each variant, each with
+     * a link to the next older page of that variant ({@code ?variant=V&before=ID}, which shows only
+     * that variant).
+     */
     private void device(Context ctx) {
         Device device = ota.devices().visibleDevice(ctx.pathParam("codename")).orElse(null);
         if (device == null) {
             notFound(ctx, "There is no such device.");
             return;
         }
-        Map<String, List<BuildRow>> variants = new LinkedHashMap<>();
-        ota.builds().publishedBuildsOfDevice(device.codename())
-                .forEach(b -> variants.computeIfAbsent(b.variantCodename(), v -> new ArrayList<>()).add(new BuildRow(
-                        b.id(), b.version(), b.buildDate().toString(), humanSize(b.size()), b.sha256(),
-                        links.buildDownload(b.id(), b.fileName(), DownloadType.DOWNLOAD), b.changelog())));
-        pages.render(ctx, "device.jte", Map.of("device", device, "variants", variants));
+        String only = ctx.queryParam("variant");
+        Long before = only == null ? null : Params.id(Objects.requireNonNullElse(ctx.queryParam("before"), "")).orElse(null);
+        Map<String, VariantBuilds> variants = new LinkedHashMap<>();
+        for (String variant : only == null ? ota.builds().publishedVariantsOf(device.codename()) : List.of(only)) {
+            List<OtaBuild> page = ota.builds().publishedBuildsOfDevice(device.codename(), variant, before, DEVICE_PAGE + 1);
+            if (page.isEmpty()) {
+                continue;
+            }
+            List<BuildRow> rows = page.stream().limit(DEVICE_PAGE).map(b -> new BuildRow(b.id(), b.version(), b.buildDate().toString(),
+                    humanSize(b.size()), b.sha256(), links.buildDownload(b.id(), b.fileName(), DownloadType.DOWNLOAD), b.changelog())).toList();
+            String older = page.size() > DEVICE_PAGE ? "/devices/" + device.codename() + "?variant="
+                    + URLEncoder.encode(variant, StandardCharsets.UTF_8) + "&before=" + rows.getLast().id() : null;
+            variants.put(variant, new VariantBuilds(rows, older));
+        }
+        pages.render(ctx, "device.jte", Map.of("device", device, "variants", variants, "paged", only != null));
     }
 
     private void build(Context ctx) {

@@ -110,7 +110,7 @@ public final class StatsScaleBench {
     }
 
     /** Adds events up to {@code target}, spread over 100 builds and the last 90 days, as the counter writes them. */
-    private static long seed(TestServer server, List<Long> builds, long from, long target, Random random, long now, boolean days) {
+    static long seed(TestServer server, List<Long> builds, long from, long target, Random random, long now, boolean days) {
         server.depot().database().jdbi().useHandle(h -> {
             long n = from;
             while (n < target) {

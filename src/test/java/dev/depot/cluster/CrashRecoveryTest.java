@@ -196,7 +196,7 @@ class CrashRecoveryTest {
     }
 
     private List<AppBuild> appBuilds() {
-        return depot.catalog().builds().builds(Principal.operator(), "acme", "notes");
+        return depot.catalog().builds().builds(Principal.operator(), "acme", "notes", null, 200);
     }
 
     @Test

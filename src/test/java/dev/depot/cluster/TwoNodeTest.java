@@ -173,7 +173,7 @@ class TwoNodeTest {
                 HttpResponse<String> ready = b.get("/readyz");
                 assertThat(ready.statusCode()).isEqualTo(503);
                 assertThat(Json.parse(ready.body()).get("blobs").asText()).isNotEqualTo("ok");
-                assertThat(a.depot().ota().builds().buildsOfDevice("sunfish")).isEmpty();
+                assertThat(a.depot().ota().builds().buildsOfDevice("sunfish", null, 50)).isEmpty();
 
                 own.start();
                 assertThat(b.get("/readyz").statusCode()).isEqualTo(200);

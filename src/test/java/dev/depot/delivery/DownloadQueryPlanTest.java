@@ -1,11 +1,10 @@
 package dev.depot.delivery;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.depot.support.Backend;
+import dev.depot.support.QueryPlan;
 import dev.depot.support.TestServer;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,34 +34,11 @@ class DownloadQueryPlanTest {
         server.close();
     }
 
-    private String plan(String sql) {
-        return server.depot().database().jdbi().withHandle(h -> {
-            if (backend == Backend.POSTGRESQL) {
-                h.execute("SET enable_seqscan = off");
-                return String.join("\n", h.createQuery("EXPLAIN " + sql).mapTo(String.class).list());
-            }
-            return String.join("\n", explainSqlite(h, sql));
-        });
-    }
+    private static final Map<String, String> LITERALS = Map.of("since", "20000", "limit", "10", "day", "20000", "end",
+            "1728000000000");
 
-    private static List<String> explainSqlite(Handle h, String sql) {
-        return h.createQuery("EXPLAIN QUERY PLAN " + sql).map((rs, ctx) -> rs.getString("detail")).list();
-    }
-
-    private static String literal(String sql) {
-        return sql.replace(":since", "20000").replace(":limit", "10").replace(":day", "20000")
-                .replace(":end", "1728000000000");
-    }
-
-    /** The table is reached through an index (SQLite: SEARCH; PostgreSQL: an index or bitmap scan), never read whole. */
     private void indexed(String sql, String table, String alias) {
-        String plan = plan(literal(sql));
-        if (backend == Backend.POSTGRESQL) {
-            assertThat(plan).as(sql).doesNotContain("Seq Scan on " + table).containsPattern("Index.* on " + table);
-        } else {
-            assertThat(plan).as(sql).doesNotContainPattern("(?m)^SCAN (" + table + "|" + alias + ")\\b")
-                    .containsPattern("(?m)^SEARCH (" + table + "|" + alias + ") USING (COVERING )?INDEX");
-        }
+        QueryPlan.indexed(server, backend, sql, LITERALS, table, alias);
     }
 
     @Test

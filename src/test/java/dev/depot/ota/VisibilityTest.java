@@ -91,7 +91,7 @@ class VisibilityTest {
         assertThat(builds.publishedBuildByFileName(shown.fileName())).isEmpty();
         assertThatThrownBy(() -> builds.updaterBuilds("sunfish", "gapps", null))
                 .isInstanceOfSatisfying(DepotException.NotFound.class, e -> assertThat(e.reason()).isEqualTo("no_builds"));
-        assertThat(builds.buildsOfDevice("sunfish")).as("its maintainers still manage it").extracting(OtaBuild::id)
+        assertThat(builds.buildsOfDevice("sunfish", null, 50)).as("its maintainers still manage it").extracting(OtaBuild::id)
                 .containsExactly(shown.id());
 
         builds.setBuildEnabled(maintainer, shown.id(), true);

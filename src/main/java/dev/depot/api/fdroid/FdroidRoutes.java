@@ -1,6 +1,7 @@
 package dev.depot.api.fdroid;
 
 import dev.depot.api.Access;
+import dev.depot.api.Responses;
 import dev.depot.api.Routes;
 import dev.depot.api.download.BlobResponder;
 import dev.depot.core.DepotException;
@@ -10,6 +11,7 @@ import dev.depot.repository.FdroidExport;
 import dev.depot.repository.Repository;
 import dev.depot.repository.RepositoryEntry;
 import dev.depot.repository.RepositoryService;
+import dev.depot.storage.DocumentFiles.Document;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
@@ -50,13 +52,13 @@ public final class FdroidRoutes {
     }
 
     private FdroidExport.Built built(Repository repo) {
-        return export.build(repo, export.address(repo.name()));
+        return export.build(repo);
     }
 
     private void file(Context ctx, boolean body) throws IOException {
         Repository repo = repositories.require(ctx.pathParam("repo"));
         String name = ctx.pathParam("file");
-        byte[] content;
+        Document content;
         String type;
         if (archive(ctx)) {
             content = switch (name) {
@@ -100,15 +102,10 @@ public final class FdroidRoutes {
         send(ctx, repo, name, content, type, body);
     }
 
-    private static void send(Context ctx, Repository repo, String name, byte[] content, String type, boolean body) {
+    private static void send(Context ctx, Repository repo, String name, Document content, String type, boolean body) {
         ctx.header("Cache-Control", "no-cache");
         ctx.header("ETag", "\"" + repo.stateHash() + "-" + name.replace('/', '-') + "\"");
-        ctx.contentType(type);
-        if (body) {
-            ctx.result(content); // Javalin sets the length, or compresses for clients that ask
-        } else {
-            ctx.header("Content-Length", Integer.toString(content.length));
-        }
+        Responses.document(ctx, content, type, body);
     }
 
     private void inFolder(Context ctx) {
@@ -133,10 +130,10 @@ public final class FdroidRoutes {
             throw new DepotException.NotFound("entity_not_found", "Entity not found");
         }
         long ts = Long.parseLong(name.substring(0, name.length() - 5));
-        byte[] diff = built(repo).diffs().get(ts);
+        Document diff = built(repo).diffs().get(ts);
         if (diff == null) {
             throw new DepotException.NotFound("entity_not_found", "Entity not found");
         }
-        ctx.contentType("application/json").result(diff);
+        Responses.document(ctx, diff, "application/json", true);
     }
 }

@@ -2,6 +2,7 @@ package dev.depot.api.nativeapi;
 
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
+import dev.depot.api.Paging;
 import dev.depot.api.Params;
 import dev.depot.api.Routes;
 import dev.depot.auth.AuthService;
@@ -21,6 +22,7 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Organizations, members, apps and app builds in the native API. */
@@ -80,8 +82,12 @@ public final class CatalogRoutes {
             Envelope.ok(ctx, Map.of("deleted", true));
         });
         r.post(APP + "/tokens", Access.PUBLISH, this::appToken);
-        r.get(APP + "/builds", Access.READ, ctx -> Envelope.ok(ctx,
-                catalog.builds().builds(me(ctx), ctx.pathParam("org"), ctx.pathParam("app")).stream().map(this::build).toList()));
+        r.get(APP + "/builds", Access.READ, ctx -> {
+            Paging page = Paging.of(ctx);
+            List<AppBuild> builds = catalog.builds().builds(me(ctx), ctx.pathParam("org"), ctx.pathParam("app"), page.before(),
+                    page.limit());
+            Envelope.ok(ctx, page.linked(ctx, builds, AppBuild::id).stream().map(this::build).toList());
+        });
         r.get(BUILD, Access.READ, ctx -> Envelope.ok(ctx, build(catalog.builds().build(me(ctx), ctx.pathParam("org"),
                 ctx.pathParam("app"), buildId(ctx), Role.VIEWER))));
         r.patch(BUILD, Access.PUBLISH, ctx -> {

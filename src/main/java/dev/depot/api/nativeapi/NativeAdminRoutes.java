@@ -3,6 +3,7 @@ package dev.depot.api.nativeapi;
 import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
 import dev.depot.api.Links;
+import dev.depot.api.Paging;
 import dev.depot.api.Params;
 import dev.depot.api.Routes;
 import dev.depot.auth.ApiToken;
@@ -21,6 +22,7 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -62,8 +64,11 @@ public final class NativeAdminRoutes {
         r.post("/v1/devices", Access.ADMIN, this::createDevice);
         r.get("/v1/devices/{codename}", Access.READ, ctx -> Envelope.ok(ctx, device(ota.devices().requireDevice(ctx.pathParam("codename")))));
         r.patch("/v1/devices/{codename}", Access.ADMIN, this::updateDevice);
-        r.get("/v1/devices/{codename}/builds", Access.READ, ctx -> Envelope.ok(ctx,
-                ota.builds().buildsOfDevice(ctx.pathParam("codename")).stream().map(this::build).toList()));
+        r.get("/v1/devices/{codename}/builds", Access.READ, ctx -> {
+            Paging page = Paging.of(ctx);
+            List<OtaBuild> builds = ota.builds().buildsOfDevice(ctx.pathParam("codename"), page.before(), page.limit());
+            Envelope.ok(ctx, page.linked(ctx, builds, OtaBuild::id).stream().map(this::build).toList());
+        });
         r.post("/v1/devices/{codename}/maintainers", Access.ADMIN, ctx -> {
             ota.devices().addMaintainer(ctx.pathParam("codename"), Params.of(ctx).require("username"));
             Envelope.ok(ctx, Map.of("codename", ctx.pathParam("codename")));

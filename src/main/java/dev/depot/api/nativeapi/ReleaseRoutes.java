@@ -4,6 +4,7 @@ import dev.depot.api.Access;
 import dev.depot.api.Authenticator;
 import dev.depot.api.ClientAddress;
 import dev.depot.api.Links;
+import dev.depot.api.Paging;
 import dev.depot.api.Params;
 import dev.depot.api.Routes;
 import dev.depot.auth.Principal;
@@ -118,10 +119,9 @@ public final class ReleaseRoutes {
         });
         r.get(base + "/releases", Access.READ, ctx -> {
             ReleaseTarget t = view.apply(ctx, me(ctx));
-            Long before = Optional.ofNullable(ctx.queryParam("before")).map(ReleaseRoutes::id).orElse(null);
-            int limit = Optional.ofNullable(ctx.queryParam("limit")).map(ReleaseRoutes::integer).orElse(50);
-            Envelope.ok(ctx, service.releases(t, ctx.queryParam("channel"), before, limit).stream()
-                    .map(ReleaseRoutes::release).toList());
+            Paging page = Paging.of(ctx);
+            Envelope.ok(ctx, page.linked(ctx, service.releases(t, ctx.queryParam("channel"), page.before(), page.limit()), Release::id)
+                    .stream().map(ReleaseRoutes::release).toList());
         });
         r.post(base + "/releases", Access.PUBLISH, ctx -> {
             Params p = Params.of(ctx);

@@ -1,5 +1,6 @@
 package dev.depot.api.nativeapi;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.depot.api.Access;
@@ -7,9 +8,12 @@ import dev.depot.api.Authenticator;
 import dev.depot.api.ClientAddress;
 import dev.depot.api.Links;
 import dev.depot.api.Params;
+import dev.depot.api.Responses;
 import dev.depot.api.Routes;
 import dev.depot.api.download.BlobResponder;
 import dev.depot.core.DepotException;
+import dev.depot.core.Prebuild;
+import dev.depot.core.StateCache;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
 import dev.depot.repository.Delta;
@@ -18,6 +22,7 @@ import dev.depot.repository.Repository;
 import dev.depot.repository.RepositoryEntry;
 import dev.depot.repository.RepositoryService;
 import dev.depot.release.Asker;
+import dev.depot.storage.DocumentFiles;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Instant;
@@ -25,12 +30,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Repositories in the native API: management under the organization, and the public index, its
  * changes since a state hash, update offers for installed apps, and the published APK files.
  */
 public final class RepositoryRoutes {
+    private static final Logger log = LoggerFactory.getLogger(RepositoryRoutes.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final RepositoryService repositories;
     private final BlobResponder responder;
@@ -39,9 +47,19 @@ public final class RepositoryRoutes {
 
     private final FdroidExport fdroid;
     private final ClientAddress clients;
+    private final StateCache<Repository, DocumentFiles.Document> indexes;
 
+    /**
+     * {@code documents} keeps each repository's index as made for its state; {@code prebuild}
+     * makes it when a revision is published here and for every repository at start, so no request
+     * waits for it after a change this node made.
+     */
     public RepositoryRoutes(RepositoryService repositories, FdroidExport fdroid, BlobResponder responder,
-                            DownloadCounter counter, Links links, ClientAddress clients) {
+                            DownloadCounter counter, Links links, ClientAddress clients, DocumentFiles documents,
+                            Prebuild prebuild) {
+        this.indexes = new StateCache<>(Repository.KEYS, repo -> documents.write(indexBytes(repo)), documents::retire);
+        repositories.onRevision(repo -> prebuild.execute(() -> prebuild(repo.name())));
+        prebuild.execute(() -> repositories.all().forEach(repo -> prebuild(repo.name())));
         this.fdroid = fdroid;
         this.clients = clients;
         this.repositories = repositories;
@@ -92,9 +110,41 @@ public final class RepositoryRoutes {
             ctx.status(304);
             return;
         }
-        Map<String, Object> out = summary(repo);
-        out.put("apps", repositories.entries(repo).stream().map(e -> entry(repo, e)).toList());
-        Envelope.ok(ctx, out);
+        Responses.document(ctx, indexes.get(repo), "application/json", true);
+    }
+
+    /** The index of the repository as it is now, made ahead of the requests for it. */
+    private void prebuild(String name) {
+        try {
+            repositories.find(name).ifPresent(indexes::get);
+        } catch (RuntimeException e) {
+            log.warn("could not make the index of repository {} ahead of its requests (the first request makes it): {}", name,
+                    e.toString());
+        }
+    }
+
+    /** The whole index of one state: the native envelope of the summary and every entry, written an entry at a time. */
+    private byte[] indexBytes(Repository repo) {
+        List<RepositoryEntry> entries = repositories.entries(repo);
+        var out = new java.io.ByteArrayOutputStream(1024 + entries.size() * 384);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeBooleanField("status", true);
+            g.writeObjectFieldStart("data");
+            for (Map.Entry<String, Object> field : summary(repo).entrySet()) {
+                g.writeObjectField(field.getKey(), field.getValue());
+            }
+            g.writeArrayFieldStart("apps");
+            for (RepositoryEntry e : entries) {
+                g.writeObject(entry(repo, e));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private void changes(Context ctx) {

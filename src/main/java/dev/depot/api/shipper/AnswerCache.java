@@ -58,31 +58,12 @@ final class AnswerCache {
         res.setContentType("application/json");
         if (e.gzipped() != null) {
             res.setHeader("Vary", "Accept-Encoding");
-            if (acceptsGzip(ctx.header("Accept-Encoding"))) {
+            if (Responses.acceptsGzip(ctx.header("Accept-Encoding"))) {
                 res.setHeader("Content-Encoding", "gzip");
                 body = e.gzipped();
             }
         }
         Responses.write(ctx, body);
-    }
-
-    static boolean acceptsGzip(String acceptEncoding) {
-        if (acceptEncoding == null) {
-            return false;
-        }
-        for (String coding : acceptEncoding.split(",")) {
-            String[] parts = coding.trim().split(";");
-            if (parts[0].trim().equalsIgnoreCase("gzip")) {
-                for (int i = 1; i < parts.length; i++) {
-                    String p = parts[i].trim().replace(" ", "");
-                    if (p.equals("q=0") || p.matches("q=0\\.0{0,3}")) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-        }
-        return false;
     }
 
     private static byte[] gzip(byte[] bytes) {

@@ -137,17 +137,20 @@ public final class ShipperPublicRoutes {
         return e;
     }
 
+    /** Every visible device with its variants: rendered once per change to devices or builds, as the update check is. */
     private void devices(Context ctx) {
-        Map<String, List<String>> variants = ota.builds().publishedVariantsByDevice();
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Device d : ota.devices().visibleDevices()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("status", d.maintained());
-            entry.put("variants", variants.getOrDefault(d.codename(), List.of()));
-            entry.put("note", d.note());
-            out.put(d.codename(), entry);
-        }
-        ctx.json(out);
+        answers.serve(ctx, "general/device/all", () -> {
+            Map<String, List<String>> variants = ota.builds().publishedVariantsByDevice();
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Device d : ota.devices().visibleDevices()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("status", d.maintained());
+                entry.put("variants", variants.getOrDefault(d.codename(), List.of()));
+                entry.put("note", d.note());
+                out.put(d.codename(), entry);
+            }
+            return out;
+        });
     }
 
     private void maintainers(Context ctx, boolean activeOnly) {
