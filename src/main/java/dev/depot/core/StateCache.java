@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * What is made from one state of a thing (a repository's index for its state hash), one value per
@@ -16,14 +17,8 @@ import java.util.function.Function;
  * @param <S> the state a value is made from, with its id, version and hash
  */
 public final class StateCache<S, V> {
-    /** How a state names its thing, orders itself and tells itself apart. */
-    public interface Keys<S> {
-        long id(S state);
-
-        long version(S state);
-
-        String hash(S state);
-    }
+    /** How a state names its thing ({@code id}), orders itself ({@code version}) and tells itself apart ({@code hash}). */
+    public record Keys<S>(ToLongFunction<S> id, ToLongFunction<S> version, Function<S, String> hash) {}
 
     private record Slot<V>(long version, String hash, CompletableFuture<V> value) {}
 
@@ -40,8 +35,8 @@ public final class StateCache<S, V> {
 
     /** The value of {@code state}, made now if nobody has made it yet. */
     public V get(S state) {
-        long id = keys.id(state);
-        Slot<V> mine = new Slot<>(keys.version(state), keys.hash(state), new CompletableFuture<>());
+        long id = keys.id().applyAsLong(state);
+        Slot<V> mine = new Slot<>(keys.version().applyAsLong(state), keys.hash().apply(state), new CompletableFuture<>());
         Slot<V>[] replaced = newSlotHolder();
         Slot<V> slot = slots.compute(id, (k, old) -> {
             if (old != null && old.hash().equals(mine.hash()) && !old.value().isCompletedExceptionally()) {
@@ -77,8 +72,8 @@ public final class StateCache<S, V> {
 
     /** Whether the value of {@code state} is made and kept. */
     public boolean made(S state) {
-        Slot<V> s = slots.get(keys.id(state));
-        return s != null && s.hash().equals(keys.hash(state)) && s.value().isDone() && !s.value().isCompletedExceptionally();
+        Slot<V> s = slots.get(keys.id().applyAsLong(state));
+        return s != null && s.hash().equals(keys.hash().apply(state)) && s.value().isDone() && !s.value().isCompletedExceptionally();
     }
 
     @SuppressWarnings("unchecked")

@@ -3,7 +3,6 @@ package dev.depot.repository;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.depot.core.Sha256;
 import dev.depot.core.Prebuild;
-import dev.depot.core.StateCache;
 import dev.depot.db.ServerSettings;
 import dev.depot.storage.BlobHolds;
 import dev.depot.storage.BlobStore;
@@ -47,9 +46,8 @@ public final class FdroidExport {
     private final FdroidSnapshots snapshots;
     private final FdroidApkReads apks;
     private final Supplier<String> publicBase;
-    private final StateCache<Repository, Built> cache;
+    private final RepositoryDocuments<Built> files;
     private final DocumentFiles documents;
-    private final Prebuild prebuild;
     private final ExecutorService recorder = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("fdroid-snapshots").factory());
     private final Map<Long, Repository> latest = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
@@ -59,18 +57,18 @@ public final class FdroidExport {
                         Prebuild prebuild) {
         this.repositories = repositories;
         this.documents = documents;
-        this.prebuild = prebuild;
-        this.cache = new StateCache<>(Repository.KEYS, this::generate, this::retire);
         this.keys = new FdroidKeys(settings, keysDir);
         this.snapshots = new FdroidSnapshots(snapshots, blobs, holds);
         this.apks = new FdroidApkReads(blobs);
         this.publicBase = publicBase;
         repositories.onRevision(this::published);
+        // after the recording above, each revision published here: its files, on the prebuild thread
+        this.files = new RepositoryDocuments<>("the F-Droid files", repositories, prebuild, this::generate, this::retire);
     }
 
     /** Makes the files of every repository ahead of their requests (a server calls this as it starts). */
     public void prebuildAll() {
-        prebuild.execute(() -> repositories.all().forEach(r -> prebuild(r.name())));
+        files.prebuildAll();
     }
 
     /** Every file of one state of a repository, kept on disk. */
@@ -103,8 +101,8 @@ public final class FdroidExport {
      * A revision was published: its index-v2 is kept for the diffs of later revisions, by a
      * background thread, so that publishing does not wait for it. Revisions published faster than
      * they are recorded are coalesced into the newest (a client that fetched one of those in the
-     * meantime gets the whole index next time). Then the files of the new state are made on the
-     * prebuild thread (the request that published may wait for them).
+     * meantime gets the whole index next time). The files of the new state are made on the prebuild
+     * thread ({@link RepositoryDocuments}; the request that published may wait for them).
      */
     private void published(Repository repo) {
         latest.merge(repo.id(), repo, (a, b) -> a.revision() >= b.revision() ? a : b);
@@ -113,7 +111,6 @@ public final class FdroidExport {
         } catch (RejectedExecutionException closing) {
             log.info("not keeping the F-Droid index of {} revision {}: shutting down", repo.name(), repo.revision());
         }
-        prebuild.execute(() -> prebuild(repo.name()));
     }
 
     private void recordLatest(long repositoryId) {
@@ -170,21 +167,12 @@ public final class FdroidExport {
 
     /** Every file of the repository's state, made once per state (ahead of the requests, after a change here and at start). */
     public Built build(Repository repo) {
-        return cache.get(repo);
+        return files.get(repo);
     }
 
     /** Whether the files of the repository's state are made (they are soon after each change here, and after a start). */
     public boolean made(Repository repo) {
-        return cache.made(repo);
-    }
-
-    private void prebuild(String name) {
-        try {
-            repositories.find(name).ifPresent(cache::get);
-        } catch (RuntimeException e) {
-            log.warn("could not make the F-Droid index of {} ahead of its requests (the first request makes it): {}", name,
-                    e.toString());
-        }
+        return files.made(repo);
     }
 
     private void retire(Built b) {

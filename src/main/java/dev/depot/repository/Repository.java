@@ -6,20 +6,6 @@ import dev.depot.core.StateCache;
 public record Repository(long id, long organizationId, String name, String title, String description, long revision,
                          String stateHash, String stateSum, int entriesCount, long createdAt, long updatedAt) {
     /** How what is made from a repository's state is kept: per repository, newest revision kept, told apart by state hash. */
-    public static final StateCache.Keys<Repository> KEYS = new StateCache.Keys<>() {
-        @Override
-        public long id(Repository r) {
-            return r.id();
-        }
-
-        @Override
-        public long version(Repository r) {
-            return r.revision();
-        }
-
-        @Override
-        public String hash(Repository r) {
-            return r.stateHash();
-        }
-    };
+    public static final StateCache.Keys<Repository> KEYS = new StateCache.Keys<>(Repository::id, Repository::revision,
+            Repository::stateHash);
 }

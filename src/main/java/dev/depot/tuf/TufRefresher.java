@@ -1,5 +1,6 @@
 package dev.depot.tuf;
 
+import dev.depot.core.Completions;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,9 +22,7 @@ public final class TufRefresher implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final ThreadLocal<long[]> asked = ThreadLocal.withInitial(() -> new long[1]);
-    private long requested;
-    private long done;
+    private final Completions completions = new Completions();
 
     public TufRefresher(TufService service) {
         this.service = service;
@@ -31,10 +30,7 @@ public final class TufRefresher implements AutoCloseable {
 
     /** Asks for a refresh after a change this node committed. */
     public void request() {
-        synchronized (this) {
-            requested++;
-            asked.get()[0] = requested;
-        }
+        completions.ask();
         try {
             executor.execute(this::run);
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -43,12 +39,9 @@ public final class TufRefresher implements AutoCloseable {
     }
 
     private void run() {
-        long target;
-        synchronized (this) {
-            target = requested;
-            if (done >= target) {
-                return;
-            }
+        long target = completions.asked();
+        if (completions.finished(target)) {
+            return;
         }
         try {
             TufService.Refresh r = service.refresh(true);
@@ -58,20 +51,13 @@ public final class TufRefresher implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("TUF refresh failed (the periodic check tries again): {}", e.toString());
         } finally {
-            synchronized (this) {
-                done = Math.max(done, target);
-                notifyAll();
-            }
+            completions.finish(target);
         }
     }
 
     /** Waits (at most {@code max}) until every change requested so far has been refreshed. */
     public void awaitCurrent(Duration max) {
-        long target;
-        synchronized (this) {
-            target = requested;
-        }
-        await(target, max);
+        completions.awaitCurrent(max);
     }
 
     /**
@@ -80,30 +66,7 @@ public final class TufRefresher implements AutoCloseable {
      * that changed nothing does not wait for others' changes.
      */
     public void awaitOwn(Duration max) {
-        long[] mine = asked.get();
-        long target = mine[0];
-        mine[0] = 0;
-        if (target > 0) {
-            await(target, max);
-        }
-    }
-
-    private void await(long target, Duration max) {
-        long deadline = System.nanoTime() + max.toNanos();
-        synchronized (this) {
-            while (done < target) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+        completions.awaitOwn(max);
     }
 
     @Override

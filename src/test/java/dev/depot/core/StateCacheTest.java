@@ -16,22 +16,7 @@ import org.junit.jupiter.api.Test;
 class StateCacheTest {
     record State(long id, long version, String hash) {}
 
-    private static final StateCache.Keys<State> KEYS = new StateCache.Keys<>() {
-        @Override
-        public long id(State s) {
-            return s.id();
-        }
-
-        @Override
-        public long version(State s) {
-            return s.version();
-        }
-
-        @Override
-        public String hash(State s) {
-            return s.hash();
-        }
-    };
+    private static final StateCache.Keys<State> KEYS = new StateCache.Keys<>(State::id, State::version, State::hash);
 
     private final AtomicInteger made = new AtomicInteger();
     private final List<String> retired = Collections.synchronizedList(new ArrayList<>());

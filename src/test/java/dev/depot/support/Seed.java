@@ -15,6 +15,18 @@ public final class Seed {
 
     private Seed() {}
 
+    private static void flushIfFull(PreparedBatch b) {
+        if (b.size() == BATCH) {
+            b.execute();
+        }
+    }
+
+    private static void flush(PreparedBatch b) {
+        if (b.size() > 0) {
+            b.execute();
+        }
+    }
+
     /** Adds visible, maintained devices {@code prefix0 ...} made by {@code maker}. */
     public static void devices(Jdbi jdbi, String prefix, String maker, int count) {
         jdbi.useTransaction(h -> {
@@ -22,13 +34,9 @@ public final class Seed {
                     + "VALUES (:codename, :name, :maker, TRUE, TRUE, '', 0)");
             for (int i = 0; i < count; i++) {
                 b.bind("codename", prefix + i).bind("name", "Phone " + i).bind("maker", maker).add();
-                if (b.size() == BATCH) {
-                    b.execute();
-                }
+                flushIfFull(b);
             }
-            if (b.size() > 0) {
-                b.execute();
-            }
+            flush(b);
         });
     }
 
@@ -50,13 +58,9 @@ public final class Seed {
                 b.bind("fileName", tag + "-" + i + ".zip").bind("size", template.size()).bind("sha256", template.sha256())
                         .bind("md5", template.md5()).bind("device", device).bind("variant", variant).bind("version", template.version())
                         .bind("date", day.toString()).bind("at", template.createdAt()).add();
-                if (b.size() == BATCH) {
-                    b.execute();
-                }
+                flushIfFull(b);
             }
-            if (b.size() > 0) {
-                b.execute();
-            }
+            flush(b);
         });
     }
 
@@ -71,13 +75,9 @@ public final class Seed {
                         version_code, facts, app_id, :at, :at FROM builds WHERE id = :template""");
             for (int i = 0; i < count; i++) {
                 b.bind("template", templateId).bind("at", createdAt - 1_000L * (i + 1)).add();
-                if (b.size() == BATCH) {
-                    b.execute();
-                }
+                flushIfFull(b);
             }
-            if (b.size() > 0) {
-                b.execute();
-            }
+            flush(b);
         });
     }
 }

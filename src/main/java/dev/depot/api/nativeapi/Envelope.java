@@ -30,15 +30,10 @@ public final class Envelope {
     private Envelope() {}
 
     public static void ok(Context ctx, Object data) {
-        ctx.json(body(data));
-    }
-
-    /** The envelope of a success carrying {@code data}, to render. */
-    public static Map<String, Object> body(Object data) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", true);
         body.put("data", data);
-        return body;
+        ctx.json(body);
     }
 
     /** Codes for particular reasons, ahead of the codes by kind of error. */

@@ -13,12 +13,12 @@ import dev.depot.api.Routes;
 import dev.depot.api.download.BlobResponder;
 import dev.depot.core.DepotException;
 import dev.depot.core.Prebuild;
-import dev.depot.core.StateCache;
 import dev.depot.delivery.DownloadCounter;
 import dev.depot.delivery.DownloadType;
 import dev.depot.repository.Delta;
 import dev.depot.repository.FdroidExport;
 import dev.depot.repository.Repository;
+import dev.depot.repository.RepositoryDocuments;
 import dev.depot.repository.RepositoryEntry;
 import dev.depot.repository.RepositoryService;
 import dev.depot.release.Asker;
@@ -30,15 +30,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Repositories in the native API: management under the organization, and the public index, its
  * changes since a state hash, update offers for installed apps, and the published APK files.
  */
 public final class RepositoryRoutes {
-    private static final Logger log = LoggerFactory.getLogger(RepositoryRoutes.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final RepositoryService repositories;
     private final BlobResponder responder;
@@ -47,7 +44,7 @@ public final class RepositoryRoutes {
 
     private final FdroidExport fdroid;
     private final ClientAddress clients;
-    private final StateCache<Repository, DocumentFiles.Document> indexes;
+    private final RepositoryDocuments<DocumentFiles.Document> indexes;
 
     /**
      * {@code documents} keeps each repository's index as made for its state; {@code prebuild}
@@ -57,9 +54,9 @@ public final class RepositoryRoutes {
     public RepositoryRoutes(RepositoryService repositories, FdroidExport fdroid, BlobResponder responder,
                             DownloadCounter counter, Links links, ClientAddress clients, DocumentFiles documents,
                             Prebuild prebuild) {
-        this.indexes = new StateCache<>(Repository.KEYS, repo -> documents.write(indexBytes(repo)), documents::retire);
-        repositories.onRevision(repo -> prebuild.execute(() -> prebuild(repo.name())));
-        prebuild.execute(() -> repositories.all().forEach(repo -> prebuild(repo.name())));
+        this.indexes = new RepositoryDocuments<>("the index", repositories, prebuild, repo -> documents.write(indexBytes(repo)),
+                documents::retire);
+        indexes.prebuildAll();
         this.fdroid = fdroid;
         this.clients = clients;
         this.repositories = repositories;
@@ -111,16 +108,6 @@ public final class RepositoryRoutes {
             return;
         }
         Responses.document(ctx, indexes.get(repo), "application/json", true);
-    }
-
-    /** The index of the repository as it is now, made ahead of the requests for it. */
-    private void prebuild(String name) {
-        try {
-            repositories.find(name).ifPresent(indexes::get);
-        } catch (RuntimeException e) {
-            log.warn("could not make the index of repository {} ahead of its requests (the first request makes it): {}", name,
-                    e.toString());
-        }
     }
 
     /** The whole index of one state: the native envelope of the summary and every entry, written an entry at a time. */
