@@ -26,7 +26,8 @@ public final class ClientAddress {
         return of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
     }
 
-    String of(String remoteAddress, String forwardedFor) {
+    /** The client of a connection from {@code remoteAddress} that sent {@code forwardedFor} (may be null). */
+    public String of(String remoteAddress, String forwardedFor) {
         String remote = normalize(remoteAddress);
         if (forwardedFor == null || !trustedProxies.contains(remote)) {
             return remote;

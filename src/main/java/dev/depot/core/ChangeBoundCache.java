@@ -25,6 +25,12 @@ public final class ChangeBoundCache<K, V> {
         this.maxEntries = maxEntries;
     }
 
+    /** The kept value of {@code key} while it is fresh, else null (nothing is loaded). */
+    public V peek(K key) {
+        Entry<V> e = ttlNanos <= 0 ? null : entries.get(key);
+        return e != null && e.generation() == generation.getAsLong() && System.nanoTime() - e.expiresAt() < 0 ? e.value() : null;
+    }
+
     /** The kept value of {@code key}, or a fresh one from {@code load} (kept in turn). */
     public V get(K key, Supplier<V> load) {
         long gen = generation.getAsLong();

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ final class RequestMetrics {
     private final Counter bytesOut;
     /** One timer per method, route and status, found without building a meter id per request. */
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+    /** The timers of kept answers, by route template alone. */
+    private final ConcurrentHashMap<String, Timer> kept = new ConcurrentHashMap<>();
 
     RequestMetrics(MeterRegistry registry, ClientAddress clients) {
         this.registry = registry;
@@ -33,21 +36,43 @@ final class RequestMetrics {
     }
 
     void record(Context ctx, Float ms) {
-        String route = routeOf(ctx);
-        int status = ctx.statusCode();
-        long in = Math.max(0, ctx.req().getContentLengthLong());
-        long out = bytesWritten(ctx);
-        String method = ctx.method().name();
+        record(ctx.method().name(), routeOf(ctx), ctx.statusCode(), (long) (ms * 1_000_000),
+                Math.max(0, ctx.req().getContentLengthLong()), bytesWritten(ctx), () -> clients.of(ctx));
+    }
+
+    /** The same for a request answered ahead of the routes: {@code client} is asked only when the line is logged. */
+    void record(String method, String route, int status, long nanos, long in, long out, Supplier<String> client) {
         timers.computeIfAbsent(method + ' ' + status + ' ' + route, k -> Timer.builder("depot.http.requests")
                         .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
                         .publishPercentileHistogram(false).register(registry))
-                .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+                .record(nanos, TimeUnit.NANOSECONDS);
         bytesIn.increment(in);
         bytesOut.increment(out);
         if (log.isInfoEnabled()) {
             log.info("method={} route={} status={} ms={} in={} out={} ip={}", method, route, status,
-                    Math.round(ms * 10) / 10.0, in, out, clients.of(ctx));
+                    Math.round(nanos / 100_000.0) / 10.0, in, out, client.get());
         }
+    }
+
+    /** A 200 to a GET answered ahead of the routes, under {@code route}, found without building a key per request. */
+    void recordKept(String route, long nanos, long out, Supplier<String> client) {
+        Timer timer = kept.get(route);
+        if (timer == null) {
+            record("GET", route, 200, nanos, 0, out, client);
+            kept.put(route, timers.get("GET 200 " + route));
+            return;
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+        bytesOut.increment(out);
+        if (log.isInfoEnabled()) {
+            log.info("method=GET route={} status=200 ms={} in=0 out={} ip={}", route, Math.round(nanos / 100_000.0) / 10.0,
+                    out, client.get());
+        }
+    }
+
+    /** The client a connection from {@code remoteAddress} with {@code forwardedFor} is for. */
+    String client(String remoteAddress, String forwardedFor) {
+        return clients.of(remoteAddress, forwardedFor);
     }
 
     private static String routeOf(Context ctx) {

@@ -96,9 +96,62 @@ public final class ScaleBench {
                 bench.measureAll(s, spare);
             }
             bench.print(backend, scales);
+        }
+        try {
+            String launcher = System.getenv("SCALE_DEPOT");
+            if (launcher != null && backend == Backend.SQLITE) {
+                startOn(Path.of(launcher), dir, scales[scales.length - 1]);
+            }
         } finally {
             dev.depot.support.TestFiles.deleteTree(dir);
         }
+    }
+
+    /**
+     * {@code ./depot serve} on the data directory as seeded, as an operator starts it: twice (the
+     * first start of a new jar records its class cache), printing the second start's time from
+     * launch to the first 200 of {@code /healthz} and its RSS two seconds later.
+     */
+    private static void startOn(Path launcher, Path dir, int scale) throws Exception {
+        double startS = 0;
+        long rssKb = 0;
+        for (int run = 0; run < 2; run++) {
+            int port = TestServer.freePort();
+            ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "serve").redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("serve-" + run + ".log").toFile());
+            pb.environment().put("DEPOT_DATA", dir.toString());
+            pb.environment().put("DEPOT_PORT", Integer.toString(port));
+            pb.environment().put("DEPOT_LOG_LEVEL", "WARN");
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            HttpClient client = HttpClient.newHttpClient();
+            HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                    .timeout(Duration.ofSeconds(2)).build();
+            while (true) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("depot serve ended: " + Files.readString(dir.resolve("serve-" + run + ".log")));
+                }
+                try {
+                    if (client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                Thread.sleep(20);
+            }
+            startS = (System.nanoTime() - t0) / 1e9;
+            Thread.sleep(2_000);
+            rssKb = Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
+            p.destroy();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            System.err.printf("start %d: %.2f s, RSS %d MB%n", run + 1, startS, rssKb / 1024);
+        }
+        System.out.printf("%n| `./depot serve` on the %dx data (second start) | |%n| --- | --- |%n", scale);
+        System.out.printf("| launch to first 200 | %.2f s |%n| RSS 2 s after | %d MB |%n", startS, rssKb / 1024);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.depot.api.shipper;
 
+import dev.depot.api.KeptAnswer;
 import dev.depot.api.Responses;
 import dev.depot.core.ChangeBoundCache;
 import dev.depot.core.DepotException;
@@ -49,6 +50,15 @@ final class AnswerCache {
             throw e.refusal();
         }
         write(ctx, e);
+    }
+
+    /**
+     * The kept answer of {@code key} while it is fresh, counted under {@code route}; null when
+     * there is none or the kept outcome is a refusal (the routes answer those).
+     */
+    KeptAnswer kept(String key, String route) {
+        Entry e = entries.peek(key);
+        return e == null || e.refusal() != null ? null : new KeptAnswer(route, "application/json", e.body(), e.gzipped());
     }
 
     /** Writes the stored bytes (gzipped when stored so and welcome), as {@link dev.depot.api.Responses#write} does. */

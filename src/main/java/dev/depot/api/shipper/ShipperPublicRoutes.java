@@ -1,6 +1,7 @@
 package dev.depot.api.shipper;
 
 import dev.depot.api.Access;
+import dev.depot.api.KeptAnswer;
 import dev.depot.api.ClientAddress;
 import dev.depot.api.Links;
 import dev.depot.api.Params;
@@ -35,6 +36,9 @@ public final class ShipperPublicRoutes {
     /** The shipper API level Depot implements; shippy refuses servers below 2.37.0. */
     public static final String SHIPPER_API_VERSION = "2.43.0";
     static final String SHIPPY_COMPAT_VERSION = "2.0.0";
+
+    private static final String V1_UPDATER = "/api/v1/updater/los/";
+    private static final String LATEST_UPDATER = "/api/latest/updater/los/";
 
     private final Ota ota;
     private final AuthService auth;
@@ -79,6 +83,43 @@ public final class ShipperPublicRoutes {
         for (String v : List.of("/api/v1", "/api/v2", "/api/latest")) {
             routes.get(v + "/system/info", Access.PUBLIC, this::systemInfo);
         }
+    }
+
+    /**
+     * The update check of a device without releases, answered from its kept answer before any
+     * routing: {@code /api/v1/updater/los/{codename}/{variant}} (or {@code /api/latest/...}, with
+     * or without {@code {x86_type}} and a trailing slash), when the routes rendered that answer
+     * and nothing it derives from has changed since. That answer does not depend on the query
+     * (only a device with releases reads {@code channel} and {@code installation}), so the query is
+     * not looked at. Anything else (a refusal, a device with releases, an encoded or unusual path)
+     * is left to the routes.
+     */
+    public KeptAnswer.Source keptUpdaterAnswers() {
+        return path -> {
+            String version = path.startsWith(V1_UPDATER) ? "/api/v1" : path.startsWith(LATEST_UPDATER) ? "/api/latest" : null;
+            if (version == null) {
+                return null;
+            }
+            int from = version.length() + "/updater/los/".length();
+            int to = path.length() - (path.endsWith("/") ? 1 : 0);
+            int slashes = 0;
+            for (int i = from; i < to; i++) {
+                char c = path.charAt(i);
+                boolean first = i == from || path.charAt(i - 1) == '/';
+                if (c == '/') {
+                    if (first || ++slashes > 2) {
+                        return null; // an empty segment, or too many
+                    }
+                } else if (!(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '-' || c == '~' || c == '.' && !first)) {
+                    return null;
+                }
+            }
+            if (to <= from || path.charAt(to - 1) == '/' || slashes == 0) {
+                return null;
+            }
+            return answers.kept(path.substring(from, to), slashes == 1
+                    ? version + "/updater/los/{codename}/{variant}" : version + "/updater/los/{codename}/{x86_type}/{variant}");
+        };
     }
 
     private void updater(Context ctx) {
