@@ -36,37 +36,34 @@ final class RequestMetrics {
     }
 
     void record(Context ctx, Float ms) {
-        record(ctx.method().name(), routeOf(ctx), ctx.statusCode(), (long) (ms * 1_000_000),
-                Math.max(0, ctx.req().getContentLengthLong()), bytesWritten(ctx), () -> clients.of(ctx));
+        String method = ctx.method().name();
+        String route = routeOf(ctx);
+        int status = ctx.statusCode();
+        Timer timer = timers.computeIfAbsent(method + ' ' + status + ' ' + route, k -> timer(method, route, status));
+        record(timer, method, route, status, (long) (ms * 1_000_000), Math.max(0, ctx.req().getContentLengthLong()),
+                bytesWritten(ctx), () -> clients.of(ctx));
     }
 
-    /** The same for a request answered ahead of the routes: {@code client} is asked only when the line is logged. */
-    void record(String method, String route, int status, long nanos, long in, long out, Supplier<String> client) {
-        timers.computeIfAbsent(method + ' ' + status + ' ' + route, k -> Timer.builder("depot.http.requests")
-                        .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
-                        .publishPercentileHistogram(false).register(registry))
-                .record(nanos, TimeUnit.NANOSECONDS);
+    /** A 200 to a GET answered ahead of the routes, under {@code route}: its timer is found by the route alone. */
+    void recordKept(String route, long nanos, long out, Supplier<String> client) {
+        record(kept.computeIfAbsent(route, r -> timers.computeIfAbsent("GET 200 " + r, k -> timer("GET", r, 200))),
+                "GET", route, 200, nanos, 0, out, client);
+    }
+
+    private Timer timer(String method, String route, int status) {
+        return Timer.builder("depot.http.requests").tag("method", method).tag("route", route)
+                .tag("status", Integer.toString(status)).publishPercentileHistogram(false).register(registry);
+    }
+
+    /** The sample and the access line; {@code client} is asked only when the line is logged. */
+    private void record(Timer timer, String method, String route, int status, long nanos, long in, long out,
+                        Supplier<String> client) {
+        timer.record(nanos, TimeUnit.NANOSECONDS);
         bytesIn.increment(in);
         bytesOut.increment(out);
         if (log.isInfoEnabled()) {
             log.info("method={} route={} status={} ms={} in={} out={} ip={}", method, route, status,
                     Math.round(nanos / 100_000.0) / 10.0, in, out, client.get());
-        }
-    }
-
-    /** A 200 to a GET answered ahead of the routes, under {@code route}, found without building a key per request. */
-    void recordKept(String route, long nanos, long out, Supplier<String> client) {
-        Timer timer = kept.get(route);
-        if (timer == null) {
-            record("GET", route, 200, nanos, 0, out, client);
-            kept.put(route, timers.get("GET 200 " + route));
-            return;
-        }
-        timer.record(nanos, TimeUnit.NANOSECONDS);
-        bytesOut.increment(out);
-        if (log.isInfoEnabled()) {
-            log.info("method=GET route={} status=200 ms={} in=0 out={} ip={}", route, Math.round(nanos / 100_000.0) / 10.0,
-                    out, client.get());
         }
     }
 
