@@ -57,8 +57,8 @@ final class KeptAnswers extends Handler.Wrapper {
         }
         headers.put(HttpHeader.CONTENT_LENGTH, body.length);
         response.setStatus(200);
+        served.increment(); // before the write, so a client that has the answer finds it counted
         response.write(true, ByteBuffer.wrap(body), callback);
-        served.increment();
         metrics.recordKept(answer.route(), System.nanoTime() - start, body.length,
                 () -> metrics.client(Request.getRemoteAddr(request), request.getHeaders().get("X-Forwarded-For")));
         return true;

@@ -31,7 +31,7 @@ class UpdaterCacheTest {
             long id = f.upload("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip", OtaFixture.randomBytes(1000, 1));
             // the build's inspection job changes it on whichever node runs it, which drops that node's
             // cached answers: let it finish first, or it may land between the two reads of node a
-            awaitNoJobs(a);
+            a.awaitNoJobs();
             String path = "/api/v1/updater/los/sunfish/gapps/";
             String before = a.get(path).body();
             assertThat(before).contains("v1.0");
@@ -49,18 +49,6 @@ class UpdaterCacheTest {
             assertThat(a.get(path).statusCode()).as("but not after the TTL").isEqualTo(404);
             assertThat(a.get(download).statusCode()).isEqualTo(404);
         }
-    }
-
-    private static void awaitNoJobs(TestServer server) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            long pending = server.depot().database().jdbi().withHandle(h ->
-                    h.createQuery("SELECT COUNT(*) FROM jobs WHERE state <> 'done'").mapTo(Long.class).one());
-            if (pending == 0) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("jobs still pending after 10 s");
     }
 
     @Test

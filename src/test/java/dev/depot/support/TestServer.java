@@ -115,6 +115,31 @@ public final class TestServer implements AutoCloseable {
         start(Clock.systemUTC(), extra);
     }
 
+    /** Waits until every queued job (inspections, index rebuilds) is done, up to ten seconds. */
+    public void awaitNoJobs() {
+        awaitTrue("jobs still pending", () -> depot().database().jdbi().withHandle(h ->
+                h.createQuery("SELECT COUNT(*) FROM jobs WHERE state <> 'done'").mapTo(Long.class).one()) == 0);
+    }
+
+    /**
+     * Waits up to ten seconds for something the server records after the client already has its
+     * answer, such as a request's metrics, then fails with {@code what}.
+     */
+    public static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " after 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     public Backend backend() { return backend; }
 
     public Path dataDir() { return dataDir; }
