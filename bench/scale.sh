@@ -4,7 +4,8 @@
 # and 100x of it, with the growth per 10x; on SQLite, then `./depot serve` on the largest data
 # directory (launch to first 200, idle RSS).
 # Usage: bench/scale.sh [sqlite|postgresql] [scales, e.g. 1,10,100] [no-events]
-# (no-events: without the 10 M download events, for quick runs). Prints Markdown and keeps it in
+# (no-events: without the 10 M download events, for quick runs; SCALE_KEEP=1 keeps the data
+# directory and prints where). Prints Markdown and keeps it in
 # bench/results/<UTC>-scale-<mode>.md.
 set -euo pipefail
 . "$(dirname "$0")/java-main.sh"

@@ -103,7 +103,11 @@ public final class ScaleBench {
                 startOn(Path.of(launcher), dir, scales[scales.length - 1]);
             }
         } finally {
-            dev.depot.support.TestFiles.deleteTree(dir);
+            if (System.getenv("SCALE_KEEP") == null) {
+                dev.depot.support.TestFiles.deleteTree(dir);
+            } else {
+                System.err.println("data kept in " + dir);
+            }
         }
     }
 

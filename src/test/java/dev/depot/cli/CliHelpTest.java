@@ -23,7 +23,7 @@ class CliHelpTest {
     @Test
     void everyCommandAnswersHelp() {
         List<List<String>> commands = new ArrayList<>();
-        collect(new CommandLine(new DepotCommand()), List.of(), commands);
+        collect(DepotCommand.commandLine(false), List.of(), commands);
         assertThat(commands).extracting(c -> String.join(" ", c)).contains("backup", "restore", "serve", "repo verify");
         for (List<String> command : commands) {
             List<String> args = new ArrayList<>(command);
