@@ -83,7 +83,7 @@ serve() {  # starts the server and waits for its first 200; sets depot_pid and s
 serve; first_start=$started_s
 kill "$depot_pid"; wait "$depot_pid" 2>/dev/null || true
 serve; first_200=$started_s
-sleep 2
+sleep 15  # idle: what the start made is made, and a periodic collection has run (scripts/jvm-opts.sh)
 rss=$(rss_mb "$depot_pid")
 base="http://127.0.0.1:$port"
 
@@ -178,9 +178,9 @@ interleaved() {
 for sc in "${scenarios[@]}"; do
   case "$sc" in
     start)
-      row "idle RSS" "$rss MB" "-" "-" "< 256 MB" "$(python3 -c "print('met' if $rss < 256 else 'not met')")"
-      row "start: launch to first 200" "${first_200} s (first start of a new jar: ${first_start} s)" "-" "-" "< 2 s" \
-          "$(python3 -c "print('met' if $first_200 < 2 else 'not met')")"
+      row "idle RSS (15 s after the start)" "$rss MB" "-" "-" "≤ 150 MB" "$(python3 -c "print('met' if $rss <= 150 else 'not met')")"
+      row "start: launch to first 200" "${first_200} s (first start of a new jar: ${first_start} s)" "-" "-" "≤ 1 s" \
+          "$(python3 -c "print('met' if $first_200 <= 1 else 'not met')")"
       ;;
     update)
       wrk_d() { wrk_rps "$base/api/v1/updater/los/benchdev/gapps/" | cut -d' ' -f1; }

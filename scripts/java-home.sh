@@ -2,7 +2,14 @@
 # Order: JAVA_HOME, then `java` on PATH, then /usr/lib/jvm/*. Fails with a clear message.
 
 depot_java_major() {
-  # prints the major version of the java binary given as $1, or nothing
+  # prints the major version of the java binary given as $1, or nothing: from the JDK's `release`
+  # file where it has one (no JVM started), else from the JVM itself
+  local release
+  release="$(dirname "$(dirname "$1")")/release"
+  if [ -f "$release" ] && grep -q '^JAVA_VERSION="[0-9]' "$release"; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" | head -n 1
+    return 0
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 

@@ -15,6 +15,18 @@ depot_jvm_opts() {
   shift || true
   major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null || true)
   DEPOT_JVM_OPTS=(--enable-native-access=ALL-UNNAMED -Xlog:cds=off)
+  # Memory: G1 starts small, sizes its marking stack for this heap rather than for the machine
+  # (32 MiB of 39 on 2 cores; it grows when it must), and once a server has gone 10 s without a
+  # collection it collects fully and shrinks to 40 % free, giving back what a burst took (the
+  # indexes made at start, a large upload). A busy server collects anyway and never pays it; an
+  # idle one pays a pause of a few ms on a live heap of ~20 MB. Measured on the 100x data set,
+  # RSS 40 s after a start: 924 MB with none of these, 231 MB with a concurrent periodic
+  # collection, 168 MB with this one.
+  DEPOT_JVM_OPTS+=(-XX:+UseG1GC -Xms8m -XX:MarkStackSize=256k -XX:G1PeriodicGCInterval=10000
+    -XX:-G1PeriodicGCInvokesConcurrent -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40)
+  if [ -n "$major" ] && [ "$major" -ge 25 ]; then
+    DEPOT_JVM_OPTS+=(-XX:+UseCompactObjectHeaders)  # JEP 519: 8-byte headers, about a tenth less heap
+  fi
   if [ "${DEPOT_CLASS_CACHE:-on}" = off ]; then
     return 0
   fi

@@ -4,7 +4,11 @@ import dev.depot.cli.client.DepotClient;
 import dev.depot.config.ConfigException;
 import dev.depot.core.DepotException;
 import dev.depot.server.Depot;
+import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,20 +37,52 @@ public final class DepotCommand implements Runnable {
 
     /** Runs the command line and returns its exit code; domain errors print as one clear line. */
     public static int run(String... args) {
-        CommandLine cli = commandLine(args.length > 0 && args[0].equals("serve"));
+        boolean serve = args.length > 0 && args[0].equals("serve");
+        if (serve) {
+            StartAhead.begin();
+            Optional<ServeCommand> direct = ServeCommand.parsedDirectly(Arrays.asList(args).subList(1, args.length));
+            if (direct.isPresent()) {
+                return call(direct.get());
+            }
+        }
+        CommandLine cli = commandLine(serve);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof DepotException || e instanceof ConfigException || e instanceof DepotClient.ClientException) {
-                commandLine.getErr().println("depot: " + e.getMessage());
-                return 1;
+            Integer exitCode = reported(e, commandLine.getErr());
+            if (exitCode == null) {
+                throw e;
             }
-            if (e instanceof dev.sigstore.tuf.TufException) {
-                // a verification that failed names the client's own error: RollbackVersionException, ...
-                commandLine.getErr().println("depot: not verified: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-                return 3;
-            }
-            throw e;
+            return exitCode;
         });
         return cli.execute(args);
+    }
+
+    /** A command parsed without picocli, run as picocli runs one: the same messages and exit codes. */
+    private static int call(Callable<Integer> command) {
+        PrintWriter err = new PrintWriter(System.err, true);
+        try {
+            return command.call();
+        } catch (Exception e) {
+            Integer exitCode = reported(e, err);
+            if (exitCode == null) {
+                e.printStackTrace(err);
+                return 1;
+            }
+            return exitCode;
+        }
+    }
+
+    /** The exit code of an error that is the user's to act on, printed as one line; null for any other. */
+    private static Integer reported(Exception e, PrintWriter err) {
+        if (e instanceof DepotException || e instanceof ConfigException || e instanceof DepotClient.ClientException) {
+            err.println("depot: " + e.getMessage());
+            return 1;
+        }
+        if (e instanceof dev.sigstore.tuf.TufException) {
+            // a verification that failed names the client's own error: RollbackVersionException, ...
+            err.println("depot: not verified: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return 3;
+        }
+        return null;
     }
 
     /** The command line with every command, or with {@code serve} alone (which answers just as in the whole). */

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one thread that makes documents ahead of the requests for them (a repository's indexes
@@ -13,6 +16,8 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class Prebuild implements AutoCloseable {
     private final ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("prebuild").factory());
+    private final ScheduledExecutorService looks = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("prebuild-looks").factory());
     private final Completions completions = new Completions();
 
     /** Runs {@code work} on the prebuild thread after what was asked before it. */
@@ -31,6 +36,26 @@ public final class Prebuild implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code look} on the prebuild thread every {@code period}, after what was asked before it;
+     * a look still waiting there is not asked for again.
+     */
+    public void every(Duration period, Runnable look) {
+        AtomicBoolean waiting = new AtomicBoolean();
+        try {
+            looks.scheduleWithFixedDelay(() -> {
+                if (waiting.compareAndSet(false, true)) {
+                    execute(() -> {
+                        waiting.set(false);
+                        look.run();
+                    });
+                }
+            }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // stopping: nothing more to look for
+        }
+    }
+
     /** Waits (at most {@code max}) until what this thread asked for is made; a thread that asked nothing does not wait. */
     public void awaitOwn(Duration max) {
         completions.awaitOwn(max);
@@ -39,6 +64,7 @@ public final class Prebuild implements AutoCloseable {
     /** Stops: what is under way finishes, what waits is dropped. */
     @Override
     public void close() {
+        looks.shutdownNow();
         thread.shutdownNow();
     }
 }

@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
 public final class FdroidExport {
     private static final Logger log = LoggerFactory.getLogger(FdroidExport.class);
     private static final Duration RECORDING_WAIT = Duration.ofSeconds(10);
+    /** A diff of this many packages is always offered. */
+    static final int DIFF_ALWAYS = 1_000;
+    /** Beyond {@link #DIFF_ALWAYS} packages, the largest share of the index a diff offered carries. */
+    static final double DIFF_MAX_SHARE = 0.25;
 
     private final RepositoryService repositories;
     private final FdroidKeys keys;
@@ -66,9 +70,12 @@ public final class FdroidExport {
         this.files = new RepositoryDocuments<>("the F-Droid files", repositories, prebuild, this::generate, this::retire);
     }
 
-    /** Makes the files of every repository ahead of their requests (a server calls this as it starts). */
-    public void prebuildAll() {
-        files.prebuildAll();
+    /**
+     * Makes the files of every repository ahead of their requests, and from then on those of each
+     * state another node publishes (a server calls this as it starts).
+     */
+    public void keepAllMade() {
+        files.keepAllMade();
     }
 
     /** Every file of one state of a repository, kept on disk. */
@@ -209,9 +216,12 @@ public final class FdroidExport {
             ObjectNode v2Repo = FdroidIndex.v2Repo(repo, address, timestamp);
             for (FdroidSnapshotRepository.Snapshot old : snapshots.previous(repo)) {
                 Optional<Set<String>> changed = repositories.packagesChangedSince(repo, old.revision());
-                Optional<InputStream> bytes = changed.isEmpty() ? Optional.empty() : snapshots.open(old);
+                if (changed.isEmpty() || !worthADiff(changed.get().size(), byPackage.size())) {
+                    continue; // what changed since is no longer known, or most of it did: no diff from it
+                }
+                Optional<InputStream> bytes = snapshots.open(old);
                 if (bytes.isEmpty()) {
-                    continue; // what changed since is no longer known, or the index is gone: no diff from it
+                    continue; // the index is gone: no diff from it
                 }
                 FdroidIndex.Diff diff;
                 try (InputStream in = bytes.get()) {
@@ -228,6 +238,18 @@ public final class FdroidExport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Whether a diff that carries {@code changed} packages of an index of {@code packages} is
+     * offered. A client without a diff from its index fetches the whole index, as F-Droid's clients
+     * do whenever theirs is not among the diffs; a diff of most of the index saves it little and
+     * costs every change as much as the index again, once per earlier index kept. So a diff is
+     * offered unless it carries more than {@link #DIFF_MAX_SHARE} of the index and more than
+     * {@link #DIFF_ALWAYS} packages.
+     */
+    static boolean worthADiff(int changed, int packages) {
+        return changed <= DIFF_ALWAYS || changed <= packages * DIFF_MAX_SHARE;
     }
 
     private static ObjectNode fileInfo(String name, byte[] bytes, long numPackages) {

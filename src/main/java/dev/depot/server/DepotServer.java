@@ -282,8 +282,8 @@ public final class DepotServer implements AutoCloseable {
         });
         // what a crash between a change and its signing left, and what neared expiry while no node ran
         depot.tuf().refresher().request();
-        // F-Droid's files of every repository, so the first request after a start waits for none
-        depot.fdroid().prebuildAll();
+        // F-Droid's files of every repository, so the first request after a start or another node's change waits for none
+        depot.fdroid().keepAllMade();
         scheduler.every("sign-tuf-metadata", settings.getDuration(Setting.TUF_CHECK_INTERVAL), () -> {
             TufService.Refresh r = depot.tuf().service().refresh();
             if (r.changed()) {

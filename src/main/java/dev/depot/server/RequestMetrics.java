@@ -73,7 +73,7 @@ final class RequestMetrics {
     }
 
     private static String routeOf(Context ctx) {
-        var matched = ctx.endpoints().lastHttpEndpoint();
+        var matched = ctx.endpoints().matchedHttpEndpoint(); // also when a check before it refused the request
         return matched == null || matched.path.equals("*") ? "unmatched" : matched.path;
     }
 

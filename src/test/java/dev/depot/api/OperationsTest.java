@@ -73,10 +73,12 @@ class OperationsTest {
     void metricsCountRequestsByRouteAndStatus() {
         server = TestServer.start(backend);
         server.get("/api/v1/updater/los/none/gapps/");
+        assertThat(server.get("/v1/organizations").statusCode()).as("refused before the route ran").isEqualTo(401);
 
         String metrics = server.get("/metrics").body();
 
         assertThat(metrics).contains("depot_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/updater/los/{codename}/{variant}\",status=\"404\"}");
+        assertThat(metrics).contains("depot_http_requests_seconds_count{method=\"GET\",route=\"/v1/organizations\",status=\"401\"}");
         assertThat(metrics).contains("jvm_memory_used_bytes").contains("depot_http_bytes_out_total");
         assertThat(metrics).as("the job backlog").contains("depot_jobs_queued ").contains("depot_jobs_oldest_wait_seconds ");
 

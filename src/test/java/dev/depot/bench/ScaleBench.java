@@ -3,6 +3,8 @@ package dev.depot.bench;
 import dev.depot.auth.Scope;
 import dev.depot.config.Setting;
 import dev.depot.ota.OtaBuild;
+import dev.depot.repository.Repository;
+import dev.depot.repository.RepositoryDocuments;
 import dev.depot.support.AppFixture;
 import dev.depot.support.Backend;
 import dev.depot.support.RomDevice;
@@ -41,6 +43,9 @@ import org.jdbi.v3.core.Jdbi;
  * Markdown with the growth per 10x.
  */
 public final class ScaleBench {
+    /** How long after its first answer a server's RSS counts as idle: the indexes it makes at start are made. */
+    private static final long IDLE_MS = 30_000;
+
     private final TestServer server;
     private final Jdbi jdbi;
     private final String token;
@@ -86,14 +91,14 @@ public final class ScaleBench {
                 Seed.devices(bench.jdbi, "phone" + x + "x", "Acme", 100 * (x - have));
                 Seed.romBuilds(bench.jdbi, newest, "seeded" + x + "x", 1000 * (x - have) - (s == 0 ? 1 : 0));
                 Seed.appBuilds(bench.jdbi, appId, appBuild, 1000 * (x - have) - (s == 0 ? 1 : 0));
-                bench.seedEntries(appId, spare, x * 1000);
+                bench.seedEntries(appId, spare, x * 1000 - 2); // the last two are changes measureAll makes
                 List<Long> hundred = bench.jdbi.withHandle(h -> h.createQuery(
                         "SELECT id FROM builds WHERE device_id IS NOT NULL ORDER BY id LIMIT 100").mapTo(Long.class).list());
                 if (events) {
                     seeded = StatsScaleBench.seed(server, hundred, seeded, 100_000L * x, random, System.currentTimeMillis(), true);
                 }
                 System.err.printf("%dx seeded in %.1f s%n", x, (System.nanoTime() - t0) / 1e9);
-                bench.measureAll(s, spare);
+                bench.measureAll(s, spare, appId, x * 1000);
             }
             bench.print(backend, scales);
         }
@@ -114,11 +119,12 @@ public final class ScaleBench {
     /**
      * {@code ./depot serve} on the data directory as seeded, as an operator starts it: twice (the
      * first start of a new jar records its class cache), printing the second start's time from
-     * launch to the first 200 of {@code /healthz} and its RSS two seconds later.
+     * launch to the first 200 of {@code /healthz}, its RSS two seconds later and once idle.
      */
     private static void startOn(Path launcher, Path dir, int scale) throws Exception {
         double startS = 0;
         long rssKb = 0;
+        long idleKb = 0;
         for (int run = 0; run < 2; run++) {
             int port = TestServer.freePort();
             ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "serve").redirectErrorStream(true)
@@ -146,16 +152,23 @@ public final class ScaleBench {
             }
             startS = (System.nanoTime() - t0) / 1e9;
             Thread.sleep(2_000);
-            rssKb = Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
-                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
+            rssKb = rssKb(p);
+            Thread.sleep(IDLE_MS - 2_000);
+            idleKb = rssKb(p);
             p.destroy();
             if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
-            System.err.printf("start %d: %.2f s, RSS %d MB%n", run + 1, startS, rssKb / 1024);
+            System.err.printf("start %d: %.2f s, RSS %d MB, idle %d MB%n", run + 1, startS, rssKb / 1024, idleKb / 1024);
         }
         System.out.printf("%n| `./depot serve` on the %dx data (second start) | |%n| --- | --- |%n", scale);
-        System.out.printf("| launch to first 200 | %.2f s |%n| RSS 2 s after | %d MB |%n", startS, rssKb / 1024);
+        System.out.printf("| launch to first 200 | %.2f s |%n| RSS 2 s after | %d MB |%n| RSS idle, %d s after | %d MB |%n",
+                startS, rssKb / 1024, IDLE_MS / 1000, idleKb / 1024);
+    }
+
+    private static long rssKb(Process p) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
     }
 
     /**
@@ -195,10 +208,22 @@ public final class ScaleBench {
         });
     }
 
-    private void measureAll(int s, long spare) {
+    private void measureAll(int s, long spare, long appId, int entries) {
         String[] bearer = AppFixture.bearer(token);
-        once(s, "native repository index, first request after another node's change", () -> get("/v1/repositories/store"));
-        once(s, "F-Droid index-v2, first request after another node's change",
+        seedEntries(appId, spare, entries - 1);
+        once(s, "native repository index, first request at once after another node's change", () -> get("/v1/repositories/store"));
+        once(s, "F-Droid index-v2, first request at once after another node's change",
+                () -> get("/fdroid/store/repo/index-v2.json"));
+        seedEntries(appId, spare, entries);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        Repository changed = server.depot().repositories().require("store");
+        while (!server.depot().fdroid().made(changed) && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+        sleep(RepositoryDocuments.LOOK.toMillis() + 1_000); // and the native index's look, on the same thread
+        once(s, "native repository index, first request after another node's change, once this node looked",
+                () -> get("/v1/repositories/store"));
+        once(s, "F-Droid index-v2, first request after another node's change, once this node looked",
                 () -> get("/fdroid/store/repo/index-v2.json"));
         median(s, "`/api/v1/updater/los/sunfish/gapps` (device with the most builds)",
                 () -> get("/api/v1/updater/los/sunfish/gapps"));
@@ -232,6 +257,15 @@ public final class ScaleBench {
             adminTokenValue = server.userWithToken("publisher", true, Scope.ADMIN, Scope.PUBLISH, Scope.READ);
         }
         return adminTokenValue;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void once(int s, String name, Supplier<Answer> request) {

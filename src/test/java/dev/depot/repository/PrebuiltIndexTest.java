@@ -15,7 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -79,6 +81,20 @@ class PrebuiltIndexTest {
         madeWithoutARequest();
         var v2 = Json.parse(server.get("/fdroid/store/repo/index-v2.json").body());
         assertThat(v2.get("packages").has("com.teleca.jamendo")).isTrue();
+    }
+
+    @Test
+    void aChangeAnotherNodeMadeIsMadeHereBeforeAnyoneAsks() throws Exception {
+        madeWithoutARequest();
+        String jamendo = f.uploadAndWaitQuietly("apps/com.teleca.jamendo_35.apk");
+        Repository before = store();
+        try (TestServer other = TestServer.secondNode(server, Clock.systemUTC(), Map.of())) {
+            ok(other.postJson("/v1/organizations/acme/repositories/store/builds", "{\"buildId\":\"" + jamendo + "\"}",
+                    bearer(f.maintainer)));
+        }
+        assertThat(store().stateHash()).isNotEqualTo(before.stateHash());
+        madeWithoutARequest(); // this node heard nothing of the change: it looked
+
     }
 
     @Test

@@ -48,15 +48,15 @@ public final class RepositoryRoutes {
 
     /**
      * {@code documents} keeps each repository's index as made for its state; {@code prebuild}
-     * makes it when a revision is published here and for every repository at start, so no request
-     * waits for it after a change this node made.
+     * makes it when a revision is published here, for every repository at start, and within a few
+     * seconds of a change another node made, so no request waits for it after a change.
      */
     public RepositoryRoutes(RepositoryService repositories, FdroidExport fdroid, BlobResponder responder,
                             DownloadCounter counter, Links links, ClientAddress clients, DocumentFiles documents,
                             Prebuild prebuild) {
         this.indexes = new RepositoryDocuments<>("the index", repositories, prebuild, repo -> documents.write(indexBytes(repo)),
                 documents::retire);
-        indexes.prebuildAll();
+        indexes.keepAllMade();
         this.fdroid = fdroid;
         this.clients = clients;
         this.repositories = repositories;
