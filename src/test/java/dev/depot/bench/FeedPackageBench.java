@@ -49,11 +49,13 @@ public final class FeedPackageBench {
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest req = HttpRequest.newBuilder(URI.create(server.publicUrl() + "/feed/apks?package=" + name.text()))
                     .header("Authorization", "Token " + token).build();
-            double depotMs = BenchPeer.medianMs(http, req, p.zip().length);
-            double peerMs = BenchPeer.peerMedianMs(http, "feed-" + n + ".zip", p.zip());
-            System.out.printf("fetched the stored package over HTTP: median %.1f ms (nginx, same bytes: %.1f ms)%n", depotMs, peerMs);
-            BenchPeer.result(new java.util.LinkedHashMap<>(java.util.Map.of("samples", (double) n, "build_ms", buildMs,
-                    "fetch_ms", depotMs, "peer_fetch_ms", peerMs)));
+            java.util.Map<String, Double> figures = new java.util.LinkedHashMap<>();
+            figures.put("samples", (double) n);
+            figures.put("build_ms", buildMs);
+            figures.putAll(BenchPeer.beside(http, req, "feed-" + n + ".zip", p.zip(), "fetch"));
+            System.out.printf("fetched the stored package over HTTP: median %.1f ms (nginx, same bytes: %.1f ms)%n",
+                    figures.get("fetch_ms"), figures.getOrDefault("peer_fetch_ms", Double.NaN));
+            BenchPeer.result(figures);
         }
     }
 }

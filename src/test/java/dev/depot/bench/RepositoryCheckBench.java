@@ -89,8 +89,7 @@ public final class RepositoryCheckBench {
                     byte[] answer = http.send(req, HttpResponse.BodyHandlers.ofByteArray()).body();
                     figures.put("revisions", (double) repo.revision());
                     figures.put("service_ms", service);
-                    figures.put("http_ms", BenchPeer.medianMs(http, req, answer.length));
-                    figures.put("peer_ms", BenchPeer.peerMedianMs(http, "repository-check.json", answer));
+                    figures.putAll(BenchPeer.beside(http, req, "repository-check.json", answer, "http"));
                 }
             }
             BenchPeer.result(figures);
