@@ -135,10 +135,10 @@ rows=()
 row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); printf '%-34s depot %-22s peer %-22s ratio %-6s target %-8s %s\n' "$1" "$2" "$3" "$4" "$5" "$6"; }
 met() { python3 -c "print('met' if $1 >= $2 else 'not met')"; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
-# the in-process benches' pairs (RESULT KEY_pair_1..5, peer / Depot): "MEDIAN (pairs a b c d e)"
+# the in-process benches' pairs (RESULT KEY_pair_1..N, peer / Depot): "MEDIAN (pairs a b ...)"
 pair_ratio() {
-  local k=$1 v i
-  v=(); for i in 1 2 3 4 5; do local n="${k}_pair_$i"; v+=("${!n}"); done
+  local n v=()
+  for n in $(compgen -v "${1}_pair_" | sort -V); do v+=("${!n}"); done
   python3 -c "import statistics,sys; p=[float(x) for x in sys.argv[1:]]; print(f'{statistics.median(p):.2f} (pairs ' + ' '.join(f'{x:.2f}' for x in p) + ')')" "${v[@]}"
 }
 
@@ -268,7 +268,7 @@ PY
         row "feed: build a package of $n samples (warm JVM)" "$(printf '%.0f' "$build_ms") ms" "-" "-" "< 1000 ms" \
             "$(python3 -c "print('met' if $build_ms < 1000 else 'not met')")"
         r=$(pair_ratio fetch)
-        row "feed: fetch the $n-sample package (median of 5 interleaved pairs)" "$(printf '%.1f' "$fetch_ms") ms" \
+        row "feed: fetch the $n-sample package (median of interleaved pairs)" "$(printf '%.1f' "$fetch_ms") ms" \
             "$(printf '%.1f' "$peer_fetch_ms") ms" "$r" "≥ 0.8" "$(met "${r%% *}" 0.8)"
       done
       ;;
@@ -277,7 +277,7 @@ PY
           -cp "$bench_cp" dev.depot.bench.RepositoryCheckBench 100000 | grep '^RESULT')
       eval "$(echo "$out" | cut -d' ' -f2-)"
       r=$(pair_ratio http)
-      row "Aptoide repository check, $(printf '%.0f' "$revisions") revisions, 10 behind (median of 5 interleaved pairs)" \
+      row "Aptoide repository check, $(printf '%.0f' "$revisions") revisions, 10 behind (median of interleaved pairs)" \
           "$(printf '%.2f' "$http_ms") ms" "$(printf '%.2f' "$peer_http_ms") ms" "$r" "≥ 0.8" "$(met "${r%% *}" 0.8)"
       ;;
     slow)

@@ -29,7 +29,7 @@ final class BenchPeer {
     private BenchPeer() {}
 
     /** Median milliseconds of 21 GETs (after 3 not counted); each answer must be 200 with {@code length} bytes. */
-    static double medianMs(HttpClient http, HttpRequest request, int length) throws IOException, InterruptedException {
+    private static double medianMs(HttpClient http, HttpRequest request, int length) throws IOException, InterruptedException {
         get(http, request, length, 3);
         return round(http, request, length);
     }

@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Benchmark (not a test): building and serving a feed package of N samples (default 100,000) in
@@ -49,7 +51,7 @@ public final class FeedPackageBench {
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest req = HttpRequest.newBuilder(URI.create(server.publicUrl() + "/feed/apks?package=" + name.text()))
                     .header("Authorization", "Token " + token).build();
-            java.util.Map<String, Double> figures = new java.util.LinkedHashMap<>();
+            Map<String, Double> figures = new LinkedHashMap<>();
             figures.put("samples", (double) n);
             figures.put("build_ms", buildMs);
             figures.putAll(BenchPeer.beside(http, req, "feed-" + n + ".zip", p.zip(), "fetch"));
