@@ -39,6 +39,7 @@ class OperationsTest {
         var ready = server.get("/readyz");
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(Json.parse(ready.body()).get("database").asText()).isEqualTo("ok");
+        assertThat(server.get("/metrics").body()).contains("depot_ready{check=\"database\"} 1", "depot_ready{check=\"blobs\"} 1");
     }
 
     @Test
@@ -67,6 +68,9 @@ class OperationsTest {
 
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(Json.parse(ready.body()).get("database").asText()).isEqualTo("unreachable");
+        var scrape = server.get("/metrics");
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.body()).as("the scrape's own check").contains("depot_ready{check=\"database\"} 0");
     }
 
     @Test

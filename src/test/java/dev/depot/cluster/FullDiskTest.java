@@ -109,6 +109,8 @@ class FullDiskTest {
             HttpResponse<String> ready = server.get("/readyz");
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(Json.parse(ready.body()).get("blobs").asText()).isEqualTo("not writable");
+            assertThat(server.get("/metrics").body()).as("a scrape checks too, for the readiness alert")
+                    .contains("depot_ready{check=\"blobs\"} 0");
             boolean databaseFull;
             try {
                 server.depot().auth().createUser("late", "password-late", false);

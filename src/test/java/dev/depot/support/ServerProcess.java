@@ -43,15 +43,24 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-cp", classpath,
                 "dev.depot.cli.DepotCommand", "serve", "--port", Integer.toString(port), "--data", dataDir.toString(),
                 "--database-url", databaseUrl));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("DEPOT_AUTH_LOGIN_MAX_FAILURES", "1000");
         if (port != 0) {
             pb.environment().put("DEPOT_PUBLIC_URL", "http://127.0.0.1:" + port); // PostgreSQL and S3 need the address first
         }
         pb.environment().putAll(env);
+        return launch(pb, dataDir);
+    }
+
+    /**
+     * Starts {@code pb}, any command line of {@code depot serve} (a release's launcher, an older
+     * jar), and waits until it says where it serves; its log goes to {@code <logDir>/server-<n>.log}.
+     */
+    public static ServerProcess launch(ProcessBuilder pb, Path logDir) {
+        pb.redirectErrorStream(true);
         Path log;
         synchronized (ServerProcess.class) {
-            log = dataDir.resolve("server-" + (++started) + ".log");
+            log = logDir.resolve("server-" + (++started) + ".log");
         }
         try {
             Process p = pb.start();

@@ -6,6 +6,7 @@ import dev.depot.db.Database;
 import dev.depot.storage.BlobStore;
 import dev.depot.tuf.TufService;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,14 +19,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Liveness, readiness and Prometheus metrics. */
+/**
+ * Liveness, readiness and Prometheus metrics. Readiness is checked for each {@code GET /readyz}
+ * and for each scrape, whose {@code depot_ready{check}} gauges say whether the database and the
+ * blob store answered and took a write: a node Prometheus still reaches but that cannot work
+ * (a full disk, an unwritable bucket, a database gone) is seen by alerts, not only by probes.
+ */
 public final class OpsRoutes {
     private final Database database;
     private final BlobStore blobs;
     private final PrometheusMeterRegistry metrics;
     private final Runnable beforeScrape;
     private final TufService tuf;
+    private final AtomicInteger databaseReady = new AtomicInteger(1);
+    private final AtomicInteger blobsReady = new AtomicInteger(1);
 
     public OpsRoutes(Database database, BlobStore blobs, PrometheusMeterRegistry metrics, Runnable beforeScrape, TufService tuf) {
         this.beforeScrape = beforeScrape;
@@ -33,6 +42,12 @@ public final class OpsRoutes {
         this.database = database;
         this.blobs = blobs;
         this.metrics = metrics;
+        Gauge.builder("depot_ready", databaseReady, AtomicInteger::get).tag("check", "database")
+                .description("1 when the last readiness check (each scrape, each GET /readyz) found it answering and writable, else 0")
+                .register(metrics);
+        Gauge.builder("depot_ready", blobsReady, AtomicInteger::get).tag("check", "blobs")
+                .description("1 when the last readiness check (each scrape, each GET /readyz) found it answering and writable, else 0")
+                .register(metrics);
     }
 
     public void register(Routes routes) {
@@ -40,15 +55,40 @@ public final class OpsRoutes {
         routes.get("/readyz", Access.PUBLIC, this::ready);
         routes.get("/metrics", Access.PUBLIC, ctx -> {
             beforeScrape.run();
+            check();
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
         });
+    }
+
+    private void ready(Context ctx) {
+        Readiness r = check();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", r.ok() ? "ok" : "unavailable");
+        out.put("database", switch (r.database()) {
+            case OK -> "ok";
+            case UNREACHABLE -> "unreachable";
+            case NOT_WRITABLE -> "not writable";
+        });
+        out.put("blobs", r.blobs());
+        if (r.database() == Database.Health.OK) {
+            // a warning, not a failure: a node keeps serving while people re-sign or rotate
+            tufWarning().ifPresent(w -> out.put("tuf", w));
+        }
+        ctx.status(r.ok() ? 200 : 503).json(out);
+    }
+
+    /** What the two checks found: the database's health, and "ok", "not writable" or "not answering" for the blobs. */
+    private record Readiness(Database.Health database, String blobs) {
+        boolean ok() {
+            return database == Database.Health.OK && blobs.equals("ok");
+        }
     }
 
     /**
      * Both checks at once, each bounded, so that the answer comes within {@link #READY_LIMIT}
      * whatever the backends do: a database or a bucket that does not answer is reported as such.
      */
-    private void ready(Context ctx) {
+    private Readiness check() {
         long deadline = System.nanoTime() + READY_LIMIT.toNanos();
         CompletableFuture<Database.Health> db = CompletableFuture.supplyAsync(() -> database.check(READY_LIMIT.minusMillis(100)), CHECKS);
         CompletableFuture<String> store = CompletableFuture.supplyAsync(() -> {
@@ -59,22 +99,10 @@ public final class OpsRoutes {
                 return "not writable";
             }
         }, CHECKS);
-        Database.Health dbHealth = within(db, deadline, Database.Health.UNREACHABLE);
-        String blobHealth = within(store, deadline, "not answering");
-        boolean ok = dbHealth == Database.Health.OK && blobHealth.equals("ok");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", ok ? "ok" : "unavailable");
-        out.put("database", switch (dbHealth) {
-            case OK -> "ok";
-            case UNREACHABLE -> "unreachable";
-            case NOT_WRITABLE -> "not writable";
-        });
-        out.put("blobs", blobHealth);
-        if (dbHealth == Database.Health.OK) {
-            // a warning, not a failure: a node keeps serving while people re-sign or rotate
-            tufWarning().ifPresent(w -> out.put("tuf", w));
-        }
-        ctx.status(ok ? 200 : 503).json(out);
+        Readiness r = new Readiness(within(db, deadline, Database.Health.UNREACHABLE), within(store, deadline, "not answering"));
+        databaseReady.set(r.database() == Database.Health.OK ? 1 : 0);
+        blobsReady.set(r.blobs().equals("ok") ? 1 : 0);
+        return r;
     }
 
     private Optional<String> tufWarning() {
@@ -92,8 +120,6 @@ public final class OpsRoutes {
             return Optional.of("unknown: " + e.getMessage());
         }
     }
-
-
 
     private static <T> T within(CompletableFuture<T> check, long deadlineNanos, T otherwise) {
         try {
