@@ -1,4 +1,4 @@
-package dev.depot.release;
+package dev.depot.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
