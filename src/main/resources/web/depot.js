@@ -12,11 +12,14 @@
     if (token) e.detail.headers["X-CSRF-Token"] = token;
   });
 
-  // htmx leaves the page alone on an error answer; say what went wrong instead of nothing.
+  // htmx leaves the page alone on an error answer; say what went wrong, on the page (no dialog).
   document.addEventListener("htmx:responseError", function (e) {
     var doc = new DOMParser().parseFromString(e.detail.xhr.responseText || "", "text/html");
     var msg = doc.querySelector(".message");
-    window.alert((msg ? msg.textContent : "The server refused: " + e.detail.xhr.status).trim());
+    var flash = document.getElementById("flash");
+    flash.textContent = (msg ? msg.textContent : "The server refused: " + e.detail.xhr.status).trim();
+    flash.hidden = false;
+    flash.scrollIntoView({ block: "nearest" });
   });
 
   // ---- tus 1.0 uploads from the dashboard ----------------------------------------------------
@@ -43,33 +46,104 @@
     });
   }
 
+  // The server's own words for a refusal: JSON error bodies (the native API, tus) and plain text
+  // (shipper's routes) alike; a page of HTML or an empty body is named by its status.
   function problem(xhr) {
+    var text = (xhr.responseText || "").trim();
     try {
-      var body = JSON.parse(xhr.responseText);
+      var body = JSON.parse(text);
       if (body.error && body.error.message) return body.error.message;
       if (body.message) return body.message;
+      if (typeof body.detail === "string") return body.detail;
     } catch (ignored) { /* not JSON */ }
-    return "The server answered " + xhr.status + ".";
+    if (text && text.length <= 500 && text.charAt(0) !== "<") return text;
+    return "The server answered " + xhr.status + (xhr.statusText ? " " + xhr.statusText : "") + ".";
   }
+
+  function megabytes(n) {
+    return (n / 1e6).toFixed(n < 1e8 ? 1 : 0) + " MB";
+  }
+
+  function duration(seconds) {
+    if (seconds < 60) return Math.max(1, Math.round(seconds)) + " s";
+    if (seconds < 3600) return Math.round(seconds / 60) + " min";
+    return (seconds / 3600).toFixed(1) + " h";
+  }
+
+  var APP_FILES = /\.(apk|aab|ipa)$/i;
 
   function Upload(form) {
     this.form = form;
     this.endpoint = form.dataset.endpoint;
     this.bar = form.querySelector("progress");
     this.status = form.querySelector(".upload-status");
+    this.check = form.querySelector(".name-check");
+    this.submit = form.querySelector("button[type=submit]");
     this.pauseButton = form.querySelector("[data-pause]");
+    this.changelog = form.elements.changelog;
     this.paused = false;
+    this.nameOk = null;
     var self = this;
     form.addEventListener("submit", function (e) { e.preventDefault(); self.start(); });
     this.pauseButton.addEventListener("click", function () {
       if (self.paused) { self.paused = false; self.pauseButton.textContent = "Pause"; self.start(); }
       else { self.paused = true; self.pauseButton.textContent = "Resume"; }
     });
+    form.elements.file.addEventListener("change", function () { self.checkName(); });
+    form.elements.target.addEventListener("change", function () { self.restoreChangelog(); self.checkName(); });
+    // what was typed survives a reload, per destination, until its upload is done
+    this.changelog.addEventListener("input", function () {
+      var key = self.changelogKey();
+      if (self.changelog.value) localStorage.setItem(key, self.changelog.value); else localStorage.removeItem(key);
+    });
+    this.restoreChangelog();
   }
+
+  Upload.prototype.changelogKey = function () {
+    return "depot-changelog:" + this.form.elements.target.value;
+  };
+
+  Upload.prototype.restoreChangelog = function () {
+    var kept = localStorage.getItem(this.changelogKey());
+    if (kept && !this.changelog.value) this.changelog.value = kept;
+  };
 
   Upload.prototype.say = function (text, error) {
     this.status.textContent = text;
     this.status.className = "upload-status" + (error ? " error" : "");
+  };
+
+  Upload.prototype.verdict = function (ok, text) {
+    this.nameOk = ok;
+    this.check.hidden = false;
+    this.check.textContent = text;
+    this.check.className = "name-check " + (ok ? "ok" : "error");
+    this.submit.disabled = !ok || !!this.running;
+  };
+
+  // A ROM build's name is asked of the server (its intake's own rules) as soon as the file is
+  // picked, so that a refused name costs no transfer; an app build's ending is checked here.
+  Upload.prototype.checkName = async function () {
+    var input = this.form.elements.file;
+    this.nameOk = null;
+    this.check.hidden = true;
+    this.submit.disabled = !!this.running;
+    if (!input.files.length) return;
+    var name = input.files[0].name, target = this.form.elements.target.value;
+    if (target !== "ota") {
+      if (APP_FILES.test(name)) this.verdict(true, "An app build (" + name.split(".").pop().toLowerCase() + ").");
+      else this.verdict(false, "App builds are .apk, .aab or .ipa files; " + name + " is none of them.");
+      return;
+    }
+    try {
+      var r = await fetch("/dashboard/upload-name?name=" + encodeURIComponent(name), { headers: { "Accept": "application/json" } });
+      if (input.files[0] && input.files[0].name !== name) return; // another file was picked meanwhile
+      var answer = await r.json();
+      this.device = answer.device;
+      this.verdict(answer.ok, answer.message);
+    } catch (e) {
+      this.nameOk = null; // the check could not be asked: the upload's own refusal will say
+    }
   };
 
   Upload.prototype.show = function (offset) {
@@ -77,7 +151,13 @@
     this.bar.max = this.file.size || 1;
     this.bar.value = offset;
     var pct = this.file.size ? Math.floor(offset * 100 / this.file.size) : 100;
-    this.say("Uploading " + this.file.name + ": " + pct + " %");
+    var text = "Uploading " + this.file.name + ": " + pct + " %, " + megabytes(offset) + " of " + megabytes(this.file.size);
+    var seconds = (performance.now() - this.clock) / 1000, sent = offset - this.clockOffset;
+    if (seconds > 1 && sent > 0) {
+      var rate = sent / seconds;
+      text += ", " + megabytes(rate) + "/s, " + duration((this.file.size - offset) / rate) + " left";
+    }
+    this.say((this.resumed ? this.resumed + " " : "") + text + ".");
   };
 
   Upload.prototype.key = function () {
@@ -93,7 +173,7 @@
       var parts = this.target.substring(4).split("/");
       pairs.push("organization " + b64(parts[0]), "app " + b64(parts[1]));
     }
-    var changelog = this.form.elements.changelog.value;
+    var changelog = this.changelog.value;
     if (changelog) pairs.push("changelog " + b64(changelog));
     return pairs.join(",");
   };
@@ -102,7 +182,9 @@
     var input = this.form.elements.file;
     if (!input.files.length) { this.say("Choose a file first.", true); return; }
     if (this.running) return;
+    if (this.nameOk === false) { this.say(this.check.textContent, true); return; }
     this.running = true;
+    this.submit.disabled = true;
     this.file = input.files[0];
     this.target = this.form.elements.target.value;
     this.pauseButton.hidden = false;
@@ -123,6 +205,7 @@
       }
     }
     this.running = false;
+    this.submit.disabled = this.nameOk === false;
   };
 
   // The upload this file already has on the server (resumed at its offset), or a new one.
@@ -149,6 +232,11 @@
 
   Upload.prototype.send = async function (url) {
     var self = this;
+    this.clock = performance.now();
+    this.clockOffset = this.offset;
+    this.resumed = this.offset > 0 && this.file.size
+        ? "Resuming at " + Math.floor(this.offset * 100 / this.file.size) + " % (" + megabytes(this.offset) + " were sent before)."
+        : null;
     this.show(this.offset);
     while (this.offset < this.file.size || this.file.size === 0) {
       if (this.paused) { this.say("Paused at " + Math.floor(this.offset * 100 / this.file.size) + " %."); return; }
@@ -170,15 +258,35 @@
 
   Upload.prototype.done = function (build) {
     localStorage.removeItem(this.key());
+    localStorage.removeItem(this.changelogKey());
+    this.changelog.value = "";
     this.pauseButton.hidden = true;
     this.bar.value = this.bar.max;
-    var link = this.target === "ota" ? "/builds/" + build : "/dashboard/apps/" + this.target.substring(4);
+    var ota = this.target === "ota";
+    var link = ota ? "/builds/" + build : "/dashboard/apps/" + this.target.substring(4);
     this.status.className = "upload-status ok";
-    this.status.textContent = "Uploaded " + this.file.name + " as build " + build + ". ";
+    this.status.textContent = "Uploaded " + this.file.name + " as build " + build + ". " + (ota
+        ? "Depot now checks it (it reads the build metadata inside the zip), then lists it on the device's page and in update checks. "
+        : "Depot now checks it: it reads the package's name, versions, SDKs, permissions and signature, which its page then shows. ");
     var a = document.createElement("a");
     a.href = link;
-    a.textContent = this.target === "ota" ? "Its page (once checked)" : "The app's builds";
+    a.textContent = ota ? "Its page" : "The app's builds";
     this.status.appendChild(a);
+    if (ota) this.awaitPublished(build, this.device);
+  };
+
+  // Once the check is done the build's public page answers; the device's count on this page goes up.
+  Upload.prototype.awaitPublished = async function (build, codename) {
+    for (var i = 0; i < 120; i++) {
+      await new Promise(function (r) { setTimeout(r, 1000); });
+      var r = await fetch("/builds/" + build, { method: "HEAD" }).catch(function () { return null; });
+      if (r && r.ok) {
+        var count = codename && document.querySelector('li[data-codename="' + codename + '"] .published');
+        if (count) count.textContent = String(parseInt(count.textContent, 10) + 1);
+        this.status.appendChild(document.createTextNode(" Checked and published."));
+        return;
+      }
+    }
   };
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -1,6 +1,8 @@
 package dev.depot.ota;
 
 import dev.depot.core.DepotException;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +68,18 @@ public final class FileNamePattern {
             }
         });
         return Optional.of(groups);
+    }
+
+    /**
+     * A file name this pattern takes for a build of {@code version} for {@code codename} and
+     * {@code variant} made on {@code date}, to show maintainers instead of the regular expression:
+     * the default pattern's shape filled in, kept only when this pattern reads those very values
+     * back from it. Empty for a pattern of another shape.
+     */
+    public Optional<String> example(String rom, String version, String codename, String variant, LocalDate date) {
+        String name = rom + "-" + version + "-" + codename + "-OFFICIAL-" + variant + "-" + date.format(DateTimeFormatter.BASIC_ISO_DATE) + ".zip";
+        return match(name).filter(g -> version.equals(g.get("version")) && codename.equals(g.get("codename"))
+                && variant.equals(g.get("variant"))).map(g -> name);
     }
 
     private static String translate(String python, Map<String, String> names) {

@@ -31,6 +31,9 @@ import java.util.Optional;
  * maintainers for app builds.
  */
 public final class Dashboard {
+    /** A file name a ROM build of {@code codename} may take, shown on the upload form. */
+    public record NameExample(String codename, String fileName) {}
+
     /** A device the viewer maintains. */
     public record DeviceRow(String codename, String name, String manufacturer, int published) {}
 
@@ -54,6 +57,7 @@ public final class Dashboard {
     public void register(Routes all) {
         Routes routes = all.on(pages.surface());
         routes.get("/dashboard", Access.SIGNED_IN, this::home);
+        routes.get("/dashboard/upload-name", Access.SIGNED_IN, this::checkName);
         routes.get("/dashboard/devices/{codename}", Access.SIGNED_IN, this::device);
         routes.post("/dashboard/devices/{codename}/note", Access.SIGNED_IN, this::deviceNote);
         routes.post("/dashboard/builds/{id}/{action}", Access.SIGNED_IN, this::otaAction);
@@ -83,7 +87,45 @@ public final class Dashboard {
         WebPages.PageLinks links = new WebPages.PageLinks(page > 1 ? "/dashboard?page=" + (page - 1) : null,
                 managed.size() > (long) page * PAGE ? "/dashboard?page=" + (page + 1) : null);
         pages.render(ctx, "dashboard.jte", Map.of("devices", devices, "maintainsDevices", !managed.isEmpty(), "apps", apps,
-                "pattern", ota.buildNames().fileNamePattern().python(), "pages", links));
+                "pattern", ota.buildNames().fileNamePattern().python(), "examples", examples(managed), "pages", links));
+    }
+
+    /** Filled-in file names for the first few of the viewer's devices; none when the pattern has another shape. */
+    private List<NameExample> examples(List<Device> managed) {
+        List<dev.depot.ota.Variant> variants = ota.devices().variants();
+        if (variants.isEmpty()) {
+            return List.of();
+        }
+        String variant = variants.getFirst().codename();
+        java.time.LocalDate today = java.time.LocalDate.now(ZoneOffset.UTC);
+        List<NameExample> out = new ArrayList<>();
+        // x86 builds need an x86 type the default shape has no place for
+        for (Device d : managed.stream().filter(d -> !dev.depot.ota.BuildNameRules.X86_CODENAMES.contains(d.codename())).limit(3).toList()) {
+            ota.buildNames().fileNamePattern().example("MyROM", "1.0", d.codename(), variant, today)
+                    .ifPresent(name -> out.add(new NameExample(d.codename(), name)));
+        }
+        return out;
+    }
+
+    /**
+     * Whether a ROM build may be uploaded under a name, asked by the upload form as soon as a
+     * file is picked: the intake's own rules (pattern, device, permission, duplicate, variant,
+     * version, date), so that a refused name costs no transfer. The answer is JSON,
+     * {@code {"ok":true|false,"message":"...","device":"codename"}}.
+     */
+    private void checkName(Context ctx) {
+        String name = ctx.queryParam("name");
+        if (name == null || name.isBlank()) {
+            throw new DepotException.Invalid("missing_name", "Name the file to check (?name=).");
+        }
+        try {
+            dev.depot.ota.BuildName n = ota.buildNames().check(Authenticator.principal(ctx), name);
+            ctx.json(Map.of("ok", true, "device", n.device().codename(), "message", "A " + n.variant().codename() + " build of "
+                    + n.version() + " for " + n.device().manufacturer() + " " + n.device().name() + " (" + n.device().codename()
+                    + "), made " + n.buildDate() + "."));
+        } catch (DepotException e) {
+            ctx.json(Map.of("ok", false, "message", e.getMessage()));
+        }
     }
 
     /** A device's builds for its maintainers, newest first, {@value #PAGE} at a time ({@code ?before=ID} pages on). */

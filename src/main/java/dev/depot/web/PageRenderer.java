@@ -79,6 +79,12 @@ public final class PageRenderer implements ErrorRenderer {
         render(ctx, "error.jte", Map.of("status", status, "message", message));
     }
 
+    /** An error page whose way on is {@code backText} at {@code backUrl} instead of the list of devices. */
+    public void error(Context ctx, int status, String message, String backUrl, String backText) {
+        ctx.status(status);
+        render(ctx, "error.jte", Map.of("status", status, "message", message, "backUrl", backUrl, "backText", backText));
+    }
+
     @Override
     public void internal(Context ctx) {
         error(ctx, 500, "Something went wrong on the server; it has been logged. Try again.");

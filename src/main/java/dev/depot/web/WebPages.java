@@ -22,6 +22,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -228,15 +231,37 @@ public final class WebPages {
     }
 
     private void build(Context ctx) {
-        OtaBuild build = Params.id(ctx.pathParam("id")).flatMap(ota.builds()::publicBuild).orElse(null); // not an id: 404 as for an unknown one
-        Device device = build == null ? null : ota.devices().requireDevice(build.deviceCodename());
-        if (device == null) {
-            notFound(ctx, "There is no such build.");
+        Optional<Long> id = Params.id(ctx.pathParam("id")); // not an id: 404 as for an unknown one
+        OtaBuild build = id.flatMap(ota.builds()::publicBuild).orElse(null);
+        if (build == null) {
+            // a build of a visible device that is not published: withdrawn, or not yet checked
+            Optional<OtaBuild> known = id.flatMap(ota.builds()::build)
+                    .filter(b -> ota.devices().visibleDevice(b.deviceCodename()).isPresent());
+            if (known.isPresent() && !known.get().enabled()) {
+                Device d = ota.devices().requireDevice(known.get().deviceCodename());
+                pages.error(ctx, 410, known.get().fileName() + " was withdrawn by its maintainers and is no longer offered.",
+                        "/devices/" + d.codename(), "The builds " + d.manufacturer() + " " + d.name() + " is offered");
+            } else if (known.isPresent()) {
+                notFound(ctx, "This build is still being checked; its page opens once it is published.");
+            } else {
+                notFound(ctx, "There is no such build.");
+            }
             return;
         }
+        Device device = ota.devices().requireDevice(build.deviceCodename());
         String url = links.buildDownload(build.id(), build.fileName(), DownloadType.DOWNLOAD);
+        // the newest published build of the same device and variant, when it is not this one
+        Optional<OtaBuild> newer = ota.builds().publishedBuildsOfDevice(device.codename(), build.variantCodename(), null, 1).stream()
+                .findFirst().filter(b -> b.id() != build.id());
         pages.render(ctx, "build.jte", Map.of("device", device, "build", build, "size", humanSize(build.size()),
+                "age", age(build.buildDate(), LocalDate.now(ZoneOffset.UTC)), "newer", newer,
                 "downloadUrl", url, "qr", (Content) out -> out.writeContent(QrSvg.of(url))));
+    }
+
+    /** "today", "yesterday", "12 days ago": how old a build made on {@code date} is. */
+    static String age(LocalDate date, LocalDate today) {
+        long days = java.time.temporal.ChronoUnit.DAYS.between(date, today);
+        return days <= 0 ? "today" : days == 1 ? "yesterday" : days + " days ago";
     }
 
     /**

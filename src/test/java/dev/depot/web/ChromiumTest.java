@@ -1,6 +1,7 @@
 package dev.depot.web;
 
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -56,6 +57,17 @@ abstract class ChromiumTest {
         if (server != null) {
             server.close();
         }
+    }
+
+    /** A new page of {@code context} signed in as {@code username} (password "password-" + name) on {@code on}, at {@code path}. */
+    static Page signIn(BrowserContext context, TestServer on, String username, String path) {
+        Page page = context.newPage();
+        page.navigate(on.url("/login?next=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8)));
+        page.fill("input[name=username]", username);
+        page.fill("input[name=password]", "password-" + username);
+        page.click("form button[type=submit]");
+        page.waitForURL("**" + path);
+        return page;
     }
 
     static void screenshot(Page page, String name) {

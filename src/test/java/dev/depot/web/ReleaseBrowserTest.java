@@ -24,22 +24,12 @@ import org.junit.jupiter.api.Test;
  */
 class ReleaseBrowserTest extends ChromiumTest {
 
-    private Page signIn(BrowserContext context) {
-        Page page = context.newPage();
-        page.navigate(server.url("/login?next=%2Fdashboard"));
-        page.fill("input[name=username]", "maint");
-        page.fill("input[name=password]", "password-maint");
-        page.click("form button[type=submit]");
-        page.waitForURL("**/dashboard");
-        return page;
-    }
-
     @Test
     void aMaintainerStagesAReleaseReadsItsFunnelAndHaltAndRollsItBack() {
         long good = f.upload("Bliss-v6.0-sunfish-OFFICIAL-gapps-20240701.zip", OtaFixture.randomBytes(4000, 61));
         long bad = f.upload("Bliss-v6.1-sunfish-OFFICIAL-gapps-20240801.zip", OtaFixture.randomBytes(4000, 62));
         try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900))) {
-            Page page = signIn(context);
+            Page page = signIn(context, server, "maint", "/dashboard");
             page.navigate(server.url("/dashboard/devices/sunfish"));
             page.click("text=releases");
             page.waitForURL("**/dashboard/devices/sunfish/releases");
@@ -98,7 +88,7 @@ class ReleaseBrowserTest extends ChromiumTest {
             screenshot(page, "releases");
         }
         try (BrowserContext phone = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844).setIsMobile(true))) {
-            Page page = signIn(phone);
+            Page page = signIn(phone, server, "maint", "/dashboard");
             page.navigate(server.url("/dashboard/devices/sunfish/releases/2"));
             assertThat(page.locator(".funnel").isVisible()).isTrue();
             screenshot(page, "release-phone");

@@ -120,6 +120,7 @@ class SignedInBrowserTest extends ChromiumTest {
             page.evaluate("url => { const f = document.querySelector('input[type=file]').files[0];"
                     + " localStorage.setItem('depot-upload:ota:' + f.name + ':' + f.size + ':' + f.lastModified, url); }", location);
             page.click("form.upload button[type=submit]");
+            page.locator(".upload-status", new Page.LocatorOptions().setHasText("Resuming at 41 % (5.2 MB were sent before).")).waitFor();
             page.locator(".upload-status.ok").waitFor();
             assertThat(page.evaluate("() => localStorage.length")).as("a finished upload is forgotten").isEqualTo(0);
         }

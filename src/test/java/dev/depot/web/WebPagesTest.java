@@ -91,8 +91,30 @@ class WebPagesTest {
                 "href=\"" + server.url("/download/builds/" + id + "/Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip?type=download") + "\"");
         assertThat(server.get("/builds/999999").statusCode()).isEqualTo(404);
         assertThat(server.get("/builds/not-a-number").statusCode()).isEqualTo(404);
+        assertThat(page.body()).contains("<h1>v1.0 for Google Pixel 4a", "2024-01-01 <span class=\"count\">("
+                + WebPages.age(java.time.LocalDate.of(2024, 1, 1), java.time.LocalDate.now(java.time.ZoneOffset.UTC)) + ")")
+                .doesNotContain("A newer build");
+
+        long newer = f.upload("Bliss-v1.1-sunfish-OFFICIAL-gapps-20240201.zip", OtaFixture.randomBytes(5000, 5));
+        server.awaitNoJobs();
+        assertThat(server.get("/builds/" + id).body()).as("the older build points to the newer one")
+                .contains("A newer build of this device and variant is out:", "<a href=\"/builds/" + newer + "\">v1.1</a>, made 2024-02-01.");
+        assertThat(server.get("/builds/" + newer).body()).doesNotContain("A newer build");
+
         server.depot().ota().builds().setBuildEnabled(dev.depot.auth.Principal.operator(), id, false);
-        assertThat(server.get("/builds/" + id).statusCode()).as("a disabled build has no page").isEqualTo(404);
+        HttpResponse<String> withdrawn = server.get("/builds/" + id);
+        assertThat(withdrawn.statusCode()).as("a disabled build is gone, and says so").isEqualTo(410);
+        assertThat(withdrawn.body()).contains("Bliss-v1.0-sunfish-OFFICIAL-gapps-20240101.zip was withdrawn by its maintainers",
+                "href=\"/devices/sunfish\"");
+    }
+
+    @Test
+    void ageIsSaidInDays() {
+        var today = java.time.LocalDate.of(2026, 12, 4);
+        assertThat(WebPages.age(today, today)).isEqualTo("today");
+        assertThat(WebPages.age(today.minusDays(1), today)).isEqualTo("yesterday");
+        assertThat(WebPages.age(today.minusDays(204), today)).isEqualTo("204 days ago");
+        assertThat(WebPages.age(today.plusDays(3), today)).as("a date ahead of the clock").isEqualTo("today");
     }
 
     @Test
