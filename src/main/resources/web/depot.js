@@ -291,6 +291,23 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.upload").forEach(function (f) { new Upload(f); });
+    // times in the reader's own zone and language
+    document.querySelectorAll("time.local").forEach(function (t) {
+      var d = new Date(t.getAttribute("datetime"));
+      if (!isNaN(d)) {
+        t.textContent = d.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit",
+          minute: "2-digit", timeZoneName: "short" });
+      }
+    });
+    // a button that copies its data-copy text, and says so
+    document.querySelectorAll("button[data-copy]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var label = b.textContent;
+        navigator.clipboard.writeText(b.dataset.copy).then(function () { b.textContent = "Copied"; },
+            function () { b.textContent = "Select the text to copy"; });
+        setTimeout(function () { b.textContent = label; }, 2000);
+      });
+    });
     // a menu that applies as soon as it changes (no inline handlers: the pages' CSP runs only these scripts)
     document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
       s.addEventListener("change", function () { s.form.submit(); });

@@ -88,7 +88,8 @@ public final class DeliveryService {
     }
 
     /** What a token names, for an install page: no download is counted and no link is signed. */
-    public record Offer(AppBuild build, App app, Form form) {}
+    /** What a token names, with the display name of the app's organization and when the token expires. */
+    public record Offer(AppBuild build, App app, Form form, String organization, Instant expires) {}
 
     /** Reads a token without redeeming it (NotFound, Gone as {@link #redeem} would answer). */
     public Offer peek(String token) {
@@ -122,7 +123,10 @@ public final class DeliveryService {
         }
         AppBuild build = catalog.builds().buildForDelivery(buildId).filter(AppBuild::enabled)
                 .orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
-        return new Offer(build, catalog.apps().appOf(build), form);
+        App app = catalog.apps().appOf(build);
+        String organization = catalog.organizations().organization(app.organizationId()).map(o -> o.name())
+                .orElse(app.organizationSlug());
+        return new Offer(build, app, form, organization, signer.expiresOf(token));
     }
 
     /** The name a build's file is served under in this form: its own, or {@code .apk} for the universal APK of a bundle. */

@@ -83,6 +83,13 @@ public final class LinkSigner {
         return signed.substring(0, mid);
     }
 
+    /** When a value {@link #verify} accepted stops being valid. */
+    public Instant expiresOf(String signed) {
+        int last = signed.lastIndexOf('.');
+        int mid = signed.lastIndexOf('.', last - 1);
+        return Instant.ofEpochSecond(Long.parseLong(signed.substring(mid + 1, last)));
+    }
+
     /** One initialized MAC per thread: looking one up and keying it costs more than signing a link. */
     private final ThreadLocal<Mac> macs;
 

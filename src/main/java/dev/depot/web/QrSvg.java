@@ -9,6 +9,11 @@ final class QrSvg {
     private QrSvg() {}
 
     static String of(String text) {
+        return of(text, "QR code of the download link");
+    }
+
+    /** {@code text} as a QR code, read out as {@code label} (plain text, no markup). */
+    static String of(String text, String label) {
         QrCode qr = QrCode.encodeText(text, QrCode.Ecc.MEDIUM);
         int side = qr.size + 2 * QUIET;
         StringBuilder path = new StringBuilder(qr.size * qr.size * 4);
@@ -20,7 +25,7 @@ final class QrSvg {
             }
         }
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + side + " " + side + "\" class=\"qr\" role=\"img\" "
-                + "aria-label=\"QR code of the download link\" shape-rendering=\"crispEdges\">"
+                + "aria-label=\"" + label + "\" shape-rendering=\"crispEdges\">"
                 + "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path d=\"" + path + "\" fill=\"#000\"/></svg>";
     }
 }

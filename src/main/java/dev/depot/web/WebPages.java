@@ -287,8 +287,32 @@ public final class WebPages {
                 ? "itms-services://?action=download-manifest&url="
                         + URLEncoder.encode(redeem + "/manifest.plist", StandardCharsets.UTF_8)
                 : redeem;
-        pages.render(ctx, "install.jte", Map.of("app", offer.app(), "build", offer.build(), "ios", ios, "installUrl", installUrl,
-                "size", humanSize(offer.build().size())));
+        String page = links.base() + "/install/" + Links.encodePathSegment(token);
+        Map<String, Object> facts = offer.build().facts() == null ? Map.of() : offer.build().facts();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("app", offer.app());
+        params.put("build", offer.build());
+        params.put("ios", ios);
+        params.put("installUrl", installUrl);
+        params.put("size", humanSize(offer.build().size()));
+        params.put("organization", offer.organization());
+        params.put("expires", offer.expires());
+        params.put("pageUrl", page);
+        params.put("pageQr", (Content) out -> out.writeContent(QrSvg.of(page, "QR code of this page")));
+        params.put("minAndroid", facts.get("minSdk") instanceof Number n ? androidVersion(n.intValue()) : "");
+        params.put("permissions", facts.get("permissions") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of());
+        params.put("signers", facts.get("signing") instanceof Map<?, ?> m && m.get("signerCertSha256") instanceof List<?> l
+                ? l.stream().map(String::valueOf).toList() : List.of());
+        pages.render(ctx, "install.jte", params);
+    }
+
+    /** "Android 8.0 (API level 26)": the release an API level first shipped in; the level alone when it is not known here. */
+    static String androidVersion(int apiLevel) {
+        String[] releases = {"1.0", "1.1", "1.5", "1.6", "2.0", "2.0.1", "2.1", "2.2", "2.3", "2.3.3", "3.0", "3.1", "3.2", "4.0",
+            "4.0.3", "4.1", "4.2", "4.3", "4.4", "4.4W", "5.0", "5.1", "6.0", "7.0", "7.1", "8.0", "8.1", "9", "10", "11", "12",
+            "12L", "13", "14", "15", "16"};
+        return apiLevel >= 1 && apiLevel <= releases.length
+                ? "Android " + releases[apiLevel - 1] + " (API level " + apiLevel + ")" : "API level " + apiLevel;
     }
 
     /** A repository (repositories are public): its apps and versions, and how to add it to F-Droid. */

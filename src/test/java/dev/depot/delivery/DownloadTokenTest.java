@@ -111,6 +111,14 @@ class DownloadTokenTest {
         assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
         assertThat(page.body()).contains("Tiny", "hello-world.apk", apk.get("sha256").asText(), "Download and install",
                 "href=\"" + server.url("/v1/download/" + token) + "\"");
+        // what a tester needs: who sends it, until when, how to install, what it needs and who signed it
+        JsonNode facts = new com.fasterxml.jackson.databind.ObjectMapper()
+                .valueToTree(server.depot().catalog().builds().buildForDelivery(id).orElseThrow().facts());
+        assertThat(page.body()).contains("From Acme · Android", "valid until <time class=\"local\" datetime=\"",
+                "Install unknown apps", "Play Protect", "data-copy=\"" + server.url("/install/" + token) + "\"",
+                "aria-label=\"QR code of this page\"", "(API level " + facts.get("minSdk").asInt() + ") or newer",
+                "Signed by", facts.at("/signing/signerCertSha256/0").asText())
+                .doesNotContain("href=\"/login\"");
         assertThat(server.depot().downloads().countOfBuild(id, DownloadType.DOWNLOAD)).as("looking counts nothing").isEqualTo(before);
         assertThat(server.get("/v1/download/" + token).statusCode()).isEqualTo(302);
         assertThat(server.depot().downloads().countOfBuild(id, DownloadType.DOWNLOAD)).isEqualTo(before + 1);
