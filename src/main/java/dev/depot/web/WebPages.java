@@ -332,8 +332,10 @@ public final class WebPages {
         String address = fdroid.address(repo.name());
         String fingerprint = fdroid.fingerprint(repo);
         String addUrl = address + "?fingerprint=" + fingerprint;
+        // F-Droid opens fdroidrepos:// (https) and fdroidrepo:// (http) links itself
+        String addLink = addUrl.replaceFirst("^https://", "fdroidrepos://").replaceFirst("^http://", "fdroidrepo://");
         pages.render(ctx, "repository.jte", Map.of("repository", repo, "apps", apps, "fdroidAddress", address,
-                "fingerprint", fingerprint, "qr", (Content) out -> out.writeContent(QrSvg.of(addUrl))));
+                "fingerprint", fingerprint, "addLink", addLink, "qr", (Content) out -> out.writeContent(QrSvg.of(addUrl))));
     }
 
     private void notFound(Context ctx, String message) {

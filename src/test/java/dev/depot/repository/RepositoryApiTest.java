@@ -128,6 +128,11 @@ class RepositoryApiTest {
         String fingerprint = ok(server.get("/v1/repositories/store-web/fdroid")).get("fingerprint").asText();
         assertThat(page.body()).contains("<code>a2dp.Vol</code>", "(137)", "<code>com.teleca.jamendo</code>",
                 server.url("/repositories/store-web/fdroid/repo"), fingerprint, "<svg");
+        // a tap on the phone adds it (F-Droid opens fdroidrepo:// for http, fdroidrepos:// for https); both texts copy
+        assertThat(page.body()).contains("href=\"" + server.url("/repositories/store-web/fdroid/repo").replace("http://", "fdroidrepo://")
+                        + "?fingerprint=" + fingerprint + "\">Add to F-Droid</a>",
+                "data-copy=\"" + server.url("/repositories/store-web/fdroid/repo") + "\"", "data-copy=\"" + fingerprint + "\"",
+                "Settings → Repositories", "<td data-label=\"SHA-256\">");
         assertThat(server.get("/repositories/no-such-store").statusCode()).isEqualTo(404);
 
         // the home page lists published apps (their newest version) beside the devices, and searches them

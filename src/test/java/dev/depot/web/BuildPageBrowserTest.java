@@ -44,6 +44,12 @@ class BuildPageBrowserTest extends ChromiumTest {
                     .isEqualTo(true);
             screenshot(page, "build-phone");
 
+            // the device's table stacks on a phone and keeps its labels
+            page.navigate(server.url("/devices/sunfish"));
+            Object label = page.evaluate("() => getComputedStyle(document.querySelector('td[data-label=Date]'), '::before').content");
+            assertThat(label).isEqualTo("\"Date: \"");
+            screenshot(page, "device-phone");
+
             server.depot().ota().builds().setBuildEnabled(Principal.operator(), older, false);
             var answer = page.navigate(server.url("/builds/" + older));
             assertThat(answer.status()).isEqualTo(410);
