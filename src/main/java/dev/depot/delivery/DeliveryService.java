@@ -5,6 +5,7 @@ import dev.depot.catalog.App;
 import dev.depot.catalog.AppBuild;
 import dev.depot.catalog.BuildKind;
 import dev.depot.catalog.Catalog;
+import dev.depot.catalog.Organization;
 import dev.depot.catalog.Role;
 import dev.depot.core.DepotException;
 import java.nio.charset.StandardCharsets;
@@ -87,18 +88,28 @@ public final class DeliveryService {
         return Form.UNIVERSAL_APK;
     }
 
-    /** What a token names, for an install page: no download is counted and no link is signed. */
-    /** What a token names, with the display name of the app's organization and when the token expires. */
+    /**
+     * What a token names, for an install page: no download is counted and no link is signed; with
+     * the display name of the app's organization and when the token expires.
+     */
     public record Offer(AppBuild build, App app, Form form, String organization, Instant expires) {}
+
+    /** A verified token's build, app and form. */
+    private record Named(AppBuild build, App app, Form form) {}
 
     /** Reads a token without redeeming it (NotFound, Gone as {@link #redeem} would answer). */
     public Offer peek(String token) {
-        return parse(token);
+        Named named = parse(token);
+        App app = named.app();
+        // only the page needs the organization's name: a redemption (a download) does not look it up
+        String organization = catalog.organizations().organization(app.organizationId()).map(Organization::name)
+                .orElse(app.organizationSlug());
+        return new Offer(named.build(), app, named.form(), organization, signer.expiresOf(token));
     }
 
     /** Redeems a token: counts one download and returns a signed link valid for the link lifetime. */
     public Target redeem(String token) {
-        Offer offer = parse(token);
+        Named offer = parse(token);
         AppBuild build = offer.build();
         Form form = offer.form();
         counter.countDownload(build.id(), DownloadType.DOWNLOAD);
@@ -107,7 +118,7 @@ public final class DeliveryService {
         return new Target(build, offer.app(), form, link, expires);
     }
 
-    private Offer parse(String token) {
+    private Named parse(String token) {
         String payload = signer.verify(token);
         String[] parts = payload.split("\\.");
         if (parts.length != 3 || !parts[0].equals("t")) {
@@ -123,10 +134,7 @@ public final class DeliveryService {
         }
         AppBuild build = catalog.builds().buildForDelivery(buildId).filter(AppBuild::enabled)
                 .orElseThrow(() -> new DepotException.NotFound("entity_not_found", "Entity not found"));
-        App app = catalog.apps().appOf(build);
-        String organization = catalog.organizations().organization(app.organizationId()).map(o -> o.name())
-                .orElse(app.organizationSlug());
-        return new Offer(build, app, form, organization, signer.expiresOf(token));
+        return new Named(build, catalog.apps().appOf(build), form);
     }
 
     /** The name a build's file is served under in this form: its own, or {@code .apk} for the universal APK of a bundle. */

@@ -261,13 +261,7 @@ class ReleaseArtifactsIT {
     }
 
     private static String which(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(d, program);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        throw new AssertionError(program + " is not on PATH");
+        return Command.which(program).orElseThrow(() -> new AssertionError(program + " is not on PATH")).toString();
     }
 
     /** Waits for a 200 from {@code url}; returns the milliseconds since {@code t0}. */

@@ -62,11 +62,16 @@ public final class Command {
 
     /** Whether {@code program} is on this machine's PATH. */
     public static boolean available(String program) {
+        return which(program).isPresent();
+    }
+
+    /** Where {@code program} is on this machine's PATH, as a shell would find it. */
+    public static java.util.Optional<Path> which(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             if (!dir.isEmpty() && Path.of(dir, program).toFile().canExecute()) {
-                return true;
+                return java.util.Optional.of(Path.of(dir, program));
             }
         }
-        return false;
+        return java.util.Optional.empty();
     }
 }
